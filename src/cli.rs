@@ -1,0 +1,183 @@
+//! The whole command line. Doc comments are the help text.
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
+
+use crate::output::{ColorChoice, OutputFormat};
+use crate::settings::{registry, stack};
+
+/// Stand up and operate a Prefect server stack.
+///
+/// prefect-rs reads and writes Prefect's own settings and profiles (the Python `prefect` tools share them), and keeps
+/// its own stack settings in $PREFECT_HOME/config.toml.
+#[derive(Debug, Parser)]
+#[command(name = "prefect-rs", version, propagate_version = true, max_term_width = 100)]
+#[command(subcommand_required = true, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print only data and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more detail (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)
+    #[arg(short, long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+/// `-o/--output`, on every command that prints data.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text, value_name = "FORMAT")]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// View and set Prefect settings and prefect-rs stack settings
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Create, switch and inspect Prefect profiles
+    #[command(subcommand, visible_alias = "profiles")]
+    Profile(ProfileCommand),
+    /// Print a shell completion script
+    ///
+    /// bash:  prefect-rs completions bash > ~/.local/share/bash-completion/completions/prefect-rs
+    /// zsh:   prefect-rs completions zsh > "${fpath[1]}/_prefect-rs"
+    /// fish:  prefect-rs completions fish > ~/.config/fish/completions/prefect-rs.fish
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell to generate the script for
+        shell: Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Change settings: Prefect settings go to the active profile, PREFECT_RS_* settings to config.toml
+    ///
+    /// Every value is checked before anything is written; if one is invalid, nothing changes.
+    Set {
+        /// Settings in VAR=VAL format
+        #[arg(required = true, value_name = "VAR=VAL", value_parser = setting_names(), hide_possible_values = true)]
+        settings: Vec<String>,
+    },
+    /// Restore the default value of settings by removing them from the active profile or config.toml
+    Unset {
+        /// Setting names to unset
+        #[arg(required = true, value_name = "NAME", value_parser = setting_names(), hide_possible_values = true)]
+        names: Vec<String>,
+        /// Skip confirmation
+        #[arg(short, long)]
+        yes: bool,
+    },
+    /// Display the current settings and where each value comes from
+    View(ViewArgs),
+    /// Check every setting in every source; rewrite legacy names in the active profile to canonical ones
+    Validate {
+        /// Also remove invalid values from the active profile and config.toml
+        #[arg(long)]
+        fix: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ViewArgs {
+    /// Show settings that have their default value too
+    #[arg(long, overrides_with = "hide_defaults")]
+    pub show_defaults: bool,
+    /// Show only settings that are set somewhere [default]
+    #[arg(long)]
+    pub hide_defaults: bool,
+    /// Show where each value comes from [default]
+    #[arg(long)]
+    pub show_sources: bool,
+    /// Do not show where each value comes from
+    #[arg(long, overrides_with = "show_sources")]
+    pub hide_sources: bool,
+    /// Show secret values instead of ********
+    #[arg(long, overrides_with = "hide_secrets")]
+    pub show_secrets: bool,
+    /// Mask secret values [default]
+    #[arg(long)]
+    pub hide_secrets: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// List profile names; the active one is marked with *
+    Ls(OutputArgs),
+    /// Create a new profile
+    Create {
+        name: String,
+        /// Copy the settings of an existing profile
+        #[arg(long = "from", value_name = "PROFILE")]
+        from: Option<String>,
+    },
+    /// Make a profile the active one (saved at once; the API is then checked, and only reported on)
+    Use { name: String },
+    /// Delete a profile
+    Delete {
+        name: String,
+        /// Skip confirmation
+        #[arg(short, long)]
+        yes: bool,
+    },
+    /// Change the name of a profile
+    Rename { name: String, new_name: String },
+    /// Display the settings of a profile; defaults to the active one
+    Inspect {
+        /// Name of the profile to inspect
+        name: Option<String>,
+        /// Show secret values instead of ********
+        #[arg(long)]
+        show_secrets: bool,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Add Prefect's bundled profiles (ephemeral, local, test, cloud) that are missing from the profiles file
+    PopulateDefaults {
+        /// Skip confirmation
+        #[arg(short, long)]
+        yes: bool,
+    },
+}
+
+/// Accepts any text (the command checks it and explains), but offers setting names to shell completion.
+fn setting_names() -> impl TypedValueParser<Value = String> {
+    let typed = registry::TYPED.iter().map(|t| PossibleValue::new(t.name).help(t.help));
+    let stack_keys = stack::KEYS.iter().map(|k| PossibleValue::new(k.name).help(k.help));
+    let others = registry::all_names().filter(|n| registry::typed(n).is_none()).map(PossibleValue::new);
+    let offered = PossibleValuesParser::new(typed.chain(stack_keys).chain(others));
+    AnyText(offered)
+}
+
+#[derive(Clone)]
+struct AnyText(PossibleValuesParser);
+
+impl TypedValueParser for AnyText {
+    type Value = String;
+
+    fn parse_ref(&self, _: &clap::Command, _: Option<&clap::Arg>, value: &std::ffi::OsStr) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        self.0.possible_values()
+    }
+}

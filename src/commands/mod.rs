@@ -1,0 +1,49 @@
+//! One module per command group; each is a thin layer over `settings` that decides what to print.
+
+mod completions;
+mod config;
+mod profile;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+use crate::output::Printer;
+use crate::settings::Settings;
+
+pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
+    let profile = cli.global.profile.as_deref();
+    match cli.command {
+        Command::Completions { shell } => completions::run(shell),
+        Command::Config(command) => config::run(command, load(profile, printer)?, printer),
+        Command::Profile(command) => profile::run(command, load(profile, printer)?, printer),
+    }
+}
+
+/// Loads settings and warns about anything odd in them, so every command reports a bad value the same way.
+fn load(profile: Option<&str>, printer: &Printer) -> Result<Settings> {
+    let settings = Settings::load(profile)?;
+    printer.detail(format!("PREFECT_HOME: {}", settings.home.display()))?;
+    printer.detail(format!("profiles: {} (active profile '{}')", settings.profiles.path().display(), settings.profile.name))?;
+    printer.detail(format!("stack file: {}", settings.stack.path().display()))?;
+    for notice in &settings.notices {
+        printer.warn(notice)?;
+    }
+    for problem in &settings.problems {
+        printer.warn(format!(
+            "Ignoring {}='{}' from {}: {}. Fix it with: {}",
+            problem.name,
+            mask(&problem.name, &problem.raw, false),
+            settings.describe(problem.source),
+            problem.reason,
+            settings.repair_hint(&problem.name, problem.source)
+        ))?;
+    }
+    Ok(settings)
+}
+
+/// A value as it may be shown: secrets become ******** unless the user asked to see them.
+fn mask(name: &str, raw: &str, show_secrets: bool) -> String {
+    let secret = crate::settings::registry::is_secret(name)
+        || crate::settings::stack::lookup(name).is_some_and(|k| k.secret);
+    if secret && !show_secrets { "********".to_owned() } else { raw.to_owned() }
+}

@@ -1,0 +1,173 @@
+//! The type of a setting's value, and the check every value passes before we write it or use it.
+//! Error texts follow pydantic's (what Prefect prints), with the stricter checks Prefect lacks (URLs).
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// An http:// or https:// URL with a host (Prefect accepts any string here and fails later).
+    HttpUrl,
+    /// A database URL in one of the forms Prefect accepts.
+    DatabaseUrl,
+    Port,
+    Int,
+    Float,
+    Bool,
+    LogLevel,
+    Path,
+    /// A host name or IP address to bind to; never a URL (Prefect #16950).
+    Host,
+    IpAddr,
+    Choice(&'static [&'static str]),
+}
+
+const LOG_LEVELS: [&str; 5] = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
+const DATABASE_SCHEMES: [&str; 5] = ["sqlite+aiosqlite://", "sqlite://", "postgresql+asyncpg://", "postgresql://", "postgres://"];
+
+impl Kind {
+    /// Checks `raw` and explains what is wrong with it, in a sentence that can follow " - ".
+    pub fn check(self, raw: &str) -> Result<(), String> {
+        match self {
+            Kind::Text => Ok(()),
+            Kind::Path if raw.trim().is_empty() => Err("Input should be a non-empty path".into()),
+            Kind::Path => Ok(()),
+            Kind::HttpUrl => check_http_url(raw),
+            Kind::DatabaseUrl => {
+                if DATABASE_SCHEMES.iter().any(|scheme| raw.starts_with(scheme)) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "Input should be a database URL starting with one of {}, got {raw:?}",
+                        DATABASE_SCHEMES.join(", ")
+                    ))
+                }
+            }
+            Kind::Port => match raw.trim().parse::<u16>() {
+                Ok(_) => Ok(()),
+                Err(_) => Err(format!("Input should be a port number from 0 to 65535, got {raw:?}")),
+            },
+            Kind::Int => raw
+                .trim()
+                .parse::<i64>()
+                .map(drop)
+                .map_err(|_| "Input should be a valid integer, unable to parse string as an integer".into()),
+            Kind::Float => raw
+                .trim()
+                .parse::<f64>()
+                .map(drop)
+                .map_err(|_| "Input should be a valid number, unable to parse string as a number".into()),
+            Kind::Bool => parse_bool(raw)
+                .map(drop)
+                .ok_or_else(|| "Input should be a valid boolean, unable to interpret input".into()),
+            Kind::LogLevel => {
+                if LOG_LEVELS.contains(&raw.trim().to_ascii_uppercase().as_str()) {
+                    Ok(())
+                } else {
+                    Err("Input should be 'DEBUG', 'INFO', 'WARNING', 'ERROR' or 'CRITICAL'".into())
+                }
+            }
+            Kind::Host => {
+                if raw.is_empty() || raw.contains("://") || raw.contains('/') || raw.chars().any(char::is_whitespace) {
+                    Err(format!("Input should be a host name or IP address such as 127.0.0.1 (not a URL), got {raw:?}"))
+                } else {
+                    Ok(())
+                }
+            }
+            Kind::IpAddr => raw
+                .trim()
+                .parse::<std::net::IpAddr>()
+                .map(drop)
+                .map_err(|_| format!("Input should be an IP address such as 127.0.0.1 or 0.0.0.0, got {raw:?}")),
+            Kind::Choice(choices) => {
+                if choices.contains(&raw) {
+                    Ok(())
+                } else {
+                    let quoted: Vec<String> = choices.iter().map(|c| format!("'{c}'")).collect();
+                    Err(format!("Input should be one of {}", quoted.join(", ")))
+                }
+            }
+        }
+    }
+
+    /// An example value for error hints.
+    pub fn example(self) -> Option<&'static str> {
+        match self {
+            Kind::HttpUrl => Some("http://127.0.0.1:4200/api"),
+            Kind::DatabaseUrl => Some("postgresql+asyncpg://prefect:PASSWORD@127.0.0.1:5432/prefect"),
+            Kind::Port => Some("4200"),
+            Kind::Bool => Some("true"),
+            Kind::LogLevel => Some("INFO"),
+            Kind::IpAddr | Kind::Host => Some("127.0.0.1"),
+            Kind::Int => Some("5"),
+            Kind::Float => Some("10.0"),
+            _ => None,
+        }
+    }
+}
+
+/// pydantic's lenient boolean parsing, which Prefect users rely on (`true`, `1`, `yes`, `on`, ...).
+pub fn parse_bool(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "1" | "on" | "t" | "true" | "y" | "yes" => Some(true),
+        "0" | "off" | "f" | "false" | "n" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+fn check_http_url(raw: &str) -> Result<(), String> {
+    let bad = || Err(format!("Input should be an http:// or https:// URL with a host, got {raw:?}"));
+    let Some((scheme, rest)) = raw.split_once("://") else { return bad() };
+    if !matches!(scheme, "http" | "https") || raw.chars().any(char::is_whitespace) {
+        return bad();
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let (host, port) = if let Some(bracketed) = host_port.strip_prefix('[') {
+        match bracketed.split_once(']') {
+            Some((host, after)) => (host, after.strip_prefix(':')),
+            None => return bad(),
+        }
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        }
+    };
+    if host.is_empty() || port.is_some_and(|p| p.parse::<u16>().is_err()) {
+        return bad();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_urls() {
+        for good in ["http://127.0.0.1:4200/api", "https://h", "http://[::1]:4200/api", "http://u:p@host/x"] {
+            assert_eq!(Kind::HttpUrl.check(good), Ok(()), "{good}");
+        }
+        for bad in ["notaurl", "ftp://h", "http://", "http://:4200/api", "http://h:99999/", "http://h /api", "http://[::1/"] {
+            assert!(Kind::HttpUrl.check(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scalars() {
+        assert!(Kind::Port.check("4200").is_ok());
+        assert!(Kind::Port.check("70000").is_err());
+        assert!(Kind::Bool.check("Yes").is_ok());
+        assert!(Kind::Bool.check("maybe").is_err());
+        assert!(Kind::LogLevel.check("debug").is_ok());
+        assert!(Kind::LogLevel.check("LOUD").is_err());
+        assert!(Kind::Float.check("10").is_ok());
+        assert!(Kind::Int.check("1.5").is_err());
+        assert!(Kind::DatabaseUrl.check("sqlite+aiosqlite:///:memory:").is_ok());
+        assert!(Kind::DatabaseUrl.check("mysql://x").is_err());
+        assert!(Kind::IpAddr.check("0.0.0.0").is_ok());
+        assert!(Kind::Host.check("localhost").is_ok());
+        assert!(Kind::Host.check("http://127.0.0.1").is_err());
+        assert!(Kind::IpAddr.check("localhost").is_err());
+        assert!(Kind::Choice(&["docker", "process"]).check("podman").is_err());
+    }
+}
