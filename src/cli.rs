@@ -21,19 +21,21 @@ pub struct Cli {
     pub command: Command,
 }
 
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Print only data and errors
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
     /// Print more detail (repeat for more)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
     /// When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = GLOBAL)]
     pub color: ColorChoice,
     /// Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)
-    #[arg(short, long, global = true, value_name = "NAME")]
+    #[arg(short, long, global = true, value_name = "NAME", help_heading = GLOBAL)]
     pub profile: Option<String>,
 }
 
@@ -100,10 +102,10 @@ pub struct ViewArgs {
     #[arg(long, overrides_with = "hide_defaults")]
     pub show_defaults: bool,
     /// Show only settings that are set somewhere [default]
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub hide_defaults: bool,
     /// Show where each value comes from [default]
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub show_sources: bool,
     /// Do not show where each value comes from
     #[arg(long, overrides_with = "show_sources")]
@@ -112,7 +114,7 @@ pub struct ViewArgs {
     #[arg(long, overrides_with = "hide_secrets")]
     pub show_secrets: bool,
     /// Mask secret values [default]
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub hide_secrets: bool,
     #[command(flatten)]
     pub output: OutputArgs,

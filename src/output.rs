@@ -8,7 +8,6 @@ use clap::ValueEnum;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stderr is a terminal, unless NO_COLOR is set (FORCE_COLOR forces it on).
     #[default]
     Auto,
     Always,

@@ -5,7 +5,7 @@
 use anyhow::Result;
 use serde_json::json;
 
-use super::mask;
+use super::{mask, mask_in};
 use crate::cli::{ConfigCommand, ViewArgs};
 use crate::error::{Failure, fail};
 use crate::output::{OutputFormat, Printer};
@@ -138,13 +138,6 @@ fn overriding_source(settings: &Settings, target: Target) -> Option<Source> {
         }
         Target::Stack(key) => settings.stack_get(key).map(|(_, s, _)| s).filter(|s| *s == Source::Env),
     }
-}
-
-/// A validation message that might quote the value, with a secret value masked.
-fn mask_in(name: &str, raw: &str, message: &str) -> String {
-    let canonical = Target::resolve(name).map(Target::canonical);
-    let masked = mask(canonical.unwrap_or(name), raw, false);
-    if masked == raw || raw.is_empty() { message.to_owned() } else { message.replace(raw, &masked) }
 }
 
 fn unset(names: &[String], yes: bool, mut settings: Settings, printer: &Printer) -> Result<()> {
@@ -308,7 +301,7 @@ fn validate(fix: bool, mut settings: Settings, printer: &Printer) -> Result<()> 
                 "{}='{shown}' in {}: {}; fix with: {}",
                 problem.name,
                 settings.describe(problem.source),
-                problem.reason,
+                mask_in(&problem.name, &problem.raw, &problem.reason),
                 settings.repair_hint(&problem.name, problem.source)
             )),
         }

@@ -34,7 +34,7 @@ fn load(profile: Option<&str>, printer: &Printer) -> Result<Settings> {
             problem.name,
             mask(&problem.name, &problem.raw, false),
             settings.describe(problem.source),
-            problem.reason,
+            mask_in(&problem.name, &problem.raw, &problem.reason),
             settings.repair_hint(&problem.name, problem.source)
         ))?;
     }
@@ -46,4 +46,11 @@ fn mask(name: &str, raw: &str, show_secrets: bool) -> String {
     let secret = crate::settings::registry::is_secret(name)
         || crate::settings::stack::lookup(name).is_some_and(|k| k.secret);
     if secret && !show_secrets { "********".to_owned() } else { raw.to_owned() }
+}
+
+/// A message that may quote a value (a validation reason), with the value masked when it is a secret.
+fn mask_in(name: &str, raw: &str, message: &str) -> String {
+    let canonical = crate::settings::registry::lookup(name).map_or(name, |n| n.canonical);
+    let masked = mask(canonical, raw, false);
+    if masked == raw || raw.is_empty() { message.to_owned() } else { message.replace(raw, &masked) }
 }
