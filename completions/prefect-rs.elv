@@ -1,0 +1,494 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[prefect-rs] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'prefect-rs'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'prefect-rs'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand config 'View and set Prefect settings and prefect-rs stack settings'
+            cand profile 'Create, switch and inspect Prefect profiles'
+            cand profiles 'Create, switch and inspect Prefect profiles'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;config'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Change settings: Prefect settings go to the active profile, PREFECT_RS_* settings to config.toml'
+            cand unset 'Restore the default value of settings by removing them from the active profile or config.toml'
+            cand view 'Display the current settings and where each value comes from'
+            cand validate 'Check every setting in every source; rewrite legacy names in the active profile to canonical ones'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;config;set'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;config;unset'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -y 'Skip confirmation'
+            cand --yes 'Skip confirmation'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;config;view'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --show-defaults 'Show settings that have their default value too'
+            cand --hide-defaults 'Show only settings that are set somewhere [default]'
+            cand --show-sources 'Show where each value comes from [default]'
+            cand --hide-sources 'Do not show where each value comes from'
+            cand --show-secrets 'Show secret values instead of ********'
+            cand --hide-secrets 'Mask secret values [default]'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;config;validate'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --fix 'Also remove invalid values from the active profile and config.toml'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;config;help'= {
+            cand set 'Change settings: Prefect settings go to the active profile, PREFECT_RS_* settings to config.toml'
+            cand unset 'Restore the default value of settings by removing them from the active profile or config.toml'
+            cand view 'Display the current settings and where each value comes from'
+            cand validate 'Check every setting in every source; rewrite legacy names in the active profile to canonical ones'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;config;help;set'= {
+        }
+        &'prefect-rs;config;help;unset'= {
+        }
+        &'prefect-rs;config;help;view'= {
+        }
+        &'prefect-rs;config;help;validate'= {
+        }
+        &'prefect-rs;config;help;help'= {
+        }
+        &'prefect-rs;profile'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ls 'List profile names; the active one is marked with *'
+            cand create 'Create a new profile'
+            cand use 'Make a profile the active one (saved at once; the API is then checked, and only reported on)'
+            cand delete 'Delete a profile'
+            cand rename 'Change the name of a profile'
+            cand inspect 'Display the settings of a profile; defaults to the active one'
+            cand populate-defaults 'Add Prefect''s bundled profiles (ephemeral, local, test, cloud) that are missing from the profiles file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;profiles'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ls 'List profile names; the active one is marked with *'
+            cand create 'Create a new profile'
+            cand use 'Make a profile the active one (saved at once; the API is then checked, and only reported on)'
+            cand delete 'Delete a profile'
+            cand rename 'Change the name of a profile'
+            cand inspect 'Display the settings of a profile; defaults to the active one'
+            cand populate-defaults 'Add Prefect''s bundled profiles (ephemeral, local, test, cloud) that are missing from the profiles file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;profile;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profiles;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profile;create'= {
+            cand --from 'Copy the settings of an existing profile'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profiles;create'= {
+            cand --from 'Copy the settings of an existing profile'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profile;use'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profiles;use'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profile;delete'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -y 'Skip confirmation'
+            cand --yes 'Skip confirmation'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profiles;delete'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -y 'Skip confirmation'
+            cand --yes 'Skip confirmation'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profile;rename'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profiles;rename'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profile;inspect'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --show-secrets 'Show secret values instead of ********'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profiles;inspect'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --show-secrets 'Show secret values instead of ********'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profile;populate-defaults'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -y 'Skip confirmation'
+            cand --yes 'Skip confirmation'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profiles;populate-defaults'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -y 'Skip confirmation'
+            cand --yes 'Skip confirmation'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;profile;help'= {
+            cand ls 'List profile names; the active one is marked with *'
+            cand create 'Create a new profile'
+            cand use 'Make a profile the active one (saved at once; the API is then checked, and only reported on)'
+            cand delete 'Delete a profile'
+            cand rename 'Change the name of a profile'
+            cand inspect 'Display the settings of a profile; defaults to the active one'
+            cand populate-defaults 'Add Prefect''s bundled profiles (ephemeral, local, test, cloud) that are missing from the profiles file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;profile;help;ls'= {
+        }
+        &'prefect-rs;profile;help;create'= {
+        }
+        &'prefect-rs;profile;help;use'= {
+        }
+        &'prefect-rs;profile;help;delete'= {
+        }
+        &'prefect-rs;profile;help;rename'= {
+        }
+        &'prefect-rs;profile;help;inspect'= {
+        }
+        &'prefect-rs;profile;help;populate-defaults'= {
+        }
+        &'prefect-rs;profile;help;help'= {
+        }
+        &'prefect-rs;profiles;help'= {
+            cand ls 'List profile names; the active one is marked with *'
+            cand create 'Create a new profile'
+            cand use 'Make a profile the active one (saved at once; the API is then checked, and only reported on)'
+            cand delete 'Delete a profile'
+            cand rename 'Change the name of a profile'
+            cand inspect 'Display the settings of a profile; defaults to the active one'
+            cand populate-defaults 'Add Prefect''s bundled profiles (ephemeral, local, test, cloud) that are missing from the profiles file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;profiles;help;ls'= {
+        }
+        &'prefect-rs;profiles;help;create'= {
+        }
+        &'prefect-rs;profiles;help;use'= {
+        }
+        &'prefect-rs;profiles;help;delete'= {
+        }
+        &'prefect-rs;profiles;help;rename'= {
+        }
+        &'prefect-rs;profiles;help;inspect'= {
+        }
+        &'prefect-rs;profiles;help;populate-defaults'= {
+        }
+        &'prefect-rs;profiles;help;help'= {
+        }
+        &'prefect-rs;completions'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;help'= {
+            cand config 'View and set Prefect settings and prefect-rs stack settings'
+            cand profile 'Create, switch and inspect Prefect profiles'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;help;config'= {
+            cand set 'Change settings: Prefect settings go to the active profile, PREFECT_RS_* settings to config.toml'
+            cand unset 'Restore the default value of settings by removing them from the active profile or config.toml'
+            cand view 'Display the current settings and where each value comes from'
+            cand validate 'Check every setting in every source; rewrite legacy names in the active profile to canonical ones'
+        }
+        &'prefect-rs;help;config;set'= {
+        }
+        &'prefect-rs;help;config;unset'= {
+        }
+        &'prefect-rs;help;config;view'= {
+        }
+        &'prefect-rs;help;config;validate'= {
+        }
+        &'prefect-rs;help;profile'= {
+            cand ls 'List profile names; the active one is marked with *'
+            cand create 'Create a new profile'
+            cand use 'Make a profile the active one (saved at once; the API is then checked, and only reported on)'
+            cand delete 'Delete a profile'
+            cand rename 'Change the name of a profile'
+            cand inspect 'Display the settings of a profile; defaults to the active one'
+            cand populate-defaults 'Add Prefect''s bundled profiles (ephemeral, local, test, cloud) that are missing from the profiles file'
+        }
+        &'prefect-rs;help;profile;ls'= {
+        }
+        &'prefect-rs;help;profile;create'= {
+        }
+        &'prefect-rs;help;profile;use'= {
+        }
+        &'prefect-rs;help;profile;delete'= {
+        }
+        &'prefect-rs;help;profile;rename'= {
+        }
+        &'prefect-rs;help;profile;inspect'= {
+        }
+        &'prefect-rs;help;profile;populate-defaults'= {
+        }
+        &'prefect-rs;help;completions'= {
+        }
+        &'prefect-rs;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
