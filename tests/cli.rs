@@ -58,6 +58,7 @@ fn a_closed_stdout_pipe_exits_0_quietly() {
     drop(reader);
     let out = std::process::Command::new(BIN)
         .args(["config", "view", "--show-defaults"])
+        .env_clear()
         .env("PREFECT_HOME", env.home())
         .env("HOME", env.user_home())
         .current_dir(env.cwd())

@@ -173,7 +173,7 @@ fn validate_rewrites_legacy_names_and_keeps_unknown_keys() {
     assert!(out.stderr.contains("Renamed legacy setting 'PREFECT_UI_API_URL' to 'PREFECT_SERVER_UI_API_URL'"));
     assert_eq!(
         env.read("prefect-home/profiles.toml"),
-        "# my profiles\nactive = \"ephemeral\"\n\n[profiles.ephemeral]\nPREFECT_FROM_THE_FUTURE = \"1\"\nPREFECT_SERVER_UI_API_URL = \"http://h:4200/api\"\n"
+        "# my profiles\nactive = \"ephemeral\"\n\n[profiles.ephemeral]\nPREFECT_FROM_THE_FUTURE = \"1\"\nPREFECT_SERVER_UI_API_URL = \"http://h:4200/api\" # the UI\n"
     );
     // An unknown key can still be removed by name.
     env.cmd(&["config", "unset", "PREFECT_FROM_THE_FUTURE"]).run().success();

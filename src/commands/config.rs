@@ -11,7 +11,6 @@ use crate::error::{Failure, fail};
 use crate::output::{OutputFormat, Printer};
 use crate::prompt;
 use crate::settings::kind::Kind;
-use crate::settings::profiles::DEFAULT_PROFILE;
 use crate::settings::sources::Source;
 use crate::settings::stack::{self, StackKey};
 use crate::settings::{Settings, registry, ui_url_for};
@@ -96,9 +95,8 @@ fn set(items: &[String], mut settings: Settings, printer: &Printer) -> Result<()
         .collect();
     let profile = settings.profile.name.clone();
     if !prefect.is_empty() {
-        settings.profiles.pin_active(DEFAULT_PROFILE);
         settings.profiles.set(&profile, &prefect);
-        settings.profiles.save()?;
+        settings.profiles.save_merged()?;
     }
     let mut stack_changed = false;
     for (_, target, raw) in &parsed {
@@ -179,9 +177,8 @@ fn unset(names: &[String], yes: bool, mut settings: Settings, printer: &Printer)
     }
 
     if !profile_keys.is_empty() {
-        settings.profiles.pin_active(DEFAULT_PROFILE);
         settings.profiles.unset(&profile, &profile_keys);
-        settings.profiles.save()?;
+        settings.profiles.save_merged()?;
     }
     for key in &stack_keys {
         settings.stack.unset(key);
@@ -307,8 +304,7 @@ fn validate(fix: bool, mut settings: Settings, printer: &Printer) -> Result<()> 
         }
     }
     if changed {
-        settings.profiles.pin_active(DEFAULT_PROFILE);
-        settings.profiles.save()?;
+        settings.profiles.save_merged()?;
         printer.status(format!("Updated profile '{profile}'."))?;
     }
     if stack_changed {

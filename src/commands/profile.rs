@@ -11,7 +11,6 @@ use crate::cli::{OutputArgs, ProfileCommand};
 use crate::error::{Failure, fail};
 use crate::output::{OutputFormat, Printer};
 use crate::probe::{self, Health};
-use crate::settings::profiles::DEFAULT_PROFILE;
 use crate::settings::{ChosenBy, Settings};
 use crate::{fsutil, prompt};
 
@@ -73,7 +72,7 @@ fn use_(name: &str, mut settings: Settings, printer: &Printer) -> Result<()> {
         return Err(not_found(name).into());
     }
     settings.profiles.set_active(name);
-    settings.profiles.save()?;
+    settings.profiles.save_merged()?;
     printer.status(format!("Switched to profile '{name}'."))?;
     if let Ok(env_profile) = std::env::var("PREFECT_PROFILE") {
         if env_profile != name {
@@ -117,8 +116,7 @@ fn delete(name: &str, yes: bool, mut settings: Settings, printer: &Printer) -> R
         fail!("Deletion aborted.");
     }
     settings.profiles.remove(name);
-    settings.profiles.pin_active(DEFAULT_PROFILE);
-    settings.profiles.save()?;
+    settings.profiles.save_merged()?;
     printer.success(format!("Removed profile '{name}'."))?;
     Ok(())
 }

@@ -157,9 +157,9 @@ impl Output {
 
 /// The Python virtualenv with the pinned `prefect` (tests/python/requirements.txt), made by `.ci/test`.
 pub fn python_prefect() -> PathBuf {
-    let venv = std::env::var_os("PREFECT_RS_TEST_VENV").map(PathBuf::from).unwrap_or_else(|| {
+    let venv = std::env::var_os("PYTHON_PREFECT_VENV").map(PathBuf::from).unwrap_or_else(|| {
         panic!(
-            "PREFECT_RS_TEST_VENV is not set: these tests need the Python `prefect` CLI. \
+            "PYTHON_PREFECT_VENV is not set: these tests need the Python `prefect` CLI. \
              Run the test command from the README (.ci/test), which creates the virtualenv and sets it."
         )
     });
