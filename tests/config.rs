@@ -265,3 +265,11 @@ fn view_json_has_prefects_shape() {
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert!(doc["settings"].as_array().unwrap().iter().all(|s| s.get("source").is_none()));
 }
+
+#[test]
+fn an_empty_prefect_home_means_the_default_home() {
+    let env = TestEnv::new();
+    env.cmd(&["config", "set", "PREFECT_LOGGING_LEVEL=DEBUG"]).env("PREFECT_HOME", "").run().success();
+    assert!(env.user_home().join(".prefect/profiles.toml").exists());
+    assert!(!env.cwd().join("profiles.toml").exists());
+}

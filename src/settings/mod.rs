@@ -68,7 +68,8 @@ impl Settings {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let file_layers =
             [sources::env_layer(), sources::dotenv_layer(&cwd)?, sources::prefect_toml_layer(&cwd)?, sources::pyproject_layer(&cwd)?];
-        let first = |name: &str| file_layers.iter().find_map(|l| l.values.get(name).cloned());
+        // An empty path means unset (not the working directory).
+        let first = |name: &str| file_layers.iter().find_map(|l| l.values.get(name).filter(|v| !v.trim().is_empty()).cloned());
 
         let home = match first("PREFECT_HOME") {
             Some(raw) => expand_home(&raw, None)?,
