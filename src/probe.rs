@@ -35,7 +35,10 @@ fn get(address: &str, host: &str, path: &str, timeout: Duration) -> std::io::Res
     let mut stream = TcpStream::connect_timeout(&socket, timeout)?;
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")?;
+    // One write: `write!` on a socket sends each piece separately, and a server may answer (and close) after
+    // the first.
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes())?;
     let mut head = [0u8; 64];
     let n = stream.read(&mut head)?;
     let line = String::from_utf8_lossy(&head[..n]);

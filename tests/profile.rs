@@ -106,10 +106,15 @@ fn use_saves_without_the_network_and_reports_reachability() {
     let port = server.local_addr().unwrap().port();
     let answer = std::thread::spawn(move || {
         let (mut stream, _) = server.accept().unwrap();
-        let mut request = [0u8; 512];
-        let n = stream.read(&mut request).unwrap();
+        let mut request = Vec::new();
+        let mut chunk = [0u8; 512];
+        while !request.ends_with(b"\r\n\r\n") {
+            let n = stream.read(&mut chunk).unwrap();
+            assert!(n > 0, "the request ended before its head did");
+            request.extend_from_slice(&chunk[..n]);
+        }
         stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\ntrue").unwrap();
-        String::from_utf8_lossy(&request[..n]).into_owned()
+        String::from_utf8_lossy(&request).into_owned()
     });
     env.cmd(&["profile", "create", "up"]).run().success();
     env.cmd(&["-p", "up", "config", "set", &format!("PREFECT_API_URL=http://127.0.0.1:{port}/api")]).run().success();
