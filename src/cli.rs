@@ -12,7 +12,12 @@ use crate::settings::{registry, stack};
 /// prefect-rs reads and writes Prefect's own settings and profiles (the Python `prefect` tools share them), and keeps
 /// its own stack settings in $PREFECT_HOME/config.toml.
 #[derive(Debug, Parser)]
-#[command(name = "prefect-rs", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "prefect-rs",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 #[command(subcommand_required = true, arg_required_else_help = true)]
 pub struct Cli {
     #[command(flatten)]
@@ -162,9 +167,15 @@ pub enum ProfileCommand {
 
 /// Accepts any text (the command checks it and explains), but offers setting names to shell completion.
 fn setting_names() -> impl TypedValueParser<Value = String> {
-    let typed = registry::TYPED.iter().map(|t| PossibleValue::new(t.name).help(t.help));
-    let stack_keys = stack::KEYS.iter().map(|k| PossibleValue::new(k.name).help(k.help));
-    let others = registry::all_names().filter(|n| registry::typed(n).is_none()).map(PossibleValue::new);
+    let typed = registry::TYPED
+        .iter()
+        .map(|t| PossibleValue::new(t.name).help(t.help));
+    let stack_keys = stack::KEYS
+        .iter()
+        .map(|k| PossibleValue::new(k.name).help(k.help));
+    let others = registry::all_names()
+        .filter(|n| registry::typed(n).is_none())
+        .map(PossibleValue::new);
     let offered = PossibleValuesParser::new(typed.chain(stack_keys).chain(others));
     AnyText(offered)
 }
@@ -175,7 +186,12 @@ struct AnyText(PossibleValuesParser);
 impl TypedValueParser for AnyText {
     type Value = String;
 
-    fn parse_ref(&self, _: &clap::Command, _: Option<&clap::Arg>, value: &std::ffi::OsStr) -> Result<String, clap::Error> {
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
         Ok(value.to_string_lossy().into_owned())
     }
 

@@ -23,9 +23,15 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
 
 /// Replaces `path` with `contents` atomically, leaving the file with mode 0600.
 pub fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     ensure_private_dir(dir)?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let result = (|| -> Result<()> {
         let mut file = OpenOptions::new()
@@ -35,8 +41,10 @@ pub fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<()> {
             .mode(0o600)
             .open(&tmp)
             .with_context(|| format!("could not create {}", tmp.display()))?;
-        file.write_all(contents).with_context(|| format!("could not write {}", tmp.display()))?;
-        file.sync_all().with_context(|| format!("could not flush {}", tmp.display()))?;
+        file.write_all(contents)
+            .with_context(|| format!("could not write {}", tmp.display()))?;
+        file.sync_all()
+            .with_context(|| format!("could not flush {}", tmp.display()))?;
         fs::rename(&tmp, path).with_context(|| format!("could not replace {}", path.display()))?;
         // The rename is durable only once the directory entry is flushed too.
         if let Ok(dir_handle) = fs::File::open(dir) {

@@ -43,7 +43,11 @@ fn report(printer: &Printer, err: &anyhow::Error) -> ExitCode {
         printer.error(&usage.0, &["see prefect-rs --help".to_owned()]);
         return ExitCode::from(2);
     }
-    let causes: Vec<String> = err.chain().skip(1).map(|c| format!("caused by: {c}")).collect();
+    let causes: Vec<String> = err
+        .chain()
+        .skip(1)
+        .map(|c| format!("caused by: {c}"))
+        .collect();
     printer.error(&err.to_string(), &causes);
     ExitCode::FAILURE
 }

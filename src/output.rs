@@ -48,7 +48,11 @@ pub struct Printer {
 
 impl Printer {
     pub fn new(quiet: bool, verbose: u8, color: ColorChoice) -> Self {
-        Self { quiet, verbose, color: color_enabled(color, io::stderr().is_terminal()) }
+        Self {
+            quiet,
+            verbose,
+            color: color_enabled(color, io::stderr().is_terminal()),
+        }
     }
 
     /// One line of data on stdout.
@@ -127,7 +131,11 @@ impl Printer {
     }
 
     fn paint(&self, text: &str, style: Style) -> String {
-        if self.color { format!("\x1b[{}m{text}\x1b[0m", style.code()) } else { text.to_owned() }
+        if self.color {
+            format!("\x1b[{}m{text}\x1b[0m", style.code())
+        } else {
+            text.to_owned()
+        }
     }
 }
 
@@ -141,7 +149,9 @@ fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
             let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
             if set("NO_COLOR") {
                 false
-            } else if set("FORCE_COLOR") && std::env::var_os("FORCE_COLOR").is_some_and(|v| v != "0") {
+            } else if set("FORCE_COLOR")
+                && std::env::var_os("FORCE_COLOR").is_some_and(|v| v != "0")
+            {
                 true
             } else {
                 is_terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb")

@@ -18,10 +18,14 @@ pub fn check(api_url: &str, timeout: Duration) -> Health {
     };
     let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
     let authority = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
-    let address = if authority.ends_with(']') || !authority.contains(':') { format!("{authority}:80") } else { authority.to_owned() };
+    let address = if authority.ends_with(']') || !authority.contains(':') {
+        format!("{authority}:80")
+    } else {
+        authority.to_owned()
+    };
     let path = format!("/{}/health", path.trim_end_matches('/')).replace("//", "/");
     match get(&address, authority, &path, timeout) {
-        Ok(status) if status == 200 => Health::Healthy,
+        Ok(200) => Health::Healthy,
         Ok(status) => Health::Unhealthy(format!("GET {path} answered HTTP {status}")),
         Err(err) => Health::Unhealthy(err.to_string()),
     }

@@ -30,5 +30,8 @@ pub fn confirm_if_interactive(question: &str, default: bool) -> Result<bool> {
 }
 
 fn ask(question: &str, default: bool) -> Result<bool> {
-    Ok(dialoguer::Confirm::new().with_prompt(question).default(default).interact()?)
+    Ok(dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(default)
+        .interact()?)
 }

@@ -28,7 +28,10 @@ fn help_texts() {
 #[test]
 fn version_is_printed_on_stdout() {
     let out = TestEnv::new().cmd(&["--version"]).run().success();
-    assert_eq!(out.stdout, format!("prefect-rs {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        out.stdout,
+        format!("prefect-rs {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -45,7 +48,9 @@ fn usage_errors_exit_2() {
     For more information, try '--help'.
     ");
     env.cmd(&["config", "view", "-o", "yaml"]).run().code(2);
-    env.cmd(&["config", "view", "--color", "sometimes"]).run().code(2);
+    env.cmd(&["config", "view", "--color", "sometimes"])
+        .run()
+        .code(2);
     env.cmd(&["config", "view", "-q", "-v"]).run().code(2);
     // Nothing was written by any of them.
     assert!(!env.home().exists());
@@ -73,24 +78,53 @@ fn a_closed_stdout_pipe_exits_0_quietly() {
 #[test]
 fn data_goes_to_stdout_and_status_to_stderr() {
     let env = TestEnv::new();
-    let out = env.cmd(&["config", "set", "PREFECT_API_URL=http://127.0.0.1:4200/api"]).run().success();
+    let out = env
+        .cmd(&["config", "set", "PREFECT_API_URL=http://127.0.0.1:4200/api"])
+        .run()
+        .success();
     assert_eq!(out.stdout, "");
     assert!(out.stderr.contains("Updated profile 'ephemeral'."));
     let out = env.cmd(&["config", "view"]).run().success();
-    assert!(out.stdout.contains("PREFECT_API_URL='http://127.0.0.1:4200/api' (from profile)"));
+    assert!(
+        out.stdout
+            .contains("PREFECT_API_URL='http://127.0.0.1:4200/api' (from profile)")
+    );
     assert!(!out.stdout.contains("you are connected"));
-    assert!(out.stderr.contains("you are connected to:\nhttp://127.0.0.1:4200\n"));
+    assert!(
+        out.stderr
+            .contains("you are connected to:\nhttp://127.0.0.1:4200\n")
+    );
 }
 
 #[test]
 fn quiet_and_verbose() {
     let env = TestEnv::new();
-    let out = env.cmd(&["-q", "config", "set", "PREFECT_API_URL=http://127.0.0.1:4200/api"]).run().success();
+    let out = env
+        .cmd(&[
+            "-q",
+            "config",
+            "set",
+            "PREFECT_API_URL=http://127.0.0.1:4200/api",
+        ])
+        .run()
+        .success();
     assert_eq!(out.stderr, "");
-    let out = env.cmd(&["config", "set", "-q", "PREFECT_API_URL=bad"]).run().code(1);
-    assert!(out.stderr.contains("error: Validation error(s) for setting PREFECT_API_URL"), "errors survive --quiet");
+    let out = env
+        .cmd(&["config", "set", "-q", "PREFECT_API_URL=bad"])
+        .run()
+        .code(1);
+    assert!(
+        out.stderr
+            .contains("error: Validation error(s) for setting PREFECT_API_URL"),
+        "errors survive --quiet"
+    );
     let out = env.cmd(&["config", "view", "-v"]).run().success();
-    assert!(out.stderr.contains(&format!("profiles: {}", env.profiles_path().display())), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("profiles: {}", env.profiles_path().display())),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -98,11 +132,38 @@ fn colour_follows_flag_no_color_and_force_color() {
     let env = TestEnv::new();
     let red = "\x1b[31merror:";
     let bad = ["config", "set", "PREFECT_API_URL=bad"];
-    assert!(!env.cmd(&bad).run().stderr.contains(red), "no colour without a terminal");
-    assert!(env.cmd(&["--color", "always", "config", "set", "PREFECT_API_URL=bad"]).run().stderr.contains(red));
-    assert!(env.cmd(&bad).env("FORCE_COLOR", "1").run().stderr.contains(red));
-    assert!(!env.cmd(&bad).env("FORCE_COLOR", "1").env("NO_COLOR", "1").run().stderr.contains(red));
-    assert!(!env.cmd(&["--color", "never", "config", "set", "PREFECT_API_URL=bad"]).env("FORCE_COLOR", "1").run().stderr.contains(red));
+    assert!(
+        !env.cmd(&bad).run().stderr.contains(red),
+        "no colour without a terminal"
+    );
+    assert!(
+        env.cmd(&["--color", "always", "config", "set", "PREFECT_API_URL=bad"])
+            .run()
+            .stderr
+            .contains(red)
+    );
+    assert!(
+        env.cmd(&bad)
+            .env("FORCE_COLOR", "1")
+            .run()
+            .stderr
+            .contains(red)
+    );
+    assert!(
+        !env.cmd(&bad)
+            .env("FORCE_COLOR", "1")
+            .env("NO_COLOR", "1")
+            .run()
+            .stderr
+            .contains(red)
+    );
+    assert!(
+        !env.cmd(&["--color", "never", "config", "set", "PREFECT_API_URL=bad"])
+            .env("FORCE_COLOR", "1")
+            .run()
+            .stderr
+            .contains(red)
+    );
 }
 
 #[test]

@@ -38,16 +38,30 @@ fn committed(file: &str) -> PathBuf {
 }
 
 fn generated(shell: &str) -> Vec<u8> {
-    let out = Command::new(common::BIN).args(["completions", shell]).output().expect("prefect-rs starts");
-    assert!(out.status.success(), "prefect-rs completions {shell} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(common::BIN)
+        .args(["completions", shell])
+        .output()
+        .expect("prefect-rs starts");
+    assert!(
+        out.status.success(),
+        "prefect-rs completions {shell} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
 /// The shell command that rewrites every committed script from the binary this test run built.
 fn regenerate_command() -> String {
     let bin = Path::new(common::BIN);
-    let bin = bin.strip_prefix(repo()).unwrap_or(bin).display().to_string();
-    let cases: Vec<String> = SCRIPTS.iter().map(|(shell, file)| format!("{shell}) f={file};;")).collect();
+    let bin = bin
+        .strip_prefix(repo())
+        .unwrap_or(bin)
+        .display()
+        .to_string();
+    let cases: Vec<String> = SCRIPTS
+        .iter()
+        .map(|(shell, file)| format!("{shell}) f={file};;"))
+        .collect();
     let shells: Vec<&str> = SCRIPTS.iter().map(|(shell, _)| *shell).collect();
     format!(
         "cd {} && cargo build && for s in {}; do case $s in {} esac; {bin} completions $s > completions/$f; done",
@@ -73,7 +87,10 @@ fn committed_scripts_match_the_binary() {
             let tmp = path.with_extension("bless-tmp");
             std::fs::write(&tmp, &now).unwrap();
             std::fs::rename(&tmp, &path).unwrap();
-            eprintln!("rewrote {} (re-run the tests: the shell tests may have read the old script)", path.display());
+            eprintln!(
+                "rewrote {} (re-run the tests: the shell tests may have read the old script)",
+                path.display()
+            );
         } else {
             stale.push(format!("completions/{file} ({shell})"));
         }
@@ -168,7 +185,10 @@ zpty -d prefect_rs
 
 /// What the shell offers when TAB is pressed at the end of `line`, using the committed script.
 fn offers(shell: Shell, line: &str) -> Vec<String> {
-    let dir = tempfile::Builder::new().prefix("prefect-rs-completion").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("prefect-rs-completion")
+        .tempdir()
+        .unwrap();
     let (program, args): (&str, Vec<String>) = match shell {
         Shell::Bash => (
             "bash",
@@ -187,7 +207,14 @@ fn offers(shell: Shell, line: &str) -> Vec<String> {
             std::fs::write(&init, ZSH_INIT).unwrap();
             (
                 "zsh",
-                vec!["-f".into(), "-c".into(), ZSH_DRIVER.into(), "zsh".into(), path_arg(&init), line.into()],
+                vec![
+                    "-f".into(),
+                    "-c".into(),
+                    ZSH_DRIVER.into(),
+                    "zsh".into(),
+                    path_arg(&init),
+                    line.into(),
+                ],
             )
         }
         Shell::Fish => (
@@ -201,20 +228,43 @@ fn offers(shell: Shell, line: &str) -> Vec<String> {
             ],
         ),
     };
-    let out = shell_command(&dir, program, &args).output().expect("timeout starts");
+    let out = shell_command(&dir, program, &args)
+        .output()
+        .expect("timeout starts");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let context = format!("{shell:?} completing {line:?}\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
-    assert_ne!(out.status.code(), Some(124), "timed out after {SHELL_TIMEOUT}s: {context}");
-    assert!(out.status.success(), "the shell failed ({}): {context}", out.status);
+    let context =
+        format!("{shell:?} completing {line:?}\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
+    assert_ne!(
+        out.status.code(),
+        Some(124),
+        "timed out after {SHELL_TIMEOUT}s: {context}"
+    );
+    assert!(
+        out.status.success(),
+        "the shell failed ({}): {context}",
+        out.status
+    );
     match shell {
         Shell::Bash => stdout.lines().map(str::to_owned).collect(),
         // fish prints `candidate<TAB>description`.
-        Shell::Fish => stdout.lines().map(|l| l.split('\t').next().unwrap().to_owned()).collect(),
+        Shell::Fish => stdout
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_owned())
+            .collect(),
         // The pty output also holds the echoed line and terminal control codes; only marked lines are matches.
         Shell::Zsh => {
-            assert!(stdout.contains("@@BEGIN@@") && stdout.contains("@@END@@"), "zsh ran no completion: {context}");
-            stdout.lines().filter_map(|l| l.split_once("@@CAND@@ ").map(|(_, c)| c.trim_end().to_owned())).collect()
+            assert!(
+                stdout.contains("@@BEGIN@@") && stdout.contains("@@END@@"),
+                "zsh ran no completion: {context}"
+            );
+            stdout
+                .lines()
+                .filter_map(|l| {
+                    l.split_once("@@CAND@@ ")
+                        .map(|(_, c)| c.trim_end().to_owned())
+                })
+                .collect()
         }
     }
 }
@@ -232,9 +282,15 @@ fn shell_command(dir: &TempDir, program: &str, args: &[String]) -> Command {
     std::fs::create_dir_all(&cwd).unwrap();
     let bin_dir = Path::new(common::BIN).parent().unwrap();
     let mut command = Command::new("timeout");
-    command.arg(SHELL_TIMEOUT).arg(format!("/usr/bin/{program}")).args(args);
+    command
+        .arg(SHELL_TIMEOUT)
+        .arg(format!("/usr/bin/{program}"))
+        .args(args);
     command.env_clear().current_dir(&cwd);
-    command.env("PATH", format!("{}:/usr/local/bin:/usr/bin:/bin", bin_dir.display()));
+    command.env(
+        "PATH",
+        format!("{}:/usr/local/bin:/usr/bin:/bin", bin_dir.display()),
+    );
     command.env("HOME", &home);
     command.env("XDG_CONFIG_HOME", home.join(".config"));
     command.env("XDG_DATA_HOME", home.join(".local/share"));
@@ -250,7 +306,10 @@ fn assert_offers(shell: Shell, line: &str, expected: &[&str]) -> Vec<String> {
     let offered = offers(shell, line);
     for want in expected {
         let found = offered.iter().any(|o| o == want);
-        assert!(found, "{shell:?}: `{line}<TAB>` does not offer {want:?}; it offers {offered:?}");
+        assert!(
+            found,
+            "{shell:?}: `{line}<TAB>` does not offer {want:?}; it offers {offered:?}"
+        );
     }
     offered
 }
@@ -262,23 +321,42 @@ fn assert_offers_only_matches(shell: Shell, line: &str, expected: &[&str]) {
     let offered = assert_offers(shell, line, expected);
     let word = line.rsplit(' ').next().unwrap();
     let strays: Vec<&String> = offered.iter().filter(|o| !o.starts_with(word)).collect();
-    assert!(strays.is_empty(), "{shell:?}: `{line}<TAB>` offers words that do not start with {word:?}: {strays:?}");
+    assert!(
+        strays.is_empty(),
+        "{shell:?}: `{line}<TAB>` offers words that do not start with {word:?}: {strays:?}"
+    );
 }
 
 fn subcommands(shell: Shell) {
     assert_offers(shell, "prefect-rs con", &["config"]);
     assert_offers(shell, "prefect-rs config s", &["set"]);
-    assert_offers(shell, "prefect-rs profile ", &["ls", "use", "populate-defaults"]);
+    assert_offers(
+        shell,
+        "prefect-rs profile ",
+        &["ls", "use", "populate-defaults"],
+    );
     // Once `server database` lands, the same harness checks `prefect-rs server da<TAB>` offers `database`.
 }
 
 fn config_set_setting_names(shell: Shell) {
-    assert_offers_only_matches(shell, "prefect-rs config set PREFECT_API_", &["PREFECT_API_URL", "PREFECT_API_KEY"]);
-    assert_offers_only_matches(shell, "prefect-rs config set PREFECT_RS_SERVER_", &["PREFECT_RS_SERVER_PORT"]);
+    assert_offers_only_matches(
+        shell,
+        "prefect-rs config set PREFECT_API_",
+        &["PREFECT_API_URL", "PREFECT_API_KEY"],
+    );
+    assert_offers_only_matches(
+        shell,
+        "prefect-rs config set PREFECT_RS_SERVER_",
+        &["PREFECT_RS_SERVER_PORT"],
+    );
 }
 
 fn config_unset_setting_names(shell: Shell) {
-    assert_offers_only_matches(shell, "prefect-rs config unset PREFECT_SERVER_API_", &["PREFECT_SERVER_API_PORT"]);
+    assert_offers_only_matches(
+        shell,
+        "prefect-rs config unset PREFECT_SERVER_API_",
+        &["PREFECT_SERVER_API_PORT"],
+    );
 }
 
 #[test]

@@ -27,8 +27,12 @@ fn rs(env: &TestEnv, args: &[&str]) -> Output {
 #[track_caller]
 fn json_of(out: Output, what: &str) -> Value {
     let out = out.success();
-    serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("{what}: stdout is not JSON ({e})\n--- stdout\n{}\n--- stderr\n{}", out.stdout, out.stderr))
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{what}: stdout is not JSON ({e})\n--- stdout\n{}\n--- stderr\n{}",
+            out.stdout, out.stderr
+        )
+    })
 }
 
 /// Asserts two JSON documents are equal, showing both pretty-printed when they are not.
@@ -44,12 +48,20 @@ fn assert_same_json(prefect_rs: &Value, python: &Value, what: &str) {
 
 /// The members of a JSON object in document order (`Value` equality ignores the order of keys).
 fn members(value: &Value) -> Vec<(String, Value)> {
-    value.as_object().unwrap_or_else(|| panic!("not a JSON object: {value}")).iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    value
+        .as_object()
+        .unwrap_or_else(|| panic!("not a JSON object: {value}"))
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// The `{name, value, source}` entry of `config view -o json` for one setting.
 fn view_entry<'a>(view: &'a Value, name: &str) -> Option<&'a Value> {
-    view["settings"].as_array()?.iter().find(|entry| entry["name"] == name)
+    view["settings"]
+        .as_array()?
+        .iter()
+        .find(|entry| entry["name"] == name)
 }
 
 fn mode(path: &Path) -> u32 {
@@ -58,7 +70,12 @@ fn mode(path: &Path) -> u32 {
 
 #[track_caller]
 fn assert_has_line(out: &Output, line: &str, what: &str) {
-    assert!(out.stdout.lines().any(|l| l == line), "{what}: no line {line:?} in stdout\n--- stdout\n{}\n--- stderr\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.lines().any(|l| l == line),
+        "{what}: no line {line:?} in stdout\n--- stdout\n{}\n--- stderr\n{}",
+        out.stdout,
+        out.stderr
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -68,15 +85,38 @@ fn assert_has_line(out: &Output, line: &str, what: &str) {
 #[test]
 fn python_reads_settings_prefect_rs_set_on_the_default_profile() {
     let env = TestEnv::new();
-    rs(&env, &["config", "set", "PREFECT_API_URL=http://127.0.0.1:4200/api", "PREFECT_SERVER_API_PORT=4300"]).success();
+    rs(
+        &env,
+        &[
+            "config",
+            "set",
+            "PREFECT_API_URL=http://127.0.0.1:4200/api",
+            "PREFECT_SERVER_API_PORT=4300",
+        ],
+    )
+    .success();
 
     let view = py(&env, &["config", "view"]).success();
     assert_has_line(&view, "PREFECT_PROFILE='ephemeral'", "prefect config view");
-    assert_has_line(&view, "PREFECT_API_URL='http://127.0.0.1:4200/api' (from profile)", "prefect config view");
-    assert_has_line(&view, "PREFECT_SERVER_API_PORT='4300' (from profile)", "prefect config view");
+    assert_has_line(
+        &view,
+        "PREFECT_API_URL='http://127.0.0.1:4200/api' (from profile)",
+        "prefect config view",
+    );
+    assert_has_line(
+        &view,
+        "PREFECT_SERVER_API_PORT='4300' (from profile)",
+        "prefect config view",
+    );
 
-    let python = json_of(py(&env, &["config", "view", "-o", "json"]), "prefect config view -o json");
-    let ours = json_of(rs(&env, &["config", "view", "-o", "json"]), "prefect-rs config view -o json");
+    let python = json_of(
+        py(&env, &["config", "view", "-o", "json"]),
+        "prefect config view -o json",
+    );
+    let ours = json_of(
+        rs(&env, &["config", "view", "-o", "json"]),
+        "prefect-rs config view -o json",
+    );
     assert_same_json(&ours, &python, "config view -o json");
 }
 
@@ -84,31 +124,71 @@ fn python_reads_settings_prefect_rs_set_on_the_default_profile() {
 fn python_sees_a_profile_prefect_rs_created_set_and_activated() {
     let env = TestEnv::new();
     rs(&env, &["profile", "create", "dev"]).success();
-    rs(&env, &["-p", "dev", "config", "set", "PREFECT_API_URL=http://127.0.0.1:4300/api", "PREFECT_SERVER_API_PORT=4301"]).success();
+    rs(
+        &env,
+        &[
+            "-p",
+            "dev",
+            "config",
+            "set",
+            "PREFECT_API_URL=http://127.0.0.1:4300/api",
+            "PREFECT_SERVER_API_PORT=4301",
+        ],
+    )
+    .success();
     // prefect-rs checks the new API and only warns when nothing listens there; the switch is saved either way.
     rs(&env, &["profile", "use", "dev"]).success();
 
     let view = py(&env, &["config", "view"]).success();
     assert_has_line(&view, "PREFECT_PROFILE='dev'", "prefect config view");
-    assert_has_line(&view, "PREFECT_API_URL='http://127.0.0.1:4300/api' (from profile)", "prefect config view");
-    assert_has_line(&view, "PREFECT_SERVER_API_PORT='4301' (from profile)", "prefect config view");
+    assert_has_line(
+        &view,
+        "PREFECT_API_URL='http://127.0.0.1:4300/api' (from profile)",
+        "prefect config view",
+    );
+    assert_has_line(
+        &view,
+        "PREFECT_SERVER_API_PORT='4301' (from profile)",
+        "prefect config view",
+    );
 
-    let python = json_of(py(&env, &["config", "view", "-o", "json"]), "prefect config view -o json");
-    let ours = json_of(rs(&env, &["config", "view", "-o", "json"]), "prefect-rs config view -o json");
+    let python = json_of(
+        py(&env, &["config", "view", "-o", "json"]),
+        "prefect config view -o json",
+    );
+    let ours = json_of(
+        rs(&env, &["config", "view", "-o", "json"]),
+        "prefect-rs config view -o json",
+    );
     assert_same_json(&ours, &python, "config view -o json");
 
     // The file holds only `dev`, so that is all Python lists, and it is the active one.
-    let python_ls = json_of(py(&env, &["profile", "ls", "-o", "json"]), "prefect profile ls -o json");
-    assert_eq!(python_ls, json!([{"name": "dev", "active": true}]), "prefect profile ls -o json");
+    let python_ls = json_of(
+        py(&env, &["profile", "ls", "-o", "json"]),
+        "prefect profile ls -o json",
+    );
+    assert_eq!(
+        python_ls,
+        json!([{"name": "dev", "active": true}]),
+        "prefect profile ls -o json"
+    );
 
     // Deliberate difference: Python's `profile ls` lists only the profiles in the file; prefect-rs lists those first,
     // in the same order and with the same active flag, then Prefect's bundled profiles the file does not hold (which
     // `profile use` accepts in both CLIs).
-    let ours_ls = json_of(rs(&env, &["profile", "ls", "-o", "json"]), "prefect-rs profile ls -o json");
-    let bundled = ["ephemeral", "local", "test", "cloud"].map(|name| json!({"name": name, "active": false}));
+    let ours_ls = json_of(
+        rs(&env, &["profile", "ls", "-o", "json"]),
+        "prefect-rs profile ls -o json",
+    );
+    let bundled =
+        ["ephemeral", "local", "test", "cloud"].map(|name| json!({"name": name, "active": false}));
     let mut expected = python_ls.as_array().unwrap().clone();
     expected.extend(bundled);
-    assert_same_json(&ours_ls, &Value::Array(expected), "profile ls -o json (Python's list, then the bundled profiles)");
+    assert_same_json(
+        &ours_ls,
+        &Value::Array(expected),
+        "profile ls -o json (Python's list, then the bundled profiles)",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -124,7 +204,11 @@ struct Twin {
 
 impl Twin {
     fn new() -> Self {
-        Self { python: TestEnv::new(), ours: TestEnv::new(), mismatches: Vec::new() }
+        Self {
+            python: TestEnv::new(),
+            ours: TestEnv::new(),
+            mismatches: Vec::new(),
+        }
     }
 
     /// Runs the same command with both CLIs, then compares the files.
@@ -138,8 +222,15 @@ impl Twin {
         // Python's `profile use` saves the switch, then exits 1 when it cannot reach the profile's API (or the profile
         // has none); that is not what is compared here, the file is.
         let is_use = python_args.windows(2).any(|w| w == ["profile", "use"]);
-        if !(python.code == 0 || is_use && python.code == 1) || python.stderr.contains("Traceback") {
-            panic!("prefect {}: exit code {}\n--- stdout\n{}\n--- stderr\n{}", python_args.join(" "), python.code, python.stdout, python.stderr);
+        if !(python.code == 0 || is_use && python.code == 1) || python.stderr.contains("Traceback")
+        {
+            panic!(
+                "prefect {}: exit code {}\n--- stdout\n{}\n--- stderr\n{}",
+                python_args.join(" "),
+                python.code,
+                python.stdout,
+                python.stderr
+            );
         }
         let ours = rs(&self.ours, our_args);
         if ours.code != 0 {
@@ -151,7 +242,11 @@ impl Twin {
                 ours.stderr.trim()
             ));
         }
-        self.compare(&format!("prefect {}` / `prefect-rs {}", python_args.join(" "), our_args.join(" ")));
+        self.compare(&format!(
+            "prefect {}` / `prefect-rs {}",
+            python_args.join(" "),
+            our_args.join(" ")
+        ));
         self
     }
 
@@ -168,12 +263,18 @@ impl Twin {
         for (who, env) in [("Python prefect", &self.python), ("prefect-rs", &self.ours)] {
             let path = env.profiles_path();
             if path.exists() && mode(&path) != 0o600 {
-                self.mismatches.push(format!("after `{step}`: {who}'s profiles.toml has mode {:o}, not 600", mode(&path)));
+                self.mismatches.push(format!(
+                    "after `{step}`: {who}'s profiles.toml has mode {:o}, not 600",
+                    mode(&path)
+                ));
             }
         }
         // prefect-rs creates PREFECT_HOME itself in every scenario here, so it must be private.
         if self.ours.home().exists() && mode(&self.ours.home()) != 0o700 {
-            self.mismatches.push(format!("after `{step}`: prefect-rs created PREFECT_HOME with mode {:o}, not 700", mode(&self.ours.home())));
+            self.mismatches.push(format!(
+                "after `{step}`: prefect-rs created PREFECT_HOME with mode {:o}, not 700",
+                mode(&self.ours.home())
+            ));
         }
     }
 
@@ -184,14 +285,23 @@ impl Twin {
 
     #[track_caller]
     fn finish(&self) {
-        assert!(self.mismatches.is_empty(), "prefect-rs is not byte-compatible with Python prefect:\n{}", self.mismatches.join("\n"));
+        assert!(
+            self.mismatches.is_empty(),
+            "prefect-rs is not byte-compatible with Python prefect:\n{}",
+            self.mismatches.join("\n")
+        );
     }
 }
 
 #[test]
 fn same_bytes_config_set_on_the_default_profile() {
     let mut twin = Twin::new();
-    twin.step(&["config", "set", "PREFECT_API_URL=http://127.0.0.1:4200/api", "PREFECT_SERVER_API_PORT=4300"]);
+    twin.step(&[
+        "config",
+        "set",
+        "PREFECT_API_URL=http://127.0.0.1:4200/api",
+        "PREFECT_SERVER_API_PORT=4300",
+    ]);
     assert_eq!(
         twin.python_file(),
         "active = \"ephemeral\"\n\n[profiles.ephemeral]\nPREFECT_SERVER_EPHEMERAL_ENABLED = \"true\"\n\
@@ -211,17 +321,34 @@ fn same_bytes_profile_create_on_a_fresh_home() {
 #[test]
 fn same_bytes_config_set_with_a_legacy_alias() {
     let mut twin = Twin::new();
-    twin.step(&["config", "set", "PREFECT_API_DATABASE_CONNECTION_URL=sqlite+aiosqlite:///alias.db"]);
+    twin.step(&[
+        "config",
+        "set",
+        "PREFECT_API_DATABASE_CONNECTION_URL=sqlite+aiosqlite:///alias.db",
+    ]);
     let file = twin.python_file();
-    assert!(file.contains("\nPREFECT_SERVER_DATABASE_CONNECTION_URL = \"sqlite+aiosqlite:///alias.db\"\n"), "{file}");
-    assert!(!file.contains("PREFECT_API_DATABASE_CONNECTION_URL"), "{file}");
+    assert!(
+        file.contains(
+            "\nPREFECT_SERVER_DATABASE_CONNECTION_URL = \"sqlite+aiosqlite:///alias.db\"\n"
+        ),
+        "{file}"
+    );
+    assert!(
+        !file.contains("PREFECT_API_DATABASE_CONNECTION_URL"),
+        "{file}"
+    );
     twin.finish();
 }
 
 #[test]
 fn same_bytes_config_unset() {
     let mut twin = Twin::new();
-    twin.step(&["config", "set", "PREFECT_API_URL=http://127.0.0.1:4200/api", "PREFECT_SERVER_API_PORT=4300"]);
+    twin.step(&[
+        "config",
+        "set",
+        "PREFECT_API_URL=http://127.0.0.1:4200/api",
+        "PREFECT_SERVER_API_PORT=4300",
+    ]);
     twin.step(&["config", "unset", "PREFECT_API_URL"]);
     assert!(!twin.python_file().contains("PREFECT_API_URL"));
     twin.finish();
@@ -231,9 +358,16 @@ fn same_bytes_config_unset() {
 #[test]
 fn same_bytes_config_set_of_a_setting_already_in_the_profile() {
     let mut twin = Twin::new();
-    twin.step(&["config", "set", "PREFECT_API_URL=http://127.0.0.1:4200/api", "PREFECT_SERVER_API_PORT=4300"]);
+    twin.step(&[
+        "config",
+        "set",
+        "PREFECT_API_URL=http://127.0.0.1:4200/api",
+        "PREFECT_SERVER_API_PORT=4300",
+    ]);
     twin.step(&["config", "set", "PREFECT_API_URL=http://127.0.0.1:4400/api"]);
-    assert!(twin.python_file().ends_with("PREFECT_API_URL = \"http://127.0.0.1:4400/api\"\nPREFECT_SERVER_API_PORT = \"4300\"\n"));
+    assert!(twin.python_file().ends_with(
+        "PREFECT_API_URL = \"http://127.0.0.1:4400/api\"\nPREFECT_SERVER_API_PORT = \"4300\"\n"
+    ));
     twin.finish();
 }
 
@@ -249,7 +383,12 @@ fn same_bytes_for_values_that_need_escaping() {
         r"PREFECT_SERVER_API_AUTH_STRING=C:\prefect",
         "PREFECT_API_KEY=it's-é-😀",
     ]);
-    assert!(twin.python_file().contains("PREFECT_API_AUTH_STRING = \"ad\\\"min:p\\\\ss\"\n"), "{}", twin.python_file());
+    assert!(
+        twin.python_file()
+            .contains("PREFECT_API_AUTH_STRING = \"ad\\\"min:p\\\\ss\"\n"),
+        "{}",
+        twin.python_file()
+    );
     twin.finish();
 }
 
@@ -289,10 +428,19 @@ fn same_bytes_profile_delete() {
     let mut twin = Twin::new();
     twin.step(&["profile", "create", "dev"]);
     twin.step(&["profile", "create", "qa"]);
-    twin.step_each(&["profile", "delete", "dev"], &["profile", "delete", "-y", "dev"]);
-    assert_eq!(twin.python_file(), "active = \"ephemeral\"\n\n[profiles.qa]\n");
+    twin.step_each(
+        &["profile", "delete", "dev"],
+        &["profile", "delete", "-y", "dev"],
+    );
+    assert_eq!(
+        twin.python_file(),
+        "active = \"ephemeral\"\n\n[profiles.qa]\n"
+    );
     // Deleting the last profile leaves an empty `[profiles]` table in Prefect's file.
-    twin.step_each(&["profile", "delete", "qa"], &["profile", "delete", "-y", "qa"]);
+    twin.step_each(
+        &["profile", "delete", "qa"],
+        &["profile", "delete", "-y", "qa"],
+    );
     assert_eq!(twin.python_file(), "active = \"ephemeral\"\n\n[profiles]\n");
     twin.finish();
 }
@@ -304,9 +452,15 @@ fn same_bytes_create_set_and_use_a_new_profile() {
     let mut twin = Twin::new();
     twin.step(&["profile", "create", "dev"]);
     twin.step(&["-p", "dev", "config", "set", "PREFECT_SERVER_API_PORT=4301"]);
-    assert_eq!(twin.python_file(), "active = \"ephemeral\"\n\n[profiles.dev]\nPREFECT_SERVER_API_PORT = \"4301\"\n");
+    assert_eq!(
+        twin.python_file(),
+        "active = \"ephemeral\"\n\n[profiles.dev]\nPREFECT_SERVER_API_PORT = \"4301\"\n"
+    );
     twin.step(&["profile", "use", "dev"]);
-    assert_eq!(twin.python_file(), "active = \"dev\"\n\n[profiles.dev]\nPREFECT_SERVER_API_PORT = \"4301\"\n");
+    assert_eq!(
+        twin.python_file(),
+        "active = \"dev\"\n\n[profiles.dev]\nPREFECT_SERVER_API_PORT = \"4301\"\n"
+    );
     twin.finish();
 }
 
@@ -332,7 +486,16 @@ fn same_bytes_when_a_bundled_profile_is_changed_after_a_new_profile() {
 #[test]
 fn prefect_rs_reads_what_python_wrote() {
     let env = TestEnv::new();
-    py(&env, &["config", "set", "PREFECT_API_URL=http://127.0.0.1:4300/api", "PREFECT_SERVER_API_PORT=4300"]).success();
+    py(
+        &env,
+        &[
+            "config",
+            "set",
+            "PREFECT_API_URL=http://127.0.0.1:4300/api",
+            "PREFECT_SERVER_API_PORT=4300",
+        ],
+    )
+    .success();
     py(&env, &["profile", "create", "dev"]).success();
     py(
         &env,
@@ -349,27 +512,73 @@ fn prefect_rs_reads_what_python_wrote() {
     .success();
     // Exits 1: `dev` has no API URL and is not ephemeral, so Python reports it unconfigured after saving the switch.
     let used = py(&env, &["profile", "use", "dev"]);
-    assert!(used.code == 0 || used.code == 1, "prefect profile use dev: {used:?}");
+    assert!(
+        used.code == 0 || used.code == 1,
+        "prefect profile use dev: {used:?}"
+    );
 
     // `config view` masks secrets in both CLIs.
-    let python = json_of(py(&env, &["config", "view", "-o", "json"]), "prefect config view -o json");
+    let python = json_of(
+        py(&env, &["config", "view", "-o", "json"]),
+        "prefect config view -o json",
+    );
     assert_eq!(python["profile"], "dev");
-    assert_eq!(view_entry(&python, "PREFECT_API_KEY").unwrap()["value"], "********");
-    let ours = json_of(rs(&env, &["config", "view", "-o", "json"]), "prefect-rs config view -o json");
+    assert_eq!(
+        view_entry(&python, "PREFECT_API_KEY").unwrap()["value"],
+        "********"
+    );
+    let ours = json_of(
+        rs(&env, &["config", "view", "-o", "json"]),
+        "prefect-rs config view -o json",
+    );
     assert_same_json(&ours, &python, "config view -o json");
 
     // Python's `profile inspect` shows secrets; prefect-rs does with --show-secrets, and masks them without.
-    let python = json_of(py(&env, &["profile", "inspect", "dev", "-o", "json"]), "prefect profile inspect dev -o json");
-    let shown = json_of(rs(&env, &["profile", "inspect", "dev", "-o", "json", "--show-secrets"]), "prefect-rs profile inspect --show-secrets");
-    assert_eq!(members(&shown), members(&python), "profile inspect dev -o json (--show-secrets for prefect-rs)");
-    let masked = json_of(rs(&env, &["profile", "inspect", "dev", "-o", "json"]), "prefect-rs profile inspect dev -o json");
+    let python = json_of(
+        py(&env, &["profile", "inspect", "dev", "-o", "json"]),
+        "prefect profile inspect dev -o json",
+    );
+    let shown = json_of(
+        rs(
+            &env,
+            &["profile", "inspect", "dev", "-o", "json", "--show-secrets"],
+        ),
+        "prefect-rs profile inspect --show-secrets",
+    );
+    assert_eq!(
+        members(&shown),
+        members(&python),
+        "profile inspect dev -o json (--show-secrets for prefect-rs)"
+    );
+    let masked = json_of(
+        rs(&env, &["profile", "inspect", "dev", "-o", "json"]),
+        "prefect-rs profile inspect dev -o json",
+    );
     let secret = ["PREFECT_API_KEY", "PREFECT_SERVER_DATABASE_CONNECTION_URL"];
-    let expected: Vec<(String, Value)> =
-        members(&python).into_iter().map(|(k, v)| if secret.contains(&k.as_str()) { (k, json!("********")) } else { (k, v) }).collect();
-    assert_eq!(members(&masked), expected, "prefect-rs profile inspect dev -o json masks secrets");
+    let expected: Vec<(String, Value)> = members(&python)
+        .into_iter()
+        .map(|(k, v)| {
+            if secret.contains(&k.as_str()) {
+                (k, json!("********"))
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    assert_eq!(
+        members(&masked),
+        expected,
+        "prefect-rs profile inspect dev -o json masks secrets"
+    );
 
     // A bundled profile Python changed (written to the file with its bundled setting first), read with -p.
-    let ours = json_of(rs(&env, &["-p", "ephemeral", "profile", "inspect", "-o", "json"]), "prefect-rs -p ephemeral profile inspect");
+    let ours = json_of(
+        rs(
+            &env,
+            &["-p", "ephemeral", "profile", "inspect", "-o", "json"],
+        ),
+        "prefect-rs -p ephemeral profile inspect",
+    );
     assert_eq!(
         members(&ours),
         members(&json!({
@@ -387,9 +596,24 @@ fn prefect_rs_reads_what_python_wrote() {
 #[test]
 fn both_clis_agree_on_precedence_and_sources() {
     let env = TestEnv::new();
-    rs(&env, &["config", "set", "PREFECT_API_URL=http://profile:4200/api", "PREFECT_SERVER_API_PORT=4300"]).success();
-    env.write("work/.env", "PREFECT_API_URL=http://dotenv:4200/api\nPREFECT_LOGGING_LEVEL=DEBUG\n");
-    env.write("work/prefect.toml", "[api]\nurl = \"http://prefect-toml:4200/api\"\n\n[server.api]\nport = 4301\n");
+    rs(
+        &env,
+        &[
+            "config",
+            "set",
+            "PREFECT_API_URL=http://profile:4200/api",
+            "PREFECT_SERVER_API_PORT=4300",
+        ],
+    )
+    .success();
+    env.write(
+        "work/.env",
+        "PREFECT_API_URL=http://dotenv:4200/api\nPREFECT_LOGGING_LEVEL=DEBUG\n",
+    );
+    env.write(
+        "work/prefect.toml",
+        "[api]\nurl = \"http://prefect-toml:4200/api\"\n\n[server.api]\nport = 4301\n",
+    );
     env.write(
         "work/pyproject.toml",
         "[project]\nname = \"flows\"\n\n[tool.prefect.api]\nurl = \"http://pyproject:4200/api\"\n\n\
@@ -405,8 +629,14 @@ fn both_clis_agree_on_precedence_and_sources() {
             };
             run.run()
         };
-        let python = json_of(view(&|args| env.program(python_prefect(), args)), "prefect config view -o json");
-        let ours = json_of(view(&|args| env.cmd(args)), "prefect-rs config view -o json");
+        let python = json_of(
+            view(&|args| env.program(python_prefect(), args)),
+            "prefect config view -o json",
+        );
+        let ours = json_of(
+            view(&|args| env.cmd(args)),
+            "prefect-rs config view -o json",
+        );
         let what = format!("config view -o json when {source} wins");
         assert_eq!(
             view_entry(&python, "PREFECT_API_URL"),
@@ -435,8 +665,16 @@ fn profile_option_selects_the_profile_in_both_clis() {
     let env = TestEnv::new();
     rs(&env, &["profile", "create", "dev"]).success();
     rs(&env, &["profile", "create", "qa"]).success();
-    rs(&env, &["-p", "dev", "config", "set", "PREFECT_SERVER_API_PORT=4301"]).success();
-    rs(&env, &["-p", "qa", "config", "set", "PREFECT_SERVER_API_PORT=4302"]).success();
+    rs(
+        &env,
+        &["-p", "dev", "config", "set", "PREFECT_SERVER_API_PORT=4301"],
+    )
+    .success();
+    rs(
+        &env,
+        &["-p", "qa", "config", "set", "PREFECT_SERVER_API_PORT=4302"],
+    )
+    .success();
 
     for (option, profile_env) in [("-p", None), ("--profile", None), ("-p", Some("qa"))] {
         let args = [option, "dev", "config", "view", "-o", "json"];
@@ -445,10 +683,20 @@ fn profile_option_selects_the_profile_in_both_clis() {
             None => run,
         };
         let what = format!("{option} dev config view -o json (PREFECT_PROFILE={profile_env:?})");
-        let python = json_of(with_env(env.program(python_prefect(), &args)).run(), &format!("prefect {what}"));
-        let ours = json_of(with_env(env.cmd(&args)).run(), &format!("prefect-rs {what}"));
+        let python = json_of(
+            with_env(env.program(python_prefect(), &args)).run(),
+            &format!("prefect {what}"),
+        );
+        let ours = json_of(
+            with_env(env.cmd(&args)).run(),
+            &format!("prefect-rs {what}"),
+        );
         assert_eq!(python["profile"], "dev", "Python prefect {what}");
-        assert_eq!(view_entry(&python, "PREFECT_SERVER_API_PORT").unwrap()["value"], "4301", "Python prefect {what}");
+        assert_eq!(
+            view_entry(&python, "PREFECT_SERVER_API_PORT").unwrap()["value"],
+            "4301",
+            "Python prefect {what}"
+        );
         assert_same_json(&ours, &python, &what);
     }
 }

@@ -42,7 +42,9 @@ fn fish_positionals(cmd: &clap::Command, path: &[&str], out: &mut String) {
     let helper = format!("__fish_{}_using_subcommand", BIN.replace('-', "_"));
     let condition = match path {
         [first] => Some(format!("{helper} {first}")),
-        [first, last] => Some(format!("{helper} {first}; and __fish_seen_subcommand_from {last}")),
+        [first, last] => Some(format!(
+            "{helper} {first}; and __fish_seen_subcommand_from {last}"
+        )),
         _ => None,
     };
     if let Some(condition) = condition {
@@ -52,12 +54,24 @@ fn fish_positionals(cmd: &clap::Command, path: &[&str], out: &mut String) {
                 .iter()
                 .filter(|v| !v.is_hide_set())
                 .map(|v| {
-                    let help = v.get_help().map(|h| h.to_string().replace('\n', " ")).unwrap_or_default();
-                    fish_quoted(&format!("{}\t'{}'", fish_single(v.get_name()), fish_single(&help)))
+                    let help = v
+                        .get_help()
+                        .map(|h| h.to_string().replace('\n', " "))
+                        .unwrap_or_default();
+                    fish_quoted(&format!(
+                        "{}\t'{}'",
+                        fish_single(v.get_name()),
+                        fish_single(&help)
+                    ))
                 })
                 .collect();
             if !values.is_empty() {
-                writeln!(out, "complete -c {BIN} -n \"{condition}\" -f -a \"{}\"", values.join("\n")).unwrap();
+                writeln!(
+                    out,
+                    "complete -c {BIN} -n \"{condition}\" -f -a \"{}\"",
+                    values.join("\n")
+                )
+                .unwrap();
             }
         }
     }
@@ -77,5 +91,8 @@ fn fish_single(text: &str) -> String {
 
 /// Escapes text for inside "…".
 fn fish_quoted(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$").replace('\t', "\\t")
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('$', "\\$")
+        .replace('\t', "\\t")
 }

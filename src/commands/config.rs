@@ -33,7 +33,9 @@ enum Target {
 
 impl Target {
     fn resolve(name: &str) -> Option<Self> {
-        registry::lookup(name).map(|n| Target::Prefect(n.canonical)).or_else(|| stack::lookup(name).map(Target::Stack))
+        registry::lookup(name)
+            .map(|n| Target::Prefect(n.canonical))
+            .or_else(|| stack::lookup(name).map(Target::Stack))
     }
 
     fn kind(self) -> Kind {
@@ -52,7 +54,8 @@ impl Target {
 }
 
 fn unknown_setting(name: &str) -> Failure {
-    Failure::new(format!("Unknown setting name '{name}'.")).hint("list settings with: prefect-rs config view --show-defaults")
+    Failure::new(format!("Unknown setting name '{name}'."))
+        .hint("list settings with: prefect-rs config view --show-defaults")
 }
 
 fn set(items: &[String], mut settings: Settings, printer: &Printer) -> Result<()> {
@@ -63,7 +66,9 @@ fn set(items: &[String], mut settings: Settings, printer: &Printer) -> Result<()
         };
         let target = Target::resolve(name).ok_or_else(|| unknown_setting(name))?;
         if matches!(target.canonical(), "PREFECT_HOME" | "PREFECT_PROFILES_PATH") {
-            fail!("Setting '{name}' cannot be changed with this command. Use an environment variable instead.");
+            fail!(
+                "Setting '{name}' cannot be changed with this command. Use an environment variable instead."
+            );
         }
         parsed.push((name, target, raw));
     }
@@ -72,9 +77,14 @@ fn set(items: &[String], mut settings: Settings, printer: &Printer) -> Result<()
     let mut hints = Vec::new();
     for (name, target, raw) in &parsed {
         if let Err(reason) = target.kind().check(raw) {
-            invalid.push(format!("Validation error(s) for setting {name}\n - {}", mask_in(name, raw, &reason)));
+            invalid.push(format!(
+                "Validation error(s) for setting {name}\n - {}",
+                mask_in(name, raw, &reason)
+            ));
             if let Some(example) = target.kind().example() {
-                hints.push(format!("for example: prefect-rs config set {name}={example}"));
+                hints.push(format!(
+                    "for example: prefect-rs config set {name}={example}"
+                ));
             }
         }
     }
@@ -84,8 +94,10 @@ fn set(items: &[String], mut settings: Settings, printer: &Printer) -> Result<()
         return Err(failure.into());
     }
 
-    let overridden: Vec<(&str, Source)> =
-        parsed.iter().filter_map(|(name, target, _)| overriding_source(&settings, *target).map(|s| (*name, s))).collect();
+    let overridden: Vec<(&str, Source)> = parsed
+        .iter()
+        .filter_map(|(name, target, _)| overriding_source(&settings, *target).map(|s| (*name, s)))
+        .collect();
     let prefect: Vec<(&str, &str)> = parsed
         .iter()
         .filter_map(|(_, target, raw)| match target {
@@ -110,7 +122,10 @@ fn set(items: &[String], mut settings: Settings, printer: &Printer) -> Result<()
     }
 
     for (name, target, raw) in &parsed {
-        printer.status(format!("Set '{name}' to '{}'.", mask(target.canonical(), raw, false)))?;
+        printer.status(format!(
+            "Set '{name}' to '{}'.",
+            mask(target.canonical(), raw, false)
+        ))?;
     }
     for (name, source) in overridden {
         printer.warn(format!(
@@ -131,10 +146,14 @@ fn set(items: &[String], mut settings: Settings, printer: &Printer) -> Result<()
 /// A source above the one `config set` writes to that also sets this setting.
 fn overriding_source(settings: &Settings, target: Target) -> Option<Source> {
     match target {
-        Target::Prefect(canonical) => {
-            settings.get(canonical).map(|r| r.source).filter(|s| !matches!(s, Source::Profile | Source::Defaults))
-        }
-        Target::Stack(key) => settings.stack_get(key).map(|(_, s, _)| s).filter(|s| *s == Source::Env),
+        Target::Prefect(canonical) => settings
+            .get(canonical)
+            .map(|r| r.source)
+            .filter(|s| !matches!(s, Source::Profile | Source::Defaults)),
+        Target::Stack(key) => settings
+            .stack_get(key)
+            .map(|(_, s, _)| s)
+            .filter(|s| *s == Source::Env),
     }
 }
 
@@ -142,7 +161,9 @@ fn unset(names: &[String], yes: bool, mut settings: Settings, printer: &Printer)
     let profile = settings.profile.name.clone();
     let written = settings.profiles.settings(&profile).unwrap_or_default();
     let in_profile = |canonical: &str| {
-        written.iter().any(|(key, _)| key == canonical || registry::lookup(key).is_some_and(|n| n.canonical == canonical))
+        written.iter().any(|(key, _)| {
+            key == canonical || registry::lookup(key).is_some_and(|n| n.canonical == canonical)
+        })
     };
 
     let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -153,8 +174,12 @@ fn unset(names: &[String], yes: bool, mut settings: Settings, printer: &Printer)
         match Target::resolve(name) {
             Some(Target::Prefect(canonical)) if in_profile(canonical) => profile_keys.push(*name),
             Some(Target::Prefect(canonical)) => {
-                let mut failure = Failure::new(format!("'{name}' is not set in profile '{profile}'."));
-                if let Some(found) = settings.get(canonical).filter(|r| r.source != Source::Profile) {
+                let mut failure =
+                    Failure::new(format!("'{name}' is not set in profile '{profile}'."));
+                if let Some(found) = settings
+                    .get(canonical)
+                    .filter(|r| r.source != Source::Profile)
+                {
                     failure = failure.hint(format!(
                         "its value comes from {}; remove it there with: {}",
                         settings.describe(found.source),
@@ -164,7 +189,10 @@ fn unset(names: &[String], yes: bool, mut settings: Settings, printer: &Printer)
                 return Err(failure.into());
             }
             Some(Target::Stack(key)) if settings.stack.get(key).is_some() => stack_keys.push(key),
-            Some(Target::Stack(_)) => fail!("'{name}' is not set in {}.", settings.stack.path().display()),
+            Some(Target::Stack(_)) => fail!(
+                "'{name}' is not set in {}.",
+                settings.stack.path().display()
+            ),
             // A key Prefect does not know can still be removed from the profile: that is how it gets repaired.
             None if written.iter().any(|(key, _)| key == name) => profile_keys.push(*name),
             None => return Err(unknown_setting(name).into()),
@@ -172,7 +200,15 @@ fn unset(names: &[String], yes: bool, mut settings: Settings, printer: &Printer)
     }
 
     let listed: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    if !yes && !prompt::confirm_if_interactive(&format!("Are you sure you want to unset the following setting(s): {}?", listed.join(", ")), true)? {
+    if !yes
+        && !prompt::confirm_if_interactive(
+            &format!(
+                "Are you sure you want to unset the following setting(s): {}?",
+                listed.join(", ")
+            ),
+            true,
+        )?
+    {
         fail!("Unset aborted.");
     }
 
@@ -189,7 +225,9 @@ fn unset(names: &[String], yes: bool, mut settings: Settings, printer: &Printer)
     for name in &names {
         printer.status(format!("Unset '{name}'."))?;
         if std::env::var_os(name).is_some() {
-            printer.warn(format!("'{name}' is also set by an environment variable. Use `unset {name}` to clear it."))?;
+            printer.warn(format!(
+                "'{name}' is also set by an environment variable. Use `unset {name}` to clear it."
+            ))?;
         }
     }
     if !profile_keys.is_empty() {
@@ -217,7 +255,9 @@ fn view(args: &ViewArgs, settings: &Settings, printer: &Printer) -> Result<()> {
     if args.show_defaults {
         for typed in registry::TYPED {
             if !entries.iter().any(|(name, ..)| name == typed.name) {
-                let value = settings.default_of(typed.name).unwrap_or_else(|| "None".into());
+                let value = settings
+                    .default_of(typed.name)
+                    .unwrap_or_else(|| "None".into());
                 entries.push((typed.name.to_owned(), value, Source::Defaults));
             }
         }
@@ -233,7 +273,11 @@ fn view(args: &ViewArgs, settings: &Settings, printer: &Printer) -> Result<()> {
         entry.1 = mask(&entry.0, &entry.1, args.show_secrets);
     }
 
-    let ui_url = settings.get("PREFECT_UI_URL").map(|r| r.value).or_else(|| settings.get("PREFECT_API_URL").map(|r| ui_url_for(&r.value)));
+    let ui_url = settings.get("PREFECT_UI_URL").map(|r| r.value).or_else(|| {
+        settings
+            .get("PREFECT_API_URL")
+            .map(|r| ui_url_for(&r.value))
+    });
     if args.output.output == OutputFormat::Json {
         let list: Vec<_> = entries
             .iter()
@@ -256,7 +300,11 @@ fn view(args: &ViewArgs, settings: &Settings, printer: &Printer) -> Result<()> {
     }
     printer.data(format!("PREFECT_PROFILE='{}'", settings.profile.name))?;
     for (name, value, source) in &entries {
-        let from = if show_sources { format!(" (from {})", source.label()) } else { String::new() };
+        let from = if show_sources {
+            format!(" (from {})", source.label())
+        } else {
+            String::new()
+        };
         printer.data(format!("{name}='{value}'{from}"))?;
     }
     Ok(())
@@ -269,11 +317,21 @@ fn validate(fix: bool, mut settings: Settings, printer: &Printer) -> Result<()> 
     // Legacy names in the profile become canonical ones, as Prefect's `config validate` does.
     let written = settings.profiles.settings(&profile).unwrap_or_default();
     for (key, raw) in &written {
-        let Some(known) = registry::lookup(key).filter(|n| n.name != n.canonical) else { continue };
+        let Some(known) = registry::lookup(key).filter(|n| n.name != n.canonical) else {
+            continue;
+        };
         // When both are written the canonical value wins, as in Prefect; `set` drops the alias either way.
-        let value = written.iter().find(|(k, _)| k == known.canonical).map_or(raw, |(_, v)| v);
-        settings.profiles.set(&profile, &[(known.canonical, value.as_str())]);
-        printer.status(format!("Renamed legacy setting '{key}' to '{}' in profile '{profile}'.", known.canonical))?;
+        let value = written
+            .iter()
+            .find(|(k, _)| k == known.canonical)
+            .map_or(raw, |(_, v)| v);
+        settings
+            .profiles
+            .set(&profile, &[(known.canonical, value.as_str())]);
+        printer.status(format!(
+            "Renamed legacy setting '{key}' to '{}' in profile '{profile}'.",
+            known.canonical
+        ))?;
         changed = true;
     }
 
@@ -284,13 +342,20 @@ fn validate(fix: bool, mut settings: Settings, printer: &Printer) -> Result<()> 
         match (fix, problem.source) {
             (true, Source::Profile) => {
                 settings.profiles.unset(&profile, &[problem.name.as_str()]);
-                printer.status(format!("Removed invalid {}='{shown}' from profile '{profile}'.", problem.name))?;
+                printer.status(format!(
+                    "Removed invalid {}='{shown}' from profile '{profile}'.",
+                    problem.name
+                ))?;
                 changed = true;
             }
             (true, Source::StackFile) => {
                 if let Some(key) = stack::lookup(&problem.name) {
                     settings.stack.unset(key);
-                    printer.status(format!("Removed invalid {}='{shown}' from {}.", problem.name, settings.stack.path().display()))?;
+                    printer.status(format!(
+                        "Removed invalid {}='{shown}' from {}.",
+                        problem.name,
+                        settings.stack.path().display()
+                    ))?;
                     stack_changed = true;
                 }
             }
@@ -311,7 +376,11 @@ fn validate(fix: bool, mut settings: Settings, printer: &Printer) -> Result<()> 
         settings.stack.save()?;
     }
     if !remaining.is_empty() {
-        let mut failure = Failure::new(format!("{} invalid setting value(s):\n - {}", remaining.len(), remaining.join("\n - ")));
+        let mut failure = Failure::new(format!(
+            "{} invalid setting value(s):\n - {}",
+            remaining.len(),
+            remaining.join("\n - ")
+        ));
         if !fix {
             failure = failure.hint("remove the invalid values from the profile and config.toml with: prefect-rs config validate --fix");
         }

@@ -23,7 +23,11 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
 fn load(profile: Option<&str>, printer: &Printer) -> Result<Settings> {
     let settings = Settings::load(profile)?;
     printer.detail(format!("PREFECT_HOME: {}", settings.home.display()))?;
-    printer.detail(format!("profiles: {} (active profile '{}')", settings.profiles.path().display(), settings.profile.name))?;
+    printer.detail(format!(
+        "profiles: {} (active profile '{}')",
+        settings.profiles.path().display(),
+        settings.profile.name
+    ))?;
     printer.detail(format!("stack file: {}", settings.stack.path().display()))?;
     for notice in &settings.notices {
         printer.warn(notice)?;
@@ -45,12 +49,20 @@ fn load(profile: Option<&str>, printer: &Printer) -> Result<Settings> {
 fn mask(name: &str, raw: &str, show_secrets: bool) -> String {
     let secret = crate::settings::registry::is_secret(name)
         || crate::settings::stack::lookup(name).is_some_and(|k| k.secret);
-    if secret && !show_secrets { "********".to_owned() } else { raw.to_owned() }
+    if secret && !show_secrets {
+        "********".to_owned()
+    } else {
+        raw.to_owned()
+    }
 }
 
 /// A message that may quote a value (a validation reason), with the value masked when it is a secret.
 fn mask_in(name: &str, raw: &str, message: &str) -> String {
     let canonical = crate::settings::registry::lookup(name).map_or(name, |n| n.canonical);
     let masked = mask(canonical, raw, false);
-    if masked == raw || raw.is_empty() { message.to_owned() } else { message.replace(raw, &masked) }
+    if masked == raw || raw.is_empty() {
+        message.to_owned()
+    } else {
+        message.replace(raw, &masked)
+    }
 }

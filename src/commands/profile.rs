@@ -21,24 +21,36 @@ pub fn run(command: ProfileCommand, settings: Settings, printer: &Printer) -> Re
         ProfileCommand::Use { name } => use_(&name, settings, printer),
         ProfileCommand::Delete { name, yes } => delete(&name, yes, settings, printer),
         ProfileCommand::Rename { name, new_name } => rename(&name, &new_name, settings, printer),
-        ProfileCommand::Inspect { name, show_secrets, output } => inspect(name.as_deref(), show_secrets, &output, &settings, printer),
+        ProfileCommand::Inspect {
+            name,
+            show_secrets,
+            output,
+        } => inspect(name.as_deref(), show_secrets, &output, &settings, printer),
         ProfileCommand::PopulateDefaults { yes } => populate_defaults(yes, settings, printer),
     }
 }
 
 fn not_found(name: &str) -> Failure {
-    Failure::new(format!("Profile '{name}' not found.")).hint("list profiles with: prefect-rs profile ls")
+    Failure::new(format!("Profile '{name}' not found."))
+        .hint("list profiles with: prefect-rs profile ls")
 }
 
 fn ls(output: &OutputArgs, settings: &Settings, printer: &Printer) -> Result<()> {
     let names = settings.profiles.all_names();
     let active = &settings.profile.name;
     if output.output == OutputFormat::Json {
-        let list: Vec<_> = names.iter().map(|n| json!({"name": n, "active": n == active})).collect();
+        let list: Vec<_> = names
+            .iter()
+            .map(|n| json!({"name": n, "active": n == active}))
+            .collect();
         return Ok(printer.json(&json!(list))?);
     }
     for name in &names {
-        printer.data(if name == active { format!("* {name}") } else { format!("  {name}") })?;
+        printer.data(if name == active {
+            format!("* {name}")
+        } else {
+            format!("  {name}")
+        })?;
     }
     Ok(())
 }
@@ -53,7 +65,10 @@ fn create(name: &str, from: Option<&str>, mut settings: Settings, printer: &Prin
             .into());
     }
     let copied = match from {
-        Some(source) => settings.profiles.settings(source).ok_or_else(|| not_found(source))?,
+        Some(source) => settings
+            .profiles
+            .settings(source)
+            .ok_or_else(|| not_found(source))?,
         None => Vec::new(),
     };
     settings.profiles.create(name, &copied);
@@ -74,14 +89,17 @@ fn use_(name: &str, mut settings: Settings, printer: &Printer) -> Result<()> {
     settings.profiles.set_active(name);
     settings.profiles.save_merged()?;
     printer.status(format!("Switched to profile '{name}'."))?;
-    if let Ok(env_profile) = std::env::var("PREFECT_PROFILE") {
-        if env_profile != name {
-            printer.warn(format!("PREFECT_PROFILE={env_profile} in the environment overrides the active profile; unset it to use '{name}'."))?;
-        }
+    if let Ok(env_profile) = std::env::var("PREFECT_PROFILE")
+        && env_profile != name
+    {
+        printer.warn(format!("PREFECT_PROFILE={env_profile} in the environment overrides the active profile; unset it to use '{name}'."))?;
     }
 
     // The switch is saved; what follows only reports.
-    let api_url = Settings::load(Some(name)).ok().and_then(|s| s.get("PREFECT_API_URL")).map(|r| r.value);
+    let api_url = Settings::load(Some(name))
+        .ok()
+        .and_then(|s| s.get("PREFECT_API_URL"))
+        .map(|r| r.value);
     let Some(api_url) = api_url else {
         printer.success(format!("No Prefect server specified using profile '{name}' - the API will run in ephemeral mode."))?;
         return Ok(());
@@ -104,7 +122,9 @@ fn delete(name: &str, yes: bool, mut settings: Settings, printer: &Printer) -> R
         return Err(not_found(name).into());
     }
     if settings.profile.name == name {
-        fail!("Profile '{name}' is the active profile. You must switch profiles before it can be deleted.");
+        fail!(
+            "Profile '{name}' is the active profile. You must switch profiles before it can be deleted."
+        );
     }
     if !settings.profiles.in_user_file(name) {
         fail!(
@@ -112,7 +132,12 @@ fn delete(name: &str, yes: bool, mut settings: Settings, printer: &Printer) -> R
             settings.profiles.path().display()
         );
     }
-    if !yes && !prompt::confirm_or_require_yes(&format!("Are you sure you want to delete profile with name '{name}'?"), false)? {
+    if !yes
+        && !prompt::confirm_or_require_yes(
+            &format!("Are you sure you want to delete profile with name '{name}'?"),
+            false,
+        )?
+    {
         fail!("Deletion aborted.");
     }
     settings.profiles.remove(name);
@@ -143,21 +168,37 @@ fn rename(name: &str, new_name: &str, mut settings: Settings, printer: &Printer)
     Ok(())
 }
 
-fn inspect(name: Option<&str>, show_secrets: bool, output: &OutputArgs, settings: &Settings, printer: &Printer) -> Result<()> {
+fn inspect(
+    name: Option<&str>,
+    show_secrets: bool,
+    output: &OutputArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<()> {
     let json = output.output == OutputFormat::Json;
     let name = match name {
         Some(name) => name,
         None => {
             if !json {
-                printer.status(format!("No name provided, defaulting to '{}'", settings.profile.name))?;
+                printer.status(format!(
+                    "No name provided, defaulting to '{}'",
+                    settings.profile.name
+                ))?;
             }
             &settings.profile.name
         }
     };
-    let values = settings.profiles.settings(name).ok_or_else(|| not_found(name))?;
-    let shown: Vec<(String, String)> = values.iter().map(|(k, v)| (k.clone(), mask(k, v, show_secrets))).collect();
+    let values = settings
+        .profiles
+        .settings(name)
+        .ok_or_else(|| not_found(name))?;
+    let shown: Vec<(String, String)> = values
+        .iter()
+        .map(|(k, v)| (k.clone(), mask(k, v, show_secrets)))
+        .collect();
     if json {
-        let object: serde_json::Map<String, serde_json::Value> = shown.into_iter().map(|(k, v)| (k, json!(v))).collect();
+        let object: serde_json::Map<String, serde_json::Value> =
+            shown.into_iter().map(|(k, v)| (k, json!(v))).collect();
         return Ok(printer.json(&serde_json::Value::Object(object))?);
     }
     if shown.is_empty() {
@@ -172,7 +213,12 @@ fn inspect(name: Option<&str>, show_secrets: bool, output: &OutputArgs, settings
 fn populate_defaults(yes: bool, mut settings: Settings, printer: &Printer) -> Result<()> {
     let path = settings.profiles.path().to_owned();
     let present = settings.profiles.user_names();
-    let missing: Vec<String> = settings.profiles.all_names().into_iter().filter(|n| !present.contains(n)).collect();
+    let missing: Vec<String> = settings
+        .profiles
+        .all_names()
+        .into_iter()
+        .filter(|n| !present.contains(n))
+        .collect();
     if missing.is_empty() {
         printer.success("No changes needed. All profiles are up to date.")?;
         return Ok(());
@@ -185,14 +231,25 @@ fn populate_defaults(yes: bool, mut settings: Settings, printer: &Printer) -> Re
         printer.status(format!("  • Add '{name}'"))?;
     }
     if path.exists() {
-        let backup = path.with_file_name(format!("{}.bak", path.file_name().unwrap_or_default().to_string_lossy()));
+        let backup = path.with_file_name(format!(
+            "{}.bak",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        ));
         // Without a terminal we cannot ask, and a backup costs nothing, so we make one.
-        if prompt::confirm_if_interactive(&format!("Back up existing profiles to {}?", backup.display()), true)? {
+        if prompt::confirm_if_interactive(
+            &format!("Back up existing profiles to {}?", backup.display()),
+            true,
+        )? {
             fsutil::write_private_atomic(&backup, &std::fs::read(&path)?)?;
             printer.status(format!("Profiles backed up to {}", backup.display()))?;
         }
     }
-    if !yes && !prompt::confirm_if_interactive(&format!("Update profiles at {}?", path.display()), true)? {
+    if !yes
+        && !prompt::confirm_if_interactive(
+            &format!("Update profiles at {}?", path.display()),
+            true,
+        )?
+    {
         printer.status("Operation cancelled.")?;
         return Ok(());
     }

@@ -21,7 +21,13 @@ pub enum Kind {
 }
 
 const LOG_LEVELS: [&str; 5] = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
-const DATABASE_SCHEMES: [&str; 5] = ["sqlite+aiosqlite://", "sqlite://", "postgresql+asyncpg://", "postgresql://", "postgres://"];
+const DATABASE_SCHEMES: [&str; 5] = [
+    "sqlite+aiosqlite://",
+    "sqlite://",
+    "postgresql+asyncpg://",
+    "postgresql://",
+    "postgres://",
+];
 
 impl Kind {
     /// Checks `raw` and explains what is wrong with it, in a sentence that can follow " - ".
@@ -32,7 +38,10 @@ impl Kind {
             Kind::Path => Ok(()),
             Kind::HttpUrl => check_http_url(raw),
             Kind::DatabaseUrl => {
-                if DATABASE_SCHEMES.iter().any(|scheme| raw.starts_with(scheme)) {
+                if DATABASE_SCHEMES
+                    .iter()
+                    .any(|scheme| raw.starts_with(scheme))
+                {
                     Ok(())
                 } else {
                     Err(format!(
@@ -43,18 +52,16 @@ impl Kind {
             }
             Kind::Port => match raw.trim().parse::<u16>() {
                 Ok(_) => Ok(()),
-                Err(_) => Err(format!("Input should be a port number from 0 to 65535, got {raw:?}")),
+                Err(_) => Err(format!(
+                    "Input should be a port number from 0 to 65535, got {raw:?}"
+                )),
             },
-            Kind::Int => raw
-                .trim()
-                .parse::<i64>()
-                .map(drop)
-                .map_err(|_| "Input should be a valid integer, unable to parse string as an integer".into()),
-            Kind::Float => raw
-                .trim()
-                .parse::<f64>()
-                .map(drop)
-                .map_err(|_| "Input should be a valid number, unable to parse string as a number".into()),
+            Kind::Int => raw.trim().parse::<i64>().map(drop).map_err(|_| {
+                "Input should be a valid integer, unable to parse string as an integer".into()
+            }),
+            Kind::Float => raw.trim().parse::<f64>().map(drop).map_err(|_| {
+                "Input should be a valid number, unable to parse string as a number".into()
+            }),
             Kind::Bool => parse_bool(raw)
                 .map(drop)
                 .ok_or_else(|| "Input should be a valid boolean, unable to interpret input".into()),
@@ -66,8 +73,14 @@ impl Kind {
                 }
             }
             Kind::Host => {
-                if raw.is_empty() || raw.contains("://") || raw.contains('/') || raw.chars().any(char::is_whitespace) {
-                    Err(format!("Input should be a host name or IP address such as 127.0.0.1 (not a URL), got {raw:?}"))
+                if raw.is_empty()
+                    || raw.contains("://")
+                    || raw.contains('/')
+                    || raw.chars().any(char::is_whitespace)
+                {
+                    Err(format!(
+                        "Input should be a host name or IP address such as 127.0.0.1 (not a URL), got {raw:?}"
+                    ))
                 } else {
                     Ok(())
                 }
@@ -76,7 +89,11 @@ impl Kind {
                 .trim()
                 .parse::<std::net::IpAddr>()
                 .map(drop)
-                .map_err(|_| format!("Input should be an IP address such as 127.0.0.1 or 0.0.0.0, got {raw:?}")),
+                .map_err(|_| {
+                    format!(
+                        "Input should be an IP address such as 127.0.0.1 or 0.0.0.0, got {raw:?}"
+                    )
+                }),
             Kind::Choice(choices) => {
                 if choices.contains(&raw) {
                     Ok(())
@@ -92,7 +109,9 @@ impl Kind {
     pub fn example(self) -> Option<&'static str> {
         match self {
             Kind::HttpUrl => Some("http://127.0.0.1:4200/api"),
-            Kind::DatabaseUrl => Some("postgresql+asyncpg://prefect:PASSWORD@127.0.0.1:5432/prefect"),
+            Kind::DatabaseUrl => {
+                Some("postgresql+asyncpg://prefect:PASSWORD@127.0.0.1:5432/prefect")
+            }
             Kind::Port => Some("4200"),
             Kind::Bool => Some("true"),
             Kind::LogLevel => Some("INFO"),
@@ -114,8 +133,14 @@ pub fn parse_bool(raw: &str) -> Option<bool> {
 }
 
 fn check_http_url(raw: &str) -> Result<(), String> {
-    let bad = || Err(format!("Input should be an http:// or https:// URL with a host, got {raw:?}"));
-    let Some((scheme, rest)) = raw.split_once("://") else { return bad() };
+    let bad = || {
+        Err(format!(
+            "Input should be an http:// or https:// URL with a host, got {raw:?}"
+        ))
+    };
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return bad();
+    };
     if !matches!(scheme, "http" | "https") || raw.chars().any(char::is_whitespace) {
         return bad();
     }
@@ -144,10 +169,23 @@ mod tests {
 
     #[test]
     fn http_urls() {
-        for good in ["http://127.0.0.1:4200/api", "https://h", "http://[::1]:4200/api", "http://u:p@host/x"] {
+        for good in [
+            "http://127.0.0.1:4200/api",
+            "https://h",
+            "http://[::1]:4200/api",
+            "http://u:p@host/x",
+        ] {
             assert_eq!(Kind::HttpUrl.check(good), Ok(()), "{good}");
         }
-        for bad in ["notaurl", "ftp://h", "http://", "http://:4200/api", "http://h:99999/", "http://h /api", "http://[::1/"] {
+        for bad in [
+            "notaurl",
+            "ftp://h",
+            "http://",
+            "http://:4200/api",
+            "http://h:99999/",
+            "http://h /api",
+            "http://[::1/",
+        ] {
             assert!(Kind::HttpUrl.check(bad).is_err(), "{bad}");
         }
     }
@@ -162,12 +200,20 @@ mod tests {
         assert!(Kind::LogLevel.check("LOUD").is_err());
         assert!(Kind::Float.check("10").is_ok());
         assert!(Kind::Int.check("1.5").is_err());
-        assert!(Kind::DatabaseUrl.check("sqlite+aiosqlite:///:memory:").is_ok());
+        assert!(
+            Kind::DatabaseUrl
+                .check("sqlite+aiosqlite:///:memory:")
+                .is_ok()
+        );
         assert!(Kind::DatabaseUrl.check("mysql://x").is_err());
         assert!(Kind::IpAddr.check("0.0.0.0").is_ok());
         assert!(Kind::Host.check("localhost").is_ok());
         assert!(Kind::Host.check("http://127.0.0.1").is_err());
         assert!(Kind::IpAddr.check("localhost").is_err());
-        assert!(Kind::Choice(&["docker", "process"]).check("podman").is_err());
+        assert!(
+            Kind::Choice(&["docker", "process"])
+                .check("podman")
+                .is_err()
+        );
     }
 }

@@ -66,10 +66,18 @@ impl Settings {
     /// Reads every source. `cli_profile` is `--profile`, which must name an existing profile.
     pub fn load(cli_profile: Option<&str>) -> Result<Self> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let file_layers =
-            [sources::env_layer(), sources::dotenv_layer(&cwd)?, sources::prefect_toml_layer(&cwd)?, sources::pyproject_layer(&cwd)?];
+        let file_layers = [
+            sources::env_layer(),
+            sources::dotenv_layer(&cwd)?,
+            sources::prefect_toml_layer(&cwd)?,
+            sources::pyproject_layer(&cwd)?,
+        ];
         // An empty path means unset (not the working directory).
-        let first = |name: &str| file_layers.iter().find_map(|l| l.values.get(name).filter(|v| !v.trim().is_empty()).cloned());
+        let first = |name: &str| {
+            file_layers
+                .iter()
+                .find_map(|l| l.values.get(name).filter(|v| !v.trim().is_empty()).cloned())
+        };
 
         let home = match first("PREFECT_HOME") {
             Some(raw) => expand_home(&raw, None)?,
@@ -86,10 +94,16 @@ impl Settings {
         let written = profiles.settings(&profile.name).unwrap_or_default();
         for (key, _) in &written {
             if registry::lookup(key).is_none() {
-                notices.push(format!("Setting '{key}' in profile '{}' is not recognized; it is ignored.", profile.name));
+                notices.push(format!(
+                    "Setting '{key}' in profile '{}' is not recognized; it is ignored.",
+                    profile.name
+                ));
             }
         }
-        let profile_layer = Layer::from_names(Source::Profile, written.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        let profile_layer = Layer::from_names(
+            Source::Profile,
+            written.iter().map(|(k, v)| (k.as_str(), v.clone())),
+        );
 
         let stack = StackFile::load(home.join("config.toml"))?;
         let mut stack_env = BTreeMap::new();
@@ -97,7 +111,9 @@ impl Settings {
             if stack::lookup(&name).is_some() {
                 stack_env.insert(name, raw);
             } else {
-                notices.push(format!("Environment variable {name} is not a prefect-rs stack setting; it is ignored."));
+                notices.push(format!(
+                    "Environment variable {name} is not a prefect-rs stack setting; it is ignored."
+                ));
             }
         }
 
@@ -120,13 +136,20 @@ impl Settings {
         let kind = registry::kind_of(canonical);
         self.layers.iter().find_map(|layer| {
             let raw = layer.values.get(canonical)?;
-            kind.check(raw).is_ok().then(|| Resolved { value: raw.clone(), source: layer.source })
+            kind.check(raw).is_ok().then(|| Resolved {
+                value: raw.clone(),
+                source: layer.source,
+            })
         })
     }
 
     /// Every canonical Prefect setting that some source sets (valid or not), sorted.
     pub fn set_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.layers.iter().flat_map(|l| l.values.keys().map(String::as_str)).collect();
+        let mut names: Vec<&str> = self
+            .layers
+            .iter()
+            .flat_map(|l| l.values.keys().map(String::as_str))
+            .collect();
         names.sort_unstable();
         names.dedup();
         names
@@ -140,31 +163,49 @@ impl Settings {
             Default::Derived => match canonical {
                 "PREFECT_HOME" => Some(self.home.display().to_string()),
                 "PREFECT_PROFILES_PATH" => Some(self.profiles.path().display().to_string()),
-                "PREFECT_SERVER_DATABASE_CONNECTION_URL" => {
-                    Some(format!("sqlite+aiosqlite:///{}", self.home.join("prefect.db").display()))
+                "PREFECT_SERVER_DATABASE_CONNECTION_URL" => Some(format!(
+                    "sqlite+aiosqlite:///{}",
+                    self.home.join("prefect.db").display()
+                )),
+                "PREFECT_SERVER_UI_API_URL" => {
+                    Some(self.effective("PREFECT_API_URL").unwrap_or_else(|| {
+                        let host = self
+                            .effective("PREFECT_SERVER_API_HOST")
+                            .unwrap_or_default();
+                        let port = self
+                            .effective("PREFECT_SERVER_API_PORT")
+                            .unwrap_or_default();
+                        format!("http://{}:{port}/api", bracket_ipv6(&host))
+                    }))
                 }
-                "PREFECT_SERVER_UI_API_URL" => Some(self.effective("PREFECT_API_URL").unwrap_or_else(|| {
-                    let host = self.effective("PREFECT_SERVER_API_HOST").unwrap_or_default();
-                    let port = self.effective("PREFECT_SERVER_API_PORT").unwrap_or_default();
-                    format!("http://{}:{port}/api", bracket_ipv6(&host))
-                })),
-                "PREFECT_UI_URL" => self.effective("PREFECT_API_URL").map(|api| ui_url_for(&api)),
+                "PREFECT_UI_URL" => self
+                    .effective("PREFECT_API_URL")
+                    .map(|api| ui_url_for(&api)),
                 other => unreachable!("no derived default for {other}"),
             },
         }
     }
 
     pub fn effective(&self, canonical: &str) -> Option<String> {
-        self.get(canonical).map(|r| r.value).or_else(|| self.default_of(canonical))
+        self.get(canonical)
+            .map(|r| r.value)
+            .or_else(|| self.default_of(canonical))
     }
 
     /// The winning value of a stack key: environment, then config.toml.
     pub fn stack_get(&self, key: &StackKey) -> Option<(String, Source, Origin)> {
-        if let Some(raw) = self.stack_env.get(key.name).filter(|raw| key.kind.check(raw).is_ok()) {
+        if let Some(raw) = self
+            .stack_env
+            .get(key.name)
+            .filter(|raw| key.kind.check(raw).is_ok())
+        {
             return Some((raw.clone(), Source::Env, Origin::Key));
         }
         let (raw, origin) = self.stack.get(key)?;
-        key.kind.check(&raw).is_ok().then_some((raw, Source::StackFile, origin))
+        key.kind
+            .check(&raw)
+            .is_ok()
+            .then_some((raw, Source::StackFile, origin))
     }
 
     pub fn stack_default(&self, key: &StackKey) -> Option<String> {
@@ -173,28 +214,50 @@ impl Settings {
             StackDefault::Static(text) => Some(text.to_owned()),
             StackDefault::InHome(relative) => Some(self.home.join(relative).display().to_string()),
             StackDefault::PublishedApiUrl => {
-                let get = |name| stack::lookup(name).and_then(|k| self.stack_effective(k)).unwrap_or_default();
+                let get = |name| {
+                    stack::lookup(name)
+                        .and_then(|k| self.stack_effective(k))
+                        .unwrap_or_default()
+                };
                 let host = get("PREFECT_RS_SERVER_HOST_IP");
                 // A wildcard bind address is not somewhere a browser can go; the local machine is.
-                let host = if host == "0.0.0.0" || host == "::" { "127.0.0.1".to_owned() } else { host };
-                Some(format!("http://{}:{}/api", bracket_ipv6(&host), get("PREFECT_RS_SERVER_PORT")))
+                let host = if host == "0.0.0.0" || host == "::" {
+                    "127.0.0.1".to_owned()
+                } else {
+                    host
+                };
+                Some(format!(
+                    "http://{}:{}/api",
+                    bracket_ipv6(&host),
+                    get("PREFECT_RS_SERVER_PORT")
+                ))
             }
         }
     }
 
     pub fn stack_effective(&self, key: &StackKey) -> Option<String> {
-        self.stack_get(key).map(|(v, ..)| v).or_else(|| self.stack_default(key))
+        self.stack_get(key)
+            .map(|(v, ..)| v)
+            .or_else(|| self.stack_default(key))
     }
 
     /// Where a source lives, for messages ("profile 'dev' in /home/u/.prefect/profiles.toml").
     pub fn describe(&self, source: Source) -> String {
-        let cwd = |file: &str| std::env::current_dir().map(|d| d.join(file).display().to_string()).unwrap_or(file.into());
+        let cwd = |file: &str| {
+            std::env::current_dir()
+                .map(|d| d.join(file).display().to_string())
+                .unwrap_or(file.into())
+        };
         match source {
             Source::Env => "the environment".into(),
             Source::DotEnv => cwd(".env"),
             Source::PrefectToml => cwd("prefect.toml"),
             Source::Pyproject => cwd("pyproject.toml"),
-            Source::Profile => format!("profile '{}' in {}", self.profile.name, self.profiles.path().display()),
+            Source::Profile => format!(
+                "profile '{}' in {}",
+                self.profile.name,
+                self.profiles.path().display()
+            ),
             Source::StackFile => self.stack.path().display().to_string(),
             Source::Defaults => "the defaults".into(),
         }
@@ -214,12 +277,20 @@ impl Settings {
         for layer in &self.layers {
             for (name, raw) in &layer.values {
                 if let Err(reason) = registry::kind_of(name).check(raw) {
-                    problems.push(Problem { name: name.clone(), raw: raw.clone(), source: layer.source, reason });
+                    problems.push(Problem {
+                        name: name.clone(),
+                        raw: raw.clone(),
+                        source: layer.source,
+                        reason,
+                    });
                 }
             }
         }
         for key in stack::KEYS {
-            let from_env = self.stack_env.get(key.name).map(|raw| (raw.clone(), Source::Env));
+            let from_env = self
+                .stack_env
+                .get(key.name)
+                .map(|raw| (raw.clone(), Source::Env));
             let from_file = self.stack.get(key).map(|(raw, origin)| {
                 if let Origin::Legacy(old) = origin {
                     self.notices.push(format!(
@@ -234,7 +305,12 @@ impl Settings {
             });
             for (raw, source) in from_env.into_iter().chain(from_file) {
                 if let Err(reason) = key.kind.check(&raw) {
-                    problems.push(Problem { name: key.name.to_owned(), raw, source, reason });
+                    problems.push(Problem {
+                        name: key.name.to_owned(),
+                        raw,
+                        source,
+                        reason,
+                    });
                 }
             }
         }
@@ -242,34 +318,60 @@ impl Settings {
     }
 }
 
-fn choose_profile(profiles: &ProfileStore, cli: Option<&str>, notices: &mut Vec<String>) -> Result<ActiveProfile> {
+fn choose_profile(
+    profiles: &ProfileStore,
+    cli: Option<&str>,
+    notices: &mut Vec<String>,
+) -> Result<ActiveProfile> {
     if let Some(name) = cli {
         if !profiles.exists(name) {
             return Err(Failure::new(format!("Unknown profile '{name}'."))
                 .hint("list profiles with: prefect-rs profile ls")
                 .into());
         }
-        return Ok(ActiveProfile { name: name.to_owned(), chosen_by: ChosenBy::CommandLine });
+        return Ok(ActiveProfile {
+            name: name.to_owned(),
+            chosen_by: ChosenBy::CommandLine,
+        });
     }
-    let env = std::env::var("PREFECT_PROFILE").ok().filter(|n| !n.is_empty());
-    let candidates = [(env.as_deref(), ChosenBy::Env, "by environment variable"), (profiles.file_active(), ChosenBy::File, "in the profiles file")];
+    let env = std::env::var("PREFECT_PROFILE")
+        .ok()
+        .filter(|n| !n.is_empty());
+    let candidates = [
+        (env.as_deref(), ChosenBy::Env, "by environment variable"),
+        (
+            profiles.file_active(),
+            ChosenBy::File,
+            "in the profiles file",
+        ),
+    ];
     for (name, chosen_by, how) in candidates {
         let Some(name) = name else { continue };
         if profiles.exists(name) {
-            return Ok(ActiveProfile { name: name.to_owned(), chosen_by });
+            return Ok(ActiveProfile {
+                name: name.to_owned(),
+                chosen_by,
+            });
         }
-        notices.push(format!("Active profile '{name}' set {how} not found. The default profile will be used instead."));
+        notices.push(format!(
+            "Active profile '{name}' set {how} not found. The default profile will be used instead."
+        ));
         break;
     }
-    Ok(ActiveProfile { name: DEFAULT_PROFILE.to_owned(), chosen_by: ChosenBy::Default })
+    Ok(ActiveProfile {
+        name: DEFAULT_PROFILE.to_owned(),
+        chosen_by: ChosenBy::Default,
+    })
 }
 
 fn user_home() -> Result<PathBuf> {
-    std::env::home_dir().filter(|p| !p.as_os_str().is_empty()).ok_or_else(|| {
-        Failure::new("Cannot find your home directory to locate ~/.prefect.")
-            .hint("set PREFECT_HOME to the directory Prefect should use")
-            .into()
-    })
+    std::env::home_dir()
+        .filter(|p| !p.as_os_str().is_empty())
+        .ok_or_else(|| {
+            Failure::new("Cannot find your home directory to locate ~/.prefect.")
+                .hint("set PREFECT_HOME to the directory Prefect should use")
+                .into()
+        })
 }
 
 /// Expands `~` and (for paths under the home) `$PREFECT_HOME`, as Prefect's path settings do.
@@ -285,7 +387,11 @@ fn expand_home(raw: &str, prefect_home: Option<&Path>) -> Result<PathBuf> {
 }
 
 fn bracket_ipv6(host: &str) -> String {
-    if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host.to_owned() }
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    }
 }
 
 /// Prefect's rule for the UI's URL: the API URL without its `/api` suffix (Cloud API URLs map to the Cloud UI).
@@ -293,7 +399,10 @@ pub fn ui_url_for(api_url: &str) -> String {
     const CLOUD_API: &str = "https://api.prefect.cloud/api";
     let mut url = api_url.to_owned();
     if url.starts_with(CLOUD_API) {
-        url = url.replacen(CLOUD_API, "https://app.prefect.cloud", 1).replace("/accounts/", "/account/").replace("/workspaces/", "/workspace/");
+        url = url
+            .replacen(CLOUD_API, "https://app.prefect.cloud", 1)
+            .replace("/accounts/", "/account/")
+            .replace("/workspaces/", "/workspace/");
     }
     url.strip_suffix("/api").map(str::to_owned).unwrap_or(url)
 }
@@ -304,7 +413,10 @@ mod tests {
 
     #[test]
     fn ui_urls() {
-        assert_eq!(ui_url_for("http://127.0.0.1:4200/api"), "http://127.0.0.1:4200");
+        assert_eq!(
+            ui_url_for("http://127.0.0.1:4200/api"),
+            "http://127.0.0.1:4200"
+        );
         assert_eq!(
             ui_url_for("https://api.prefect.cloud/api/accounts/a/workspaces/w"),
             "https://app.prefect.cloud/account/a/workspace/w"

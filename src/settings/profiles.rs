@@ -29,7 +29,9 @@ pub struct ProfileStore {
 impl ProfileStore {
     pub fn load(path: PathBuf) -> Result<Self> {
         let doc = tomlfile::read_document(&path)?.unwrap_or_default();
-        let bundled = BUNDLED.parse().expect("the bundled profiles file is valid TOML");
+        let bundled = BUNDLED
+            .parse()
+            .expect("the bundled profiles file is valid TOML");
         Ok(Self { path, doc, bundled })
     }
 
@@ -68,8 +70,14 @@ impl ProfileStore {
 
     /// The settings of a profile as written (key, value text), from the user's file or else the bundled one.
     pub fn settings(&self, name: &str) -> Option<Vec<(String, String)>> {
-        let table = profile_table(&self.doc, name).or_else(|| profile_table(&self.bundled, name))?;
-        Some(table.iter().map(|(key, item)| (key.to_owned(), item_text(item))).collect())
+        let table =
+            profile_table(&self.doc, name).or_else(|| profile_table(&self.bundled, name))?;
+        Some(
+            table
+                .iter()
+                .map(|(key, item)| (key.to_owned(), tomlfile::item_text(item)))
+                .collect(),
+        )
     }
 
     /// Sets canonical `settings` in profile `name`. A setting already written (under its canonical name or an
@@ -77,10 +85,16 @@ impl ProfileStore {
     pub fn set(&mut self, name: &str, settings: &[(&str, &str)]) {
         let table = self.materialize(name);
         for (canonical, raw) in settings {
-            let existing = table.iter().map(|(k, _)| k.to_owned()).find(|k| canonical_of(k) == *canonical);
+            let existing = table
+                .iter()
+                .map(|(k, _)| k.to_owned())
+                .find(|k| canonical_of(k) == *canonical);
             match existing.and_then(|k| table.get_mut(&k)) {
                 Some(item) => {
-                    let decor = item.as_value().map(|v| v.decor().clone()).unwrap_or_default();
+                    let decor = item
+                        .as_value()
+                        .map(|v| v.decor().clone())
+                        .unwrap_or_default();
                     let mut value = python_string(raw);
                     *value.decor_mut() = decor;
                     *item = Item::Value(value);
@@ -109,17 +123,20 @@ impl ProfileStore {
     }
 
     pub fn remove(&mut self, name: &str) {
-        if let Some(profiles) = self.doc.get_mut("profiles").and_then(Item::as_table_like_mut) {
+        if let Some(profiles) = self
+            .doc
+            .get_mut("profiles")
+            .and_then(Item::as_table_like_mut)
+        {
             profiles.remove(name);
         }
     }
 
     /// Moves the profile's table (comments included) to the new name, at the end, where Prefect puts it.
     pub fn rename(&mut self, old: &str, new: &str) {
-        let profiles = self.doc.get_mut("profiles").and_then(Item::as_table_mut);
-        if let Some(item) = profiles.as_ref().and_then(|p| p.get(old)).cloned() {
-            let profiles = profiles.expect("checked above");
-            profiles.remove(old);
+        if let Some(profiles) = self.doc.get_mut("profiles").and_then(Item::as_table_mut)
+            && let Some(item) = profiles.remove(old)
+        {
             profiles.insert(new, item);
         }
         if self.file_active() == Some(old) {
@@ -130,7 +147,8 @@ impl ProfileStore {
     pub fn set_active(&mut self, name: &str) {
         self.doc.insert("active", Item::Value(python_string(name)));
         // Prefect writes `active` first; keep it there when we add it to an existing file.
-        self.doc.sort_values_by(|a, _, b, _| (b.get() == "active").cmp(&(a.get() == "active")));
+        self.doc
+            .sort_values_by(|a, _, b, _| (b.get() == "active").cmp(&(a.get() == "active")));
     }
 
     /// Saves after a command that, in Prefect, works on the profiles merged with the bundled ones (`config set`,
@@ -162,7 +180,12 @@ impl ProfileStore {
     /// value quoting and table order: comments stay.
     fn lay_out_like_python(&mut self, order: &[String]) {
         let preceded = self.doc.iter().any(|(_, item)| !item.is_table_like());
-        let Some(profiles) = self.doc.entry("profiles").or_insert_with(|| Item::Table(Table::new())).as_table_mut() else {
+        let Some(profiles) = self
+            .doc
+            .entry("profiles")
+            .or_insert_with(|| Item::Table(Table::new()))
+            .as_table_mut()
+        else {
             return; // `profiles = {…}` inline: unusual but valid; left as written.
         };
         // An empty `profiles` is written as a bare `[profiles]` header; with profiles it is implicit.
@@ -171,7 +194,9 @@ impl ProfileStore {
             set_blank_prefix(profiles, preceded);
         }
         for (index, name) in order.iter().enumerate() {
-            let Some(table) = profiles.get_mut(name).and_then(Item::as_table_mut) else { continue };
+            let Some(table) = profiles.get_mut(name).and_then(Item::as_table_mut) else {
+                continue;
+            };
             table.set_position(Some(index as isize + 1));
             set_blank_prefix(table, preceded || index > 0);
             canonicalize(table);
@@ -182,11 +207,17 @@ impl ProfileStore {
     fn materialize(&mut self, name: &str) -> &mut Table {
         if !self.in_user_file(name) {
             let inherited = profile_table(&self.bundled, name)
-                .map(|t| t.iter().map(|(k, item)| (k.to_owned(), item_text(item))).collect::<Vec<_>>())
+                .map(|t| {
+                    t.iter()
+                        .map(|(k, item)| (k.to_owned(), tomlfile::item_text(item)))
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default();
             self.create(name, &inherited);
         }
-        self.doc["profiles"][name].as_table_mut().expect("profile tables are tables")
+        self.doc["profiles"][name]
+            .as_table_mut()
+            .expect("profile tables are tables")
     }
 
     fn new_table(&mut self, name: &str) -> &mut Table {
@@ -204,7 +235,12 @@ impl ProfileStore {
 fn table_names(doc: &DocumentMut) -> Vec<String> {
     doc.get("profiles")
         .and_then(Item::as_table_like)
-        .map(|t| t.iter().filter(|(_, item)| item.is_table_like()).map(|(k, _)| k.to_owned()).collect())
+        .map(|t| {
+            t.iter()
+                .filter(|(_, item)| item.is_table_like())
+                .map(|(k, _)| k.to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -215,17 +251,30 @@ fn profile_table<'a>(doc: &'a DocumentMut, name: &str) -> Option<&'a Table> {
 /// Python's `toml.dumps` puts one blank line before every table header except at the very start of the file.
 /// A prefix holding the user's comments is theirs and stays.
 fn set_blank_prefix(table: &mut Table, preceded: bool) {
-    let blank = table.decor().prefix().and_then(|p| p.as_str()).is_none_or(|p| p.trim().is_empty());
+    let blank = table
+        .decor()
+        .prefix()
+        .and_then(|p| p.as_str())
+        .is_none_or(|p| p.trim().is_empty());
     if blank {
-        table.decor_mut().set_prefix(if preceded { "\n" } else { "" });
+        table
+            .decor_mut()
+            .set_prefix(if preceded { "\n" } else { "" });
     }
 }
 
 /// Prefect reads a profile into a dict keyed by canonical settings (canonical names first, then aliases whose
 /// canonical name is absent) and writes every value as a string. Keys Prefect does not know stay where they are.
 fn canonicalize(table: &mut Table) {
-    let entries: Vec<(Key, Item)> =
-        table.iter().map(|(k, _)| table.get_key_value(k).map(|(key, item)| (key.clone(), item.clone())).unwrap()).collect();
+    let entries: Vec<(Key, Item)> = table
+        .iter()
+        .map(|(k, _)| {
+            table
+                .get_key_value(k)
+                .map(|(key, item)| (key.clone(), item.clone()))
+                .unwrap()
+        })
+        .collect();
     let is_alias = |key: &Key| registry::lookup(key.get()).is_some_and(|n| n.name != n.canonical);
     table.clear();
     for (key, item) in entries.iter().filter(|(k, _)| !is_alias(k)) {
@@ -247,7 +296,9 @@ fn canonical_of(key: &str) -> &str {
 
 /// A value re-written as the string Prefect would store (`str(value)`), keeping its inline comment.
 fn as_python_string(item: &Item) -> Item {
-    let Some(value) = item.as_value() else { return item.clone() };
+    let Some(value) = item.as_value() else {
+        return item.clone();
+    };
     let text = match value {
         Value::String(s) => s.value().clone(),
         Value::Boolean(b) => if *b.value() { "True" } else { "False" }.to_owned(),
@@ -275,7 +326,9 @@ fn python_string(text: &str) -> Value {
         }
     }
     quoted.push('"');
-    quoted.parse().expect("an escaped basic string is a valid TOML value")
+    quoted
+        .parse()
+        .expect("an escaped basic string is a valid TOML value")
 }
 
 fn remove_setting(table: &mut Table, key: &str) {
@@ -287,13 +340,6 @@ fn remove_setting(table: &mut Table, key: &str) {
         .collect();
     for k in doomed {
         table.remove(&k);
-    }
-}
-
-fn item_text(item: &Item) -> String {
-    match item.as_value() {
-        Some(v) => v.as_str().map_or_else(|| v.to_string().trim().to_owned(), str::to_owned),
-        None => item.to_string().trim().to_owned(),
     }
 }
 
@@ -312,7 +358,13 @@ mod tests {
     fn a_changed_bundled_profile_is_written_like_prefect_writes_it() {
         let (_dir, mut s) = store();
         s.create("dev", &[]);
-        s.set("ephemeral", &[("PREFECT_API_URL", "http://127.0.0.1:4200/api"), ("PREFECT_SERVER_API_PORT", "4300")]);
+        s.set(
+            "ephemeral",
+            &[
+                ("PREFECT_API_URL", "http://127.0.0.1:4200/api"),
+                ("PREFECT_SERVER_API_PORT", "4300"),
+            ],
+        );
         s.save_merged().unwrap();
         assert_eq!(
             s.doc.to_string(),
@@ -332,15 +384,35 @@ mod tests {
     #[test]
     fn setting_a_canonical_name_replaces_its_alias() {
         let (_dir, mut s) = store();
-        s.create("dev", &[("PREFECT_API_DATABASE_CONNECTION_URL".into(), "sqlite:///a".into())]);
-        s.set("dev", &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", "sqlite:///b")]);
+        s.create(
+            "dev",
+            &[(
+                "PREFECT_API_DATABASE_CONNECTION_URL".into(),
+                "sqlite:///a".into(),
+            )],
+        );
+        s.set(
+            "dev",
+            &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", "sqlite:///b")],
+        );
         s.save().unwrap();
-        assert_eq!(s.settings("dev").unwrap(), vec![("PREFECT_SERVER_DATABASE_CONNECTION_URL".to_owned(), "sqlite:///b".to_owned())]);
+        assert_eq!(
+            s.settings("dev").unwrap(),
+            vec![(
+                "PREFECT_SERVER_DATABASE_CONNECTION_URL".to_owned(),
+                "sqlite:///b".to_owned()
+            )]
+        );
     }
 
     #[test]
     fn strings_are_quoted_like_pythons_toml() {
-        let cases = [("ad\"min:p\\ss", r#""ad\"min:p\\ss""#), ("line1\nline2", r#""line1\nline2""#), ("é", "\"é\""), ("\u{1}", r#""\u0001""#)];
+        let cases = [
+            ("ad\"min:p\\ss", r#""ad\"min:p\\ss""#),
+            ("line1\nline2", r#""line1\nline2""#),
+            ("é", "\"é\""),
+            ("\u{1}", r#""\u0001""#),
+        ];
         for (text, expected) in cases {
             assert_eq!(python_string(text).to_string(), expected);
         }

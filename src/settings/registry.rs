@@ -43,33 +43,143 @@ static NAMES: LazyLock<Vec<PrefectName>> = LazyLock::new(|| {
         .map(|line| {
             let mut cols = line.split('\t');
             let mut next = || cols.next().expect("prefect_settings.tsv has four columns");
-            PrefectName { name: next(), canonical: next(), accessor: next(), secret: next() == "secret" }
+            PrefectName {
+                name: next(),
+                canonical: next(),
+                accessor: next(),
+                secret: next() == "secret",
+            }
         })
         .collect()
 });
 
 pub const TYPED: &[Typed] = &[
-    Typed { name: "PREFECT_HOME", kind: Kind::Path, default: Default::Derived, help: "Where Prefect keeps profiles, the SQLite database and server files." },
-    Typed { name: "PREFECT_PROFILES_PATH", kind: Kind::Path, default: Default::Derived, help: "The profiles file." },
-    Typed { name: "PREFECT_API_URL", kind: Kind::HttpUrl, default: Default::Unset, help: "The API that clients talk to, e.g. http://127.0.0.1:4200/api." },
-    Typed { name: "PREFECT_API_KEY", kind: Kind::Text, default: Default::Unset, help: "API key for Prefect Cloud." },
-    Typed { name: "PREFECT_API_AUTH_STRING", kind: Kind::Text, default: Default::Unset, help: "Client side of basic auth, user:password." },
-    Typed { name: "PREFECT_API_REQUEST_TIMEOUT", kind: Kind::Float, default: Default::Static("60.0"), help: "Client request timeout in seconds." },
-    Typed { name: "PREFECT_SERVER_API_HOST", kind: Kind::Host, default: Default::Static("127.0.0.1"), help: "Address the server binds to." },
-    Typed { name: "PREFECT_SERVER_API_PORT", kind: Kind::Port, default: Default::Static("4200"), help: "Port the server listens on." },
-    Typed { name: "PREFECT_SERVER_API_KEEPALIVE_TIMEOUT", kind: Kind::Int, default: Default::Static("5"), help: "Seconds an idle keep-alive connection stays open." },
-    Typed { name: "PREFECT_SERVER_API_AUTH_STRING", kind: Kind::Text, default: Default::Unset, help: "Server side of basic auth, user:password." },
-    Typed { name: "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", kind: Kind::Bool, default: Default::Static("False"), help: "Require CSRF tokens." },
-    Typed { name: "PREFECT_SERVER_DATABASE_CONNECTION_URL", kind: Kind::DatabaseUrl, default: Default::Derived, help: "The server's database." },
-    Typed { name: "PREFECT_SERVER_DATABASE_MIGRATE_ON_START", kind: Kind::Bool, default: Default::Static("True"), help: "Upgrade the database when the server starts." },
-    Typed { name: "PREFECT_SERVER_DATABASE_TIMEOUT", kind: Kind::Float, default: Default::Static("10.0"), help: "Statement timeout in seconds." },
-    Typed { name: "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT", kind: Kind::Float, default: Default::Static("5.0"), help: "Connection timeout in seconds." },
-    Typed { name: "PREFECT_SERVER_LOGGING_LEVEL", kind: Kind::LogLevel, default: Default::Static("WARNING"), help: "Server log level." },
-    Typed { name: "PREFECT_LOGGING_LEVEL", kind: Kind::LogLevel, default: Default::Static("INFO"), help: "Client log level." },
-    Typed { name: "PREFECT_SERVER_UI_ENABLED", kind: Kind::Bool, default: Default::Static("True"), help: "Serve the UI." },
-    Typed { name: "PREFECT_SERVER_UI_API_URL", kind: Kind::HttpUrl, default: Default::Derived, help: "The API URL the browser UI calls." },
-    Typed { name: "PREFECT_UI_URL", kind: Kind::HttpUrl, default: Default::Derived, help: "Where the UI is, for links in logs and the CLI." },
-    Typed { name: "PREFECT_SERVER_ANALYTICS_ENABLED", kind: Kind::Bool, default: Default::Static("True"), help: "Send anonymous usage analytics." },
+    Typed {
+        name: "PREFECT_HOME",
+        kind: Kind::Path,
+        default: Default::Derived,
+        help: "Where Prefect keeps profiles, the SQLite database and server files.",
+    },
+    Typed {
+        name: "PREFECT_PROFILES_PATH",
+        kind: Kind::Path,
+        default: Default::Derived,
+        help: "The profiles file.",
+    },
+    Typed {
+        name: "PREFECT_API_URL",
+        kind: Kind::HttpUrl,
+        default: Default::Unset,
+        help: "The API that clients talk to, e.g. http://127.0.0.1:4200/api.",
+    },
+    Typed {
+        name: "PREFECT_API_KEY",
+        kind: Kind::Text,
+        default: Default::Unset,
+        help: "API key for Prefect Cloud.",
+    },
+    Typed {
+        name: "PREFECT_API_AUTH_STRING",
+        kind: Kind::Text,
+        default: Default::Unset,
+        help: "Client side of basic auth, user:password.",
+    },
+    Typed {
+        name: "PREFECT_API_REQUEST_TIMEOUT",
+        kind: Kind::Float,
+        default: Default::Static("60.0"),
+        help: "Client request timeout in seconds.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_API_HOST",
+        kind: Kind::Host,
+        default: Default::Static("127.0.0.1"),
+        help: "Address the server binds to.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_API_PORT",
+        kind: Kind::Port,
+        default: Default::Static("4200"),
+        help: "Port the server listens on.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_API_KEEPALIVE_TIMEOUT",
+        kind: Kind::Int,
+        default: Default::Static("5"),
+        help: "Seconds an idle keep-alive connection stays open.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_API_AUTH_STRING",
+        kind: Kind::Text,
+        default: Default::Unset,
+        help: "Server side of basic auth, user:password.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED",
+        kind: Kind::Bool,
+        default: Default::Static("False"),
+        help: "Require CSRF tokens.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_DATABASE_CONNECTION_URL",
+        kind: Kind::DatabaseUrl,
+        default: Default::Derived,
+        help: "The server's database.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_DATABASE_MIGRATE_ON_START",
+        kind: Kind::Bool,
+        default: Default::Static("True"),
+        help: "Upgrade the database when the server starts.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_DATABASE_TIMEOUT",
+        kind: Kind::Float,
+        default: Default::Static("10.0"),
+        help: "Statement timeout in seconds.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT",
+        kind: Kind::Float,
+        default: Default::Static("5.0"),
+        help: "Connection timeout in seconds.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_LOGGING_LEVEL",
+        kind: Kind::LogLevel,
+        default: Default::Static("WARNING"),
+        help: "Server log level.",
+    },
+    Typed {
+        name: "PREFECT_LOGGING_LEVEL",
+        kind: Kind::LogLevel,
+        default: Default::Static("INFO"),
+        help: "Client log level.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_UI_ENABLED",
+        kind: Kind::Bool,
+        default: Default::Static("True"),
+        help: "Serve the UI.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_UI_API_URL",
+        kind: Kind::HttpUrl,
+        default: Default::Derived,
+        help: "The API URL the browser UI calls.",
+    },
+    Typed {
+        name: "PREFECT_UI_URL",
+        kind: Kind::HttpUrl,
+        default: Default::Derived,
+        help: "Where the UI is, for links in logs and the CLI.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_ANALYTICS_ENABLED",
+        kind: Kind::Bool,
+        default: Default::Static("True"),
+        help: "Send anonymous usage analytics.",
+    },
 ];
 
 /// Looks a name up: canonical names and legacy aliases both resolve.
@@ -79,7 +189,9 @@ pub fn lookup(name: &str) -> Option<&'static PrefectName> {
 
 /// The canonical setting behind a `prefect.toml` path such as `server.api.port`.
 pub fn by_accessor(path: &str) -> Option<&'static PrefectName> {
-    NAMES.iter().find(|n| n.accessor == path && n.name == n.canonical)
+    NAMES
+        .iter()
+        .find(|n| n.accessor == path && n.name == n.canonical)
 }
 
 pub fn typed(canonical: &str) -> Option<&'static Typed> {
@@ -108,17 +220,34 @@ mod tests {
     #[test]
     fn every_typed_setting_is_a_canonical_prefect_setting() {
         for typed in TYPED {
-            let name = lookup(typed.name).unwrap_or_else(|| panic!("{} is not a Prefect setting", typed.name));
+            let name = lookup(typed.name)
+                .unwrap_or_else(|| panic!("{} is not a Prefect setting", typed.name));
             assert_eq!(name.canonical, typed.name);
         }
     }
 
     #[test]
     fn aliases_resolve_to_canonical_names() {
-        assert_eq!(lookup("PREFECT_API_DATABASE_CONNECTION_URL").unwrap().canonical, "PREFECT_SERVER_DATABASE_CONNECTION_URL");
-        assert_eq!(lookup("PREFECT_UI_API_URL").unwrap().canonical, "PREFECT_SERVER_UI_API_URL");
-        assert_eq!(lookup("PREFECT_SERVER_CSRF_PROTECTION_ENABLED").unwrap().canonical, "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED");
-        assert_eq!(by_accessor("server.api.port").unwrap().name, "PREFECT_SERVER_API_PORT");
+        assert_eq!(
+            lookup("PREFECT_API_DATABASE_CONNECTION_URL")
+                .unwrap()
+                .canonical,
+            "PREFECT_SERVER_DATABASE_CONNECTION_URL"
+        );
+        assert_eq!(
+            lookup("PREFECT_UI_API_URL").unwrap().canonical,
+            "PREFECT_SERVER_UI_API_URL"
+        );
+        assert_eq!(
+            lookup("PREFECT_SERVER_CSRF_PROTECTION_ENABLED")
+                .unwrap()
+                .canonical,
+            "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED"
+        );
+        assert_eq!(
+            by_accessor("server.api.port").unwrap().name,
+            "PREFECT_SERVER_API_PORT"
+        );
         assert!(is_secret("PREFECT_SERVER_DATABASE_CONNECTION_URL"));
         assert!(lookup("PREFECT_FOO").is_none());
     }

@@ -44,32 +44,110 @@ macro_rules! key {
 }
 
 pub const KEYS: &[StackKey] = &[
-    key!("PREFECT_RS_SERVER_MODE", ["server", "mode"], Kind::Choice(&["docker", "process"]), StackDefault::Static("docker"), false,
-        "How `server start` runs the server: `docker` (PostgreSQL + server containers) or `process` (in this process)."),
-    key!("PREFECT_RS_SERVER_IMAGE", ["server", "image"], Kind::Text, StackDefault::Static("prefecthq/prefect:3-latest"), false,
-        "The server image in Docker mode."),
-    key!("PREFECT_RS_SERVER_HOST_IP", ["server", "host_ip"], Kind::IpAddr, StackDefault::Static("127.0.0.1"), false,
-        "Host address the server's port is published on."),
-    key!("PREFECT_RS_SERVER_PORT", ["server", "port"], Kind::Port, StackDefault::Static("4200"), false,
-        "Host port of the server's API and UI."),
-    key!("PREFECT_RS_SERVER_UI_API_URL", ["server", "ui", "api_url"], Kind::HttpUrl, StackDefault::PublishedApiUrl, false,
-        "The API URL the browser UI calls; derived from the published address unless set."),
-    key!("PREFECT_RS_DOCKER_PROJECT", ["docker", "project"], Kind::Text, StackDefault::Static("prefect"), false,
-        "Docker Compose project name of the stack."),
-    key!("PREFECT_RS_POSTGRES_IMAGE", ["postgres", "image"], Kind::Text, StackDefault::Static("postgres:17"), false,
-        "The PostgreSQL image."),
-    key!("PREFECT_RS_POSTGRES_PORT", ["postgres", "port"], Kind::Port, StackDefault::Unset, false,
-        "Host port to publish PostgreSQL on; not published unless set."),
-    key!("PREFECT_RS_POSTGRES_USER", ["postgres", "user"], Kind::Text, StackDefault::Static("prefect"), false,
-        "PostgreSQL user."),
-    key!("PREFECT_RS_POSTGRES_DATABASE", ["postgres", "database"], Kind::Text, StackDefault::Static("prefect"), false,
-        "PostgreSQL database."),
-    key!("PREFECT_RS_POSTGRES_PASSWORD", ["postgres", "password"], Kind::Text, StackDefault::Unset, true,
-        "PostgreSQL password; generated and stored here on the first `server start`."),
-    key!("PREFECT_RS_POSTGRES_USE_VOLUME", ["postgres", "use_volume"], Kind::Bool, StackDefault::Static("false"), false,
-        "Bind-mount volume_path for PostgreSQL's data instead of a named Docker volume."),
-    key!("PREFECT_RS_POSTGRES_VOLUME_PATH", ["postgres", "volume_path"], Kind::Path, StackDefault::InHome("pg_data"), false,
-        "Host directory for PostgreSQL's data with use_volume."),
+    key!(
+        "PREFECT_RS_SERVER_MODE",
+        ["server", "mode"],
+        Kind::Choice(&["docker", "process"]),
+        StackDefault::Static("docker"),
+        false,
+        "How `server start` runs the server: `docker` (PostgreSQL + server containers) or `process` (in this process)."
+    ),
+    key!(
+        "PREFECT_RS_SERVER_IMAGE",
+        ["server", "image"],
+        Kind::Text,
+        StackDefault::Static("prefecthq/prefect:3-latest"),
+        false,
+        "The server image in Docker mode."
+    ),
+    key!(
+        "PREFECT_RS_SERVER_HOST_IP",
+        ["server", "host_ip"],
+        Kind::IpAddr,
+        StackDefault::Static("127.0.0.1"),
+        false,
+        "Host address the server's port is published on."
+    ),
+    key!(
+        "PREFECT_RS_SERVER_PORT",
+        ["server", "port"],
+        Kind::Port,
+        StackDefault::Static("4200"),
+        false,
+        "Host port of the server's API and UI."
+    ),
+    key!(
+        "PREFECT_RS_SERVER_UI_API_URL",
+        ["server", "ui", "api_url"],
+        Kind::HttpUrl,
+        StackDefault::PublishedApiUrl,
+        false,
+        "The API URL the browser UI calls; derived from the published address unless set."
+    ),
+    key!(
+        "PREFECT_RS_DOCKER_PROJECT",
+        ["docker", "project"],
+        Kind::Text,
+        StackDefault::Static("prefect"),
+        false,
+        "Docker Compose project name of the stack."
+    ),
+    key!(
+        "PREFECT_RS_POSTGRES_IMAGE",
+        ["postgres", "image"],
+        Kind::Text,
+        StackDefault::Static("postgres:17"),
+        false,
+        "The PostgreSQL image."
+    ),
+    key!(
+        "PREFECT_RS_POSTGRES_PORT",
+        ["postgres", "port"],
+        Kind::Port,
+        StackDefault::Unset,
+        false,
+        "Host port to publish PostgreSQL on; not published unless set."
+    ),
+    key!(
+        "PREFECT_RS_POSTGRES_USER",
+        ["postgres", "user"],
+        Kind::Text,
+        StackDefault::Static("prefect"),
+        false,
+        "PostgreSQL user."
+    ),
+    key!(
+        "PREFECT_RS_POSTGRES_DATABASE",
+        ["postgres", "database"],
+        Kind::Text,
+        StackDefault::Static("prefect"),
+        false,
+        "PostgreSQL database."
+    ),
+    key!(
+        "PREFECT_RS_POSTGRES_PASSWORD",
+        ["postgres", "password"],
+        Kind::Text,
+        StackDefault::Unset,
+        true,
+        "PostgreSQL password; generated and stored here on the first `server start`."
+    ),
+    key!(
+        "PREFECT_RS_POSTGRES_USE_VOLUME",
+        ["postgres", "use_volume"],
+        Kind::Bool,
+        StackDefault::Static("false"),
+        false,
+        "Bind-mount volume_path for PostgreSQL's data instead of a named Docker volume."
+    ),
+    key!(
+        "PREFECT_RS_POSTGRES_VOLUME_PATH",
+        ["postgres", "volume_path"],
+        Kind::Path,
+        StackDefault::InHome("pg_data"),
+        false,
+        "Host directory for PostgreSQL's data with use_volume."
+    ),
 ];
 
 /// Prefect 1 kept the UI's API URL at `[server.ui] apollo_url` (earlier `graphql_url`) in this same file.
@@ -105,12 +183,12 @@ impl StackFile {
 
     /// The raw text of `key` in the file, and whether it came from a Prefect 1 key.
     pub fn get(&self, key: &StackKey) -> Option<(String, Origin)> {
-        if let Some(text) = self.item(key.path).and_then(item_text) {
+        if let Some(text) = self.value_text(key.path) {
             return Some((text, Origin::Key));
         }
         if key.name == UI_API_URL {
             for legacy in LEGACY_UI_API_URL {
-                if let Some(text) = self.item(&["server", "ui", legacy]).and_then(item_text) {
+                if let Some(text) = self.value_text(&["server", "ui", legacy]) {
                     return Some((text, Origin::Legacy(legacy)));
                 }
             }
@@ -144,7 +222,10 @@ impl StackFile {
     /// Removes `key` (and, for the UI API URL, the Prefect 1 keys it replaces). True when something was removed.
     pub fn unset(&mut self, key: &StackKey) -> bool {
         let (leaf, parents) = key.path.split_last().expect("keys have a path");
-        let removed = self.table_mut(parents).and_then(|t| t.remove(leaf)).is_some();
+        let removed = self
+            .table_mut(parents)
+            .and_then(|t| t.remove(leaf))
+            .is_some();
         let legacy_removed = key.name == UI_API_URL && self.remove_legacy_ui_keys();
         removed || legacy_removed
     }
@@ -154,7 +235,9 @@ impl StackFile {
     }
 
     fn remove_legacy_ui_keys(&mut self) -> bool {
-        let Some(ui) = self.table_mut(&["server", "ui"]) else { return false };
+        let Some(ui) = self.table_mut(&["server", "ui"]) else {
+            return false;
+        };
         let mut removed = false;
         for legacy in LEGACY_UI_API_URL {
             removed |= ui.remove(legacy).is_some();
@@ -162,12 +245,13 @@ impl StackFile {
         removed
     }
 
-    fn item(&self, path: &[&str]) -> Option<&Item> {
+    /// The text of the scalar at `path`, if there is one.
+    fn value_text(&self, path: &[&str]) -> Option<String> {
         let mut item = self.doc.as_item();
         for part in path {
             item = item.get(part)?;
         }
-        Some(item)
+        item.is_value().then(|| tomlfile::item_text(item))
     }
 
     fn table_mut(&mut self, path: &[&str]) -> Option<&mut Table> {
@@ -177,11 +261,6 @@ impl StackFile {
         }
         Some(table)
     }
-}
-
-fn item_text(item: &Item) -> Option<String> {
-    let value = item.as_value()?;
-    Some(value.as_str().map_or_else(|| value.to_string().trim().to_owned(), str::to_owned))
 }
 
 #[cfg(test)]
@@ -200,7 +279,12 @@ mod tests {
 
     #[test]
     fn edits_keep_comments_and_types() {
-        let mut file = StackFile { path: PathBuf::new(), doc: "# mine\n[server]\nmode = \"process\" # why\n".parse().unwrap() };
+        let mut file = StackFile {
+            path: PathBuf::new(),
+            doc: "# mine\n[server]\nmode = \"process\" # why\n"
+                .parse()
+                .unwrap(),
+        };
         file.set(lookup("PREFECT_RS_SERVER_PORT").unwrap(), "4300");
         file.set(lookup("PREFECT_RS_POSTGRES_USE_VOLUME").unwrap(), "yes");
         assert_eq!(
@@ -211,11 +295,22 @@ mod tests {
 
     #[test]
     fn prefect1_ui_keys_are_read_and_replaced() {
-        let mut file = StackFile { path: PathBuf::new(), doc: "[server.ui]\napollo_url = \"http://h:4200/graphql\"\n".parse().unwrap() };
+        let mut file = StackFile {
+            path: PathBuf::new(),
+            doc: "[server.ui]\napollo_url = \"http://h:4200/graphql\"\n"
+                .parse()
+                .unwrap(),
+        };
         let key = lookup(UI_API_URL).unwrap();
-        assert_eq!(file.get(key), Some(("http://h:4200/graphql".into(), Origin::Legacy("apollo_url"))));
+        assert_eq!(
+            file.get(key),
+            Some(("http://h:4200/graphql".into(), Origin::Legacy("apollo_url")))
+        );
         file.set(key, "http://h:4200/api");
-        assert_eq!(file.get(key), Some(("http://h:4200/api".into(), Origin::Key)));
+        assert_eq!(
+            file.get(key),
+            Some(("http://h:4200/api".into(), Origin::Key))
+        );
         assert!(!file.doc.to_string().contains("apollo_url"));
     }
 }

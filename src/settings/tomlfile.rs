@@ -12,7 +12,9 @@ use crate::error::Failure;
 
 /// Reads `path` for editing; `None` when it does not exist.
 pub fn read_document(path: &Path) -> Result<Option<DocumentMut>> {
-    let Some(text) = read_text(path)? else { return Ok(None) };
+    let Some(text) = read_text(path)? else {
+        return Ok(None);
+    };
     match text.parse::<DocumentMut>() {
         Ok(doc) => Ok(Some(doc)),
         Err(err) => Err(syntax_error(path, &text, err.span(), err.message()).into()),
@@ -21,7 +23,9 @@ pub fn read_document(path: &Path) -> Result<Option<DocumentMut>> {
 
 /// Reads `path` as a plain table (for files we only read, like `prefect.toml`); `None` when it does not exist.
 pub fn read_table(path: &Path) -> Result<Option<toml::Table>> {
-    let Some(text) = read_text(path)? else { return Ok(None) };
+    let Some(text) = read_text(path)? else {
+        return Ok(None);
+    };
     match toml::from_str::<toml::Table>(&text) {
         Ok(table) => Ok(Some(table)),
         Err(err) => Err(syntax_error(path, &text, err.span(), err.message()).into()),
@@ -43,14 +47,23 @@ fn syntax_error(path: &Path, text: &str, span: Option<Range<usize>>, message: &s
         path.display(),
         message.trim_end().trim_end_matches('.')
     ))
-    .hint(format!("fix line {line} of {} by hand; prefect-rs leaves the file untouched until then", path.display()))
+    .hint(format!(
+        "fix line {line} of {} by hand; prefect-rs leaves the file untouched until then",
+        path.display()
+    ))
 }
 
 /// 1-based line and column (in characters) of a byte offset.
 fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -59,6 +72,16 @@ pub fn scalar_text(value: &toml::Value) -> String {
     match value {
         toml::Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// The same for a value in a document being edited; a table or array of tables is shown as written.
+pub fn item_text(item: &toml_edit::Item) -> String {
+    match item.as_value() {
+        Some(value) => value
+            .as_str()
+            .map_or_else(|| value.to_string().trim().to_owned(), str::to_owned),
+        None => item.to_string().trim().to_owned(),
     }
 }
 

@@ -18,7 +18,12 @@ pub struct TestEnv {
 
 impl TestEnv {
     pub fn new() -> Self {
-        let env = Self { dir: tempfile::Builder::new().prefix("prefect-rs-test").tempdir().unwrap() };
+        let env = Self {
+            dir: tempfile::Builder::new()
+                .prefix("prefect-rs-test")
+                .tempdir()
+                .unwrap(),
+        };
         std::fs::create_dir_all(env.cwd()).unwrap();
         std::fs::create_dir_all(env.user_home()).unwrap();
         env
@@ -60,7 +65,10 @@ impl TestEnv {
         command.env("HOME", self.user_home());
         command.env("PREFECT_HOME", self.home());
         command.env("LANG", "C.UTF-8");
-        Run { command, stdin: None }
+        Run {
+            command,
+            stdin: None,
+        }
     }
 
     /// Writes a file relative to the test root, creating parents.
@@ -84,7 +92,10 @@ impl TestEnv {
                 if meta.is_dir() {
                     walk(&path, out);
                 } else {
-                    out.insert(path.clone(), (std::fs::read(&path).unwrap(), meta.permissions().mode()));
+                    out.insert(
+                        path.clone(),
+                        (std::fs::read(&path).unwrap(), meta.permissions().mode()),
+                    );
                 }
             }
         }
@@ -117,7 +128,10 @@ impl Run {
 
     pub fn run(mut self) -> Output {
         use std::io::Write;
-        self.command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        self.command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = self.command.spawn().expect("the program starts");
         // Dropping stdin closes it, so a program that wrongly prompts sees EOF instead of hanging.
         let mut stdin = child.stdin.take().unwrap();
@@ -145,7 +159,11 @@ impl Output {
     /// Asserts the exit code, showing both streams when it is wrong.
     #[track_caller]
     pub fn code(self, expected: i32) -> Self {
-        assert_eq!(self.code, expected, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
@@ -164,6 +182,10 @@ pub fn python_prefect() -> PathBuf {
         )
     });
     let prefect = venv.join("bin/prefect");
-    assert!(prefect.exists(), "{} is missing: re-run .ci/test to (re)create the virtualenv", prefect.display());
+    assert!(
+        prefect.exists(),
+        "{} is missing: re-run .ci/test to (re)create the virtualenv",
+        prefect.display()
+    );
     prefect
 }
