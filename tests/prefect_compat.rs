@@ -57,6 +57,20 @@ fn members(value: &Value) -> Vec<(String, Value)> {
 }
 
 /// The `{name, value, source}` entry of `config view -o json` for one setting.
+/// Both CLIs report the same settings, values and sources in `config view -o json`.
+#[track_caller]
+fn assert_views_agree(env: &TestEnv) {
+    let python = json_of(
+        py(env, &["config", "view", "-o", "json"]),
+        "prefect config view -o json",
+    );
+    let ours = json_of(
+        rs(env, &["config", "view", "-o", "json"]),
+        "prefect-rs config view -o json",
+    );
+    assert_same_json(&ours, &python, "config view -o json");
+}
+
 fn view_entry<'a>(view: &'a Value, name: &str) -> Option<&'a Value> {
     view["settings"]
         .as_array()?
@@ -109,15 +123,7 @@ fn python_reads_settings_prefect_rs_set_on_the_default_profile() {
         "prefect config view",
     );
 
-    let python = json_of(
-        py(&env, &["config", "view", "-o", "json"]),
-        "prefect config view -o json",
-    );
-    let ours = json_of(
-        rs(&env, &["config", "view", "-o", "json"]),
-        "prefect-rs config view -o json",
-    );
-    assert_same_json(&ours, &python, "config view -o json");
+    assert_views_agree(&env);
 }
 
 #[test]
@@ -152,15 +158,7 @@ fn python_sees_a_profile_prefect_rs_created_set_and_activated() {
         "prefect config view",
     );
 
-    let python = json_of(
-        py(&env, &["config", "view", "-o", "json"]),
-        "prefect config view -o json",
-    );
-    let ours = json_of(
-        rs(&env, &["config", "view", "-o", "json"]),
-        "prefect-rs config view -o json",
-    );
-    assert_same_json(&ours, &python, "config view -o json");
+    assert_views_agree(&env);
 
     // The file holds only `dev`, so that is all Python lists, and it is the active one.
     let python_ls = json_of(
