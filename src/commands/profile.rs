@@ -96,10 +96,8 @@ fn use_(name: &str, mut settings: Settings, printer: &Printer) -> Result<()> {
     }
 
     // The switch is saved; what follows only reports.
-    let api_url = Settings::load(Some(name))
-        .ok()
-        .and_then(|s| s.get("PREFECT_API_URL"))
-        .map(|r| r.value);
+    settings.switch_profile(name);
+    let api_url = settings.get("PREFECT_API_URL").map(|r| r.value);
     let Some(api_url) = api_url else {
         printer.success(format!("No Prefect server specified using profile '{name}' - the API will run in ephemeral mode."))?;
         return Ok(());

@@ -91,19 +91,7 @@ impl Settings {
         let mut notices = Vec::new();
         let profile = choose_profile(&profiles, cli_profile, &mut notices)?;
 
-        let written = profiles.settings(&profile.name).unwrap_or_default();
-        for (key, _) in &written {
-            if registry::lookup(key).is_none() {
-                notices.push(format!(
-                    "Setting '{key}' in profile '{}' is not recognized; it is ignored.",
-                    profile.name
-                ));
-            }
-        }
-        let profile_layer = Layer::from_names(
-            Source::Profile,
-            written.iter().map(|(k, v)| (k.as_str(), v.clone())),
-        );
+        let profile_layer = profile_layer(&profiles, &profile.name, &mut notices);
 
         let stack = StackFile::load(home.join("config.toml"))?;
         let mut stack_env = BTreeMap::new();
@@ -129,6 +117,17 @@ impl Settings {
         };
         settings.find_problems();
         Ok(settings)
+    }
+
+    /// Makes `name` the profile values come from, as if it had been active at load (used after `profile use`).
+    pub fn switch_profile(&mut self, name: &str) {
+        let layer = profile_layer(&self.profiles, name, &mut self.notices);
+        *self.layers.last_mut().expect("the profile layer is last") = layer;
+        self.profile = ActiveProfile {
+            name: name.to_owned(),
+            chosen_by: ChosenBy::CommandLine,
+        };
+        self.find_problems();
     }
 
     /// The winning value of a Prefect setting and its source, skipping invalid values.
@@ -316,6 +315,22 @@ impl Settings {
         }
         self.problems = problems;
     }
+}
+
+/// The values profile `name` sets; keys Prefect does not know are noted and left out.
+fn profile_layer(profiles: &ProfileStore, name: &str, notices: &mut Vec<String>) -> Layer {
+    let written = profiles.settings(name).unwrap_or_default();
+    for (key, _) in &written {
+        if registry::lookup(key).is_none() {
+            notices.push(format!(
+                "Setting '{key}' in profile '{name}' is not recognized; it is ignored."
+            ));
+        }
+    }
+    Layer::from_names(
+        Source::Profile,
+        written.iter().map(|(k, v)| (k.as_str(), v.clone())),
+    )
 }
 
 fn choose_profile(
