@@ -146,12 +146,10 @@ fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-            if set("NO_COLOR") {
+            let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+            if var("NO_COLOR").is_some() {
                 false
-            } else if set("FORCE_COLOR")
-                && std::env::var_os("FORCE_COLOR").is_some_and(|v| v != "0")
-            {
+            } else if var("FORCE_COLOR").is_some_and(|v| v != "0") {
                 true
             } else {
                 is_terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
