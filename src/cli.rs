@@ -60,6 +60,9 @@ pub enum Command {
     /// Create, switch and inspect Prefect profiles
     #[command(subcommand, visible_alias = "profiles")]
     Profile(ProfileCommand),
+    /// Operate the Prefect server: its database
+    #[command(subcommand)]
+    Server(ServerCommand),
     /// Print a shell completion script
     ///
     /// bash:  prefect-rs completions bash > ~/.local/share/bash-completion/completions/prefect-rs
@@ -163,6 +166,55 @@ pub enum ProfileCommand {
         #[arg(short, long)]
         yes: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Migrate the server's database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL
+    #[command(subcommand)]
+    Database(DatabaseCommand),
+}
+
+/// Revisions: `head`, `base`, `-N` / `+N` (relative to the current version), a version, or a unique prefix of a
+/// version or a migration name (see `history`).
+#[derive(Debug, Subcommand)]
+pub enum DatabaseCommand {
+    /// Apply pending migrations, up to head or to a revision
+    #[command(allow_negative_numbers = true)]
+    Upgrade {
+        /// Skip confirmation
+        #[arg(short, long)]
+        yes: bool,
+        /// The revision to upgrade to
+        #[arg(short, long, default_value = "head", value_name = "REV")]
+        revision: String,
+        /// Print the migrations and their SQL instead of running them
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Revert migrations: the last one, or down to a revision (which stays applied); backs up SQLite first
+    #[command(allow_negative_numbers = true)]
+    Downgrade {
+        /// Skip confirmation
+        #[arg(short, long)]
+        yes: bool,
+        /// The revision to downgrade to: -1 reverts the newest migration, base reverts them all
+        #[arg(short, long, default_value = "-1", value_name = "REV")]
+        revision: String,
+        /// Print the migrations and their SQL instead of running them
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Drop every table and migrate to head: all data is deleted (SQLite is backed up first)
+    Reset {
+        /// Skip confirmation
+        #[arg(short, long)]
+        yes: bool,
+    },
+    /// List every migration: applied (and when) or pending
+    History(OutputArgs),
+    /// Print the database's current migration version
+    Current(OutputArgs),
 }
 
 /// Accepts any text (the command checks it and explains), but offers setting names to shell completion.

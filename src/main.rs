@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod db;
 mod error;
 mod fsutil;
 mod output;

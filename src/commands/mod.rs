@@ -2,11 +2,12 @@
 
 mod completions;
 mod config;
+mod database;
 mod profile;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ServerCommand};
 use crate::output::Printer;
 use crate::settings::Settings;
 
@@ -16,6 +17,9 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
         Command::Completions { shell } => completions::run(shell),
         Command::Config(command) => config::run(command, load(profile, printer)?, printer),
         Command::Profile(command) => profile::run(command, load(profile, printer)?, printer),
+        Command::Server(ServerCommand::Database(command)) => {
+            database::run(command, &load(profile, printer)?, printer)
+        }
     }
 }
 

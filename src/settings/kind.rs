@@ -21,13 +21,6 @@ pub enum Kind {
 }
 
 const LOG_LEVELS: [&str; 5] = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
-const DATABASE_SCHEMES: [&str; 5] = [
-    "sqlite+aiosqlite://",
-    "sqlite://",
-    "postgresql+asyncpg://",
-    "postgresql://",
-    "postgres://",
-];
 
 impl Kind {
     /// Checks `raw` and explains what is wrong with it, in a sentence that can follow " - ".
@@ -37,19 +30,7 @@ impl Kind {
             Kind::Path if raw.trim().is_empty() => Err("Input should be a non-empty path".into()),
             Kind::Path => Ok(()),
             Kind::HttpUrl => check_http_url(raw),
-            Kind::DatabaseUrl => {
-                if DATABASE_SCHEMES
-                    .iter()
-                    .any(|scheme| raw.starts_with(scheme))
-                {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "Input should be a database URL starting with one of {}, got {raw:?}",
-                        DATABASE_SCHEMES.join(", ")
-                    ))
-                }
-            }
+            Kind::DatabaseUrl => crate::db::DatabaseUrl::parse(raw).map(drop),
             Kind::Port => match raw.trim().parse::<u16>() {
                 Ok(_) => Ok(()),
                 Err(_) => Err(format!(

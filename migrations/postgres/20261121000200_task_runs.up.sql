@@ -1,0 +1,68 @@
+-- Task runs and the history of their states; a flow run may be the child of a task run (a subflow).
+CREATE TABLE task_run (
+    id UUID NOT NULL,
+    created TIMESTAMPTZ NOT NULL,
+    updated TIMESTAMPTZ NOT NULL,
+    name TEXT NOT NULL,
+    flow_run_id UUID,
+    task_key TEXT NOT NULL,
+    dynamic_key TEXT NOT NULL,
+    cache_key TEXT,
+    cache_expiration TIMESTAMPTZ,
+    task_version TEXT,
+    state_id UUID,
+    state_type TEXT,
+    state_name TEXT,
+    state_timestamp TIMESTAMPTZ,
+    run_count INTEGER NOT NULL DEFAULT 0,
+    flow_run_run_count INTEGER NOT NULL DEFAULT 0,
+    expected_start_time TIMESTAMPTZ,
+    next_scheduled_start_time TIMESTAMPTZ,
+    start_time TIMESTAMPTZ,
+    end_time TIMESTAMPTZ,
+    total_run_time DOUBLE PRECISION NOT NULL DEFAULT 0,
+    empirical_policy JSONB NOT NULL DEFAULT '{}',
+    task_inputs JSONB NOT NULL DEFAULT '{}',
+    tags JSONB NOT NULL DEFAULT '[]',
+    labels JSONB,
+    CONSTRAINT pk_task_run PRIMARY KEY (id),
+    CONSTRAINT fk_task_run__flow_run_id__flow_run FOREIGN KEY (flow_run_id) REFERENCES flow_run (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_task_run__flow_run_id ON task_run (flow_run_id);
+CREATE INDEX ix_task_run__name ON task_run (name);
+CREATE INDEX ix_task_run__state_id ON task_run (state_id);
+CREATE INDEX ix_task_run__state_type ON task_run (state_type);
+CREATE INDEX ix_task_run__state_name ON task_run (state_name);
+CREATE INDEX ix_task_run__state_timestamp ON task_run (state_timestamp);
+CREATE INDEX ix_task_run__expected_start_time_desc ON task_run (expected_start_time DESC);
+CREATE INDEX ix_task_run__next_scheduled_start_time_asc ON task_run (next_scheduled_start_time);
+CREATE INDEX ix_task_run__start_time ON task_run (start_time);
+CREATE INDEX ix_task_run__end_time_desc ON task_run (end_time DESC);
+CREATE INDEX ix_task_run__updated ON task_run (updated);
+CREATE UNIQUE INDEX uq_task_run__flow_run_id_task_key_dynamic_key ON task_run (flow_run_id, task_key, dynamic_key);
+
+CREATE TABLE task_run_state (
+    id UUID NOT NULL,
+    created TIMESTAMPTZ NOT NULL,
+    updated TIMESTAMPTZ NOT NULL,
+    task_run_id UUID NOT NULL,
+    type TEXT NOT NULL,
+    timestamp TIMESTAMPTZ NOT NULL,
+    name TEXT NOT NULL,
+    message TEXT,
+    state_details JSONB NOT NULL DEFAULT '{}',
+    data JSONB,
+    result_artifact_id UUID,
+    CONSTRAINT pk_task_run_state PRIMARY KEY (id),
+    CONSTRAINT fk_task_run_state__task_run_id__task_run
+        FOREIGN KEY (task_run_id) REFERENCES task_run (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_task_run_state__name ON task_run_state (name);
+CREATE INDEX ix_task_run_state__type ON task_run_state (type);
+CREATE INDEX ix_task_run_state__updated ON task_run_state (updated);
+CREATE UNIQUE INDEX uq_task_run_state__task_run_id_timestamp_desc ON task_run_state (task_run_id, timestamp DESC);
+
+ALTER TABLE flow_run ADD COLUMN parent_task_run_id UUID;
+ALTER TABLE flow_run ADD CONSTRAINT fk_flow_run__parent_task_run_id__task_run
+    FOREIGN KEY (parent_task_run_id) REFERENCES task_run (id) ON DELETE SET NULL;
+CREATE INDEX ix_flow_run__parent_task_run_id ON flow_run (parent_task_run_id);

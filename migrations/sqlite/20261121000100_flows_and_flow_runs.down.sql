@@ -1,0 +1,3 @@
+DROP TABLE flow_run_state;
+DROP TABLE flow_run;
+DROP TABLE flow;

@@ -1,0 +1,510 @@
+//! `server database upgrade | downgrade | reset | history | current`, with Prefect's prompts and messages.
+//!
+//! Every command that changes the schema connects, takes the migration lock, reads what is applied, refuses a
+//! database it does not understand, plans, asks, and only then changes anything. Read-only commands never
+//! create a SQLite file that is not there.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::cli::DatabaseCommand;
+use crate::db::lock::{MigrationLock, lock_path};
+use crate::db::migrations::{Applied, Catalog, Entry, Revision, Snapshot, State, Step};
+use crate::db::{ConnectOptions, DatabaseUrl, Db, DbConn, Dialect, migrator};
+use crate::error::{Failure, fail};
+use crate::output::{OutputFormat, Printer};
+use crate::prompt::{confirm_if_interactive, confirm_or_require_yes};
+use crate::settings::Settings;
+
+/// Long migrations on a big PostgreSQL database are normal; a lock held longer than this is not.
+const LOCK_WAIT: Duration = Duration::from_secs(600);
+
+pub fn run(command: DatabaseCommand, settings: &Settings, printer: &Printer) -> Result<()> {
+    let target = Target::from_settings(settings)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        match command {
+            DatabaseCommand::Upgrade {
+                yes,
+                revision,
+                dry_run,
+            } => upgrade(&target, &Revision::parse(&revision), yes, dry_run, printer).await,
+            DatabaseCommand::Downgrade {
+                yes,
+                revision,
+                dry_run,
+            } => downgrade(&target, &Revision::parse(&revision), yes, dry_run, printer).await,
+            DatabaseCommand::Reset { yes } => reset(&target, yes, printer).await,
+            DatabaseCommand::History(args) => history(&target, args.output, printer).await,
+            DatabaseCommand::Current(args) => current(&target, args.output, printer).await,
+        }
+    })
+}
+
+/// The database the settings point at, and how to reach it.
+struct Target {
+    url: DatabaseUrl,
+    home: std::path::PathBuf,
+    connect_timeout: Duration,
+}
+
+impl Target {
+    fn from_settings(settings: &Settings) -> Result<Self> {
+        const NAME: &str = "PREFECT_SERVER_DATABASE_CONNECTION_URL";
+        // An invalid URL must not silently fall back to the default database: that would migrate the wrong one.
+        if let Some(problem) = settings.problems.iter().find(|p| {
+            crate::settings::registry::lookup(&p.name).is_some_and(|n| n.canonical == NAME)
+        }) {
+            fail_invalid_url(settings, problem)?;
+        }
+        let raw = settings
+            .effective(NAME)
+            .expect("the database URL has a default");
+        let url = DatabaseUrl::parse(&raw).map_err(Failure::new)?;
+        let connect_timeout = settings
+            .effective("PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT")
+            .and_then(|t| t.trim().parse::<f64>().ok())
+            .filter(|t| t.is_finite() && *t > 0.0)
+            .map_or(Duration::from_secs(5), Duration::from_secs_f64);
+        Ok(Self {
+            url,
+            home: settings.home.clone(),
+            connect_timeout,
+        })
+    }
+
+    fn dialect(&self) -> Dialect {
+        if self.url.is_sqlite() {
+            Dialect::Sqlite
+        } else {
+            Dialect::Postgres
+        }
+    }
+
+    fn options(&self, create_sqlite_file: bool) -> ConnectOptions {
+        ConnectOptions {
+            connect_timeout: self.connect_timeout,
+            max_connections: 1,
+            create_sqlite_file,
+        }
+    }
+
+    /// True for a SQLite file that does not exist yet: there is nothing to read, and reading must not create it.
+    fn is_missing_file(&self) -> bool {
+        self.url.sqlite_path().is_some_and(|p| !p.exists())
+    }
+}
+
+fn fail_invalid_url(settings: &Settings, problem: &crate::settings::Problem) -> Result<()> {
+    Err(Failure::new(format!(
+        "{} from {} is not a usable database URL: {}",
+        problem.name,
+        settings.describe(problem.source),
+        crate::db::url::mask_password(&problem.reason)
+    ))
+    .hint(format!(
+        "fix it with: {}",
+        settings.repair_hint(&problem.name, problem.source)
+    ))
+    .into())
+}
+
+/// A connection holding the migration lock, and what the database had applied when the lock was taken.
+struct Session {
+    db: Db,
+    conn: DbConn,
+    lock: Option<MigrationLock>,
+    catalog: Catalog<'static>,
+    applied: Vec<Applied>,
+}
+
+impl Session {
+    async fn open(target: &Target, printer: &Printer) -> Result<Session> {
+        if let Some(path) = target.url.sqlite_path() {
+            create_private_file(path, &target.home)?;
+        }
+        let db = Db::connect(&target.url, target.options(true)).await?;
+        let mut conn = db.acquire().await?;
+        let sqlite_file = target.url.sqlite_path().map(|p| p.as_path());
+        let lock = MigrationLock::acquire(&mut conn, sqlite_file, LOCK_WAIT, || {
+            let holder = sqlite_file.map_or_else(
+                || "a PostgreSQL advisory lock".to_owned(),
+                |p| lock_path(p).display().to_string(),
+            );
+            let _ = printer.status(format!(
+                "Waiting for another migration of this database to finish (lock: {holder}) ..."
+            ));
+        })
+        .await?;
+        let applied = migrator::read_applied(&mut conn).await?;
+        Ok(Session {
+            catalog: Catalog::for_dialect(db.dialect()),
+            db,
+            conn,
+            lock: Some(lock),
+            applied,
+        })
+    }
+
+    fn snapshot(&self) -> Snapshot<'_, 'static> {
+        Snapshot {
+            catalog: &self.catalog,
+            applied: self.applied.clone(),
+        }
+    }
+
+    async fn close(mut self) -> Result<()> {
+        if let Some(lock) = self.lock.take() {
+            lock.release(&mut self.conn).await?;
+        }
+        drop(self.conn);
+        self.db.close().await;
+        Ok(())
+    }
+}
+
+/// A new SQLite database is created 0600 (it will hold secrets); its directory is created only when it is
+/// PREFECT_HOME, as any other missing directory is more likely a typo.
+fn create_private_file(path: &Path, home: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if path.exists() {
+        return Ok(());
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = parent
+        && !parent.is_dir()
+    {
+        if parent == home {
+            crate::fsutil::ensure_private_dir(parent)?;
+        } else {
+            return Err(Failure::new(format!(
+                "Cannot create the SQLite database {}: the directory {} does not exist",
+                path.display(),
+                parent.display()
+            ))
+            .hint(format!("create it with: mkdir -p {}", parent.display()))
+            .into());
+        }
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Failure::new(format!(
+            "Cannot create the SQLite database {}: {e}",
+            path.display()
+        ))
+        .into()),
+    }
+}
+
+/// What is applied, without locking and without creating anything (history, current, --dry-run).
+async fn read_only_applied(target: &Target) -> Result<Vec<Applied>> {
+    if target.is_missing_file() {
+        return Ok(Vec::new());
+    }
+    let db = Db::connect(&target.url, target.options(false)).await?;
+    let mut conn = db.acquire().await?;
+    let applied = migrator::read_applied(&mut conn).await;
+    drop(conn);
+    db.close().await;
+    applied
+}
+
+async fn upgrade(
+    target: &Target,
+    revision: &Revision,
+    yes: bool,
+    dry_run: bool,
+    printer: &Printer,
+) -> Result<()> {
+    let url = &target.url;
+    if dry_run {
+        let catalog = Catalog::for_dialect(target.dialect());
+        let snapshot = Snapshot {
+            catalog: &catalog,
+            applied: read_only_applied(target).await?,
+        };
+        snapshot.check_known()?;
+        let steps = snapshot.plan_upgrade(revision)?;
+        return print_dry_run(&steps, Direction::Up, url, printer);
+    }
+    let mut session = Session::open(target, printer).await?;
+    let snapshot = session.snapshot();
+    snapshot.check_known()?;
+    let steps = snapshot.plan_upgrade(revision)?;
+    if steps.is_empty() {
+        let at = describe_current(&snapshot);
+        session.close().await?;
+        printer.success(format!(
+            "Prefect database at {url} is already at {at}; nothing to upgrade."
+        ))?;
+        return Ok(());
+    }
+    // Upgrading adds tables and keeps data, so without a terminal it proceeds (Prefect crashes on EOF here).
+    let question = format!("Are you sure you want to upgrade the Prefect database at {url}?");
+    if !yes && !confirm_if_interactive(&question, true)? {
+        fail!("Database upgrade aborted!");
+    }
+    printer.status("Running upgrade migrations ...")?;
+    for step in &steps {
+        let took = migrator::apply(&mut session.conn, step).await?;
+        printer.status(format!("  applied  {step} ({})", millis(took)))?;
+    }
+    migrator::check_foreign_keys(&mut session.conn).await?;
+    session.close().await?;
+    printer.success("Migrations succeeded!")?;
+    printer.success(format!("Prefect database at {url} upgraded!"))?;
+    Ok(())
+}
+
+async fn downgrade(
+    target: &Target,
+    revision: &Revision,
+    yes: bool,
+    dry_run: bool,
+    printer: &Printer,
+) -> Result<()> {
+    let url = &target.url;
+    if dry_run || target.is_missing_file() {
+        let catalog = Catalog::for_dialect(target.dialect());
+        let snapshot = Snapshot {
+            catalog: &catalog,
+            applied: read_only_applied(target).await?,
+        };
+        snapshot.check_known()?;
+        let steps = snapshot.plan_downgrade(revision)?;
+        if dry_run {
+            return print_dry_run(&steps, Direction::Down, url, printer);
+        }
+        printer.success(format!(
+            "Prefect database at {url} does not exist yet; nothing to downgrade."
+        ))?;
+        return Ok(());
+    }
+    let mut session = Session::open(target, printer).await?;
+    let snapshot = session.snapshot();
+    snapshot.check_known()?;
+    let steps = snapshot.plan_downgrade(revision)?;
+    if steps.is_empty() {
+        let at = describe_current(&snapshot);
+        session.close().await?;
+        printer.success(format!(
+            "Prefect database at {url} is already at {at}; nothing to downgrade."
+        ))?;
+        return Ok(());
+    }
+    let reverting: Vec<String> = steps.iter().map(|s| s.to_string()).collect();
+    let question = format!(
+        "Are you sure you want to downgrade the Prefect database at {url}? This reverts {}.",
+        reverting.join(", ")
+    );
+    if !yes && !confirm_or_require_yes(&question, false)? {
+        fail!("Database downgrade aborted!");
+    }
+    if let Some(path) = url.sqlite_path() {
+        let backup = migrator::backup_sqlite(&mut session.conn, path).await?;
+        printer.status(format!("Backed up the database to {}", backup.display()))?;
+    }
+    printer.status("Running downgrade migrations ...")?;
+    for step in &steps {
+        let took = migrator::revert(&mut session.conn, step).await?;
+        printer.status(format!("  reverted {step} ({})", millis(took)))?;
+    }
+    migrator::check_foreign_keys(&mut session.conn).await?;
+    let now = migrator::read_applied(&mut session.conn).await?;
+    let at = describe_current(&Snapshot {
+        catalog: &session.catalog,
+        applied: now,
+    });
+    session.close().await?;
+    printer.success("Migrations succeeded!")?;
+    printer.success(format!("Prefect database at {url} downgraded!"))?;
+    printer.status(format!("It is now at {at}."))?;
+    Ok(())
+}
+
+async fn reset(target: &Target, yes: bool, printer: &Printer) -> Result<()> {
+    let url = &target.url;
+    let existed = !target.is_missing_file();
+    let mut session = Session::open(target, printer).await?;
+    let question = format!(
+        "Are you sure you want to reset the Prefect database located at \"{url}\"? This will drop and recreate \
+         all tables."
+    );
+    if !yes && !confirm_or_require_yes(&question, false)? {
+        session.close().await?;
+        fail!("Database reset aborted");
+    }
+    if let Some(path) = url.sqlite_path().filter(|_| existed) {
+        let backup = migrator::backup_sqlite(&mut session.conn, path).await?;
+        printer.status(format!("Backed up the database to {}", backup.display()))?;
+    }
+    printer.status("Downgrading database...")?;
+    let dropped = migrator::drop_everything(&mut session.conn).await?;
+    printer.detail(format!("  dropped {dropped} table(s) and view(s)"))?;
+    printer.status("Upgrading database...")?;
+    let steps: Vec<Step<'static>> = session.catalog.steps().to_vec();
+    for step in &steps {
+        let took = migrator::apply(&mut session.conn, step).await?;
+        printer.status(format!("  applied  {step} ({})", millis(took)))?;
+    }
+    migrator::check_foreign_keys(&mut session.conn).await?;
+    session.close().await?;
+    printer.success(format!("Prefect database \"{url}\" reset!"))?;
+    Ok(())
+}
+
+async fn history(target: &Target, format: OutputFormat, printer: &Printer) -> Result<()> {
+    let catalog = Catalog::for_dialect(target.dialect());
+    let snapshot = Snapshot {
+        catalog: &catalog,
+        applied: read_only_applied(target).await?,
+    };
+    let entries = snapshot.entries();
+    if format == OutputFormat::Json {
+        let rows: Vec<serde_json::Value> = entries.iter().map(entry_json).collect();
+        return Ok(printer.json(&serde_json::Value::Array(rows))?);
+    }
+    printer.status(format!(
+        "Migrations of the Prefect database at {url}:",
+        url = target.url
+    ))?;
+    let mut table = vec![["VERSION", "NAME", "STATE", "APPLIED AT"].map(str::to_owned)];
+    for e in &entries {
+        table.push([
+            e.version.to_string(),
+            e.name.clone(),
+            e.state.label().to_owned(),
+            e.applied_at.clone().unwrap_or_else(|| "-".to_owned()),
+        ]);
+    }
+    for line in align(&table) {
+        printer.data(line)?;
+    }
+    Ok(())
+}
+
+async fn current(target: &Target, format: OutputFormat, printer: &Printer) -> Result<()> {
+    let catalog = Catalog::for_dialect(target.dialect());
+    let snapshot = Snapshot {
+        catalog: &catalog,
+        applied: read_only_applied(target).await?,
+    };
+    if format == OutputFormat::Json {
+        let entries = snapshot.entries();
+        let current = snapshot
+            .current()
+            .and_then(|c| entries.iter().find(|e| e.version == c.version));
+        let head = catalog.head().map(|h| h.version);
+        let value = json!({
+            "url": target.url.masked(),
+            "version": current.map(|c| c.version),
+            "name": current.map(|c| c.name.clone()),
+            "state": current.map(|c| c.state.label()),
+            "applied_at": current.and_then(|c| c.applied_at.clone()),
+            "head": head,
+            "at_head": current.map(|c| c.version) == head,
+            "pending": snapshot.pending(),
+        });
+        return Ok(printer.json(&value)?);
+    }
+    printer
+        .data(describe_current(&snapshot))
+        .map_err(Into::into)
+}
+
+/// `20261121000400 events (head)`, `base (4 pending)`, and so on.
+fn describe_current(snapshot: &Snapshot<'_, '_>) -> String {
+    let pending = snapshot.pending();
+    let Some(current) = snapshot.current() else {
+        return format!("base (no migrations applied, {pending} pending)");
+    };
+    let state = snapshot
+        .entries()
+        .into_iter()
+        .find(|e| e.version == current.version)
+        .map_or(State::Unknown, |e| e.state);
+    let note = match state {
+        State::Unknown => "unknown to this prefect-rs: migrated by a newer one".to_owned(),
+        State::Modified | State::Failed => state.label().to_owned(),
+        _ if pending == 0 => "head".to_owned(),
+        _ => format!("{pending} pending"),
+    };
+    format!("{} {} ({note})", current.version, current.name)
+}
+
+fn entry_json(e: &Entry) -> serde_json::Value {
+    json!({
+        "version": e.version,
+        "name": e.name,
+        "state": e.state.label(),
+        "applied_at": e.applied_at,
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Direction {
+    Up,
+    Down,
+}
+
+/// The SQL of each step to stdout, a summary to stderr; nothing is run. Works on SQLite too (Prefect's does not).
+fn print_dry_run(
+    steps: &[Step<'_>],
+    direction: Direction,
+    url: &DatabaseUrl,
+    printer: &Printer,
+) -> Result<()> {
+    let (verb, file) = match direction {
+        Direction::Up => ("upgrade", "up"),
+        Direction::Down => ("downgrade", "down"),
+    };
+    for step in steps {
+        let migration = match direction {
+            Direction::Up => step.up,
+            Direction::Down => step.down,
+        };
+        printer.data(format!("-- {step} ({file})"))?;
+        printer.data(migration.sql.as_str().trim_end())?;
+        printer.data("")?;
+    }
+    printer.status(format!(
+        "Dry run: {} migration(s) would {verb} the Prefect database at {url}; nothing was changed.",
+        steps.len()
+    ))?;
+    Ok(())
+}
+
+fn millis(duration: Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
+}
+
+/// Left-aligned columns separated by two spaces, without trailing blanks.
+fn align(rows: &[[String; 4]]) -> Vec<String> {
+    let mut widths = [0usize; 4];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(widths)
+                .map(|(cell, w)| format!("{cell:<w$}"))
+                .collect();
+            cells.join("  ").trim_end().to_owned()
+        })
+        .collect()
+}

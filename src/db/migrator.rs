@@ -1,0 +1,263 @@
+//! Running migrations on one connection: read what is applied, apply or revert one step at a time through
+//! sqlx's migrator (each step in its own transaction, recorded in `_sqlx_migrations`), drop everything for
+//! `reset`, and copy a SQLite file before a destructive command.
+
+use std::fs::OpenOptions;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use sqlx::migrate::{Migrate, MigrateError};
+
+use super::DbConn;
+use super::migrations::{Applied, Step};
+use crate::error::Failure;
+
+const TABLE: &str = "_sqlx_migrations";
+
+type Row = (i64, String, Option<String>, bool, Vec<u8>);
+
+/// What the database has applied, oldest first; empty when it has never been migrated.
+pub async fn read_applied(conn: &mut DbConn) -> Result<Vec<Applied>> {
+    let rows: Vec<Row> = match conn {
+        DbConn::Sqlite(c) => {
+            let exists: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1)",
+            )
+            .bind(TABLE)
+            .fetch_one(&mut **c)
+            .await?;
+            if !exists {
+                return Ok(Vec::new());
+            }
+            sqlx::query_as(
+                "SELECT version, description, strftime('%Y-%m-%dT%H:%M:%SZ', installed_on), success, checksum \
+                 FROM _sqlx_migrations ORDER BY version",
+            )
+            .fetch_all(&mut **c)
+            .await?
+        }
+        DbConn::Postgres(c) => {
+            let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+                .bind(TABLE)
+                .fetch_one(&mut **c)
+                .await?;
+            if !exists {
+                return Ok(Vec::new());
+            }
+            sqlx::query_as(
+                "SELECT version, description, \
+                 to_char(installed_on AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), success, checksum \
+                 FROM _sqlx_migrations ORDER BY version",
+            )
+            .fetch_all(&mut **c)
+            .await?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(version, name, applied_at, success, checksum)| Applied {
+            version,
+            name,
+            applied_at,
+            success,
+            checksum,
+        })
+        .collect())
+}
+
+/// Runs one step's `.up.sql`.
+pub async fn apply(conn: &mut DbConn, step: &Step<'_>) -> Result<Duration> {
+    let outcome = match conn {
+        DbConn::Sqlite(c) => {
+            c.ensure_migrations_table(TABLE).await?;
+            let outcome = c.apply(TABLE, step.up).await;
+            recover_sqlite(c, &outcome).await;
+            outcome
+        }
+        DbConn::Postgres(c) => {
+            c.ensure_migrations_table(TABLE).await?;
+            c.apply(TABLE, step.up).await
+        }
+    };
+    outcome.map_err(|e| failed(step, "upgrade", e))
+}
+
+/// Runs one step's `.down.sql`.
+pub async fn revert(conn: &mut DbConn, step: &Step<'_>) -> Result<Duration> {
+    let outcome = match conn {
+        DbConn::Sqlite(c) => {
+            let outcome = c.revert(TABLE, step.down).await;
+            recover_sqlite(c, &outcome).await;
+            outcome
+        }
+        DbConn::Postgres(c) => c.revert(TABLE, step.down).await,
+    };
+    outcome.map_err(|e| failed(step, "downgrade", e))
+}
+
+/// A `-- no-transaction` file opens its own transaction and switches foreign keys off; if it fails part-way,
+/// roll that transaction back and switch them on again so the connection is as it was.
+async fn recover_sqlite<T>(conn: &mut sqlx::SqliteConnection, outcome: &Result<T, MigrateError>) {
+    if outcome.is_err() {
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+        let _ = sqlx::raw_sql("PRAGMA foreign_keys = ON")
+            .execute(&mut *conn)
+            .await;
+    }
+}
+
+fn failed(step: &Step<'_>, direction: &str, error: MigrateError) -> anyhow::Error {
+    let cause = match &error {
+        MigrateError::ExecuteMigration(e, _) | MigrateError::Execute(e) => match e {
+            sqlx::Error::Database(db) => db.message().to_owned(),
+            other => other.to_string(),
+        },
+        other => other.to_string(),
+    };
+    Failure::new(format!(
+        "Migration {step} failed during {direction}: {cause}. It was rolled back; the database is at the \
+         version before it."
+    ))
+    .hint("see where it stands: prefect-rs server database history")
+    .into()
+}
+
+/// SQLite cannot check foreign keys inside a migration that switched them off; check once afterwards.
+pub async fn check_foreign_keys(conn: &mut DbConn) -> Result<()> {
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(());
+    };
+    let problems: Vec<(String, Option<i64>, String)> =
+        sqlx::query_as(r#"SELECT "table", rowid, parent FROM pragma_foreign_key_check"#)
+            .fetch_all(&mut **c)
+            .await?;
+    if let Some((table, rowid, parent)) = problems.first() {
+        return Err(Failure::new(format!(
+            "After migrating, {} row(s) break a foreign key: the first is row {} of {table}, which refers to a \
+             missing {parent}",
+            problems.len(),
+            rowid.map_or_else(|| "?".to_owned(), |r| r.to_string())
+        ))
+        .hint("restore the backup named above, or report this as a prefect-rs bug")
+        .into());
+    }
+    Ok(())
+}
+
+/// Drops every table and view (ours, sqlx's bookkeeping, and anything else) in one transaction, for `reset`.
+pub async fn drop_everything(conn: &mut DbConn) -> Result<usize> {
+    match conn {
+        DbConn::Sqlite(c) => {
+            let objects: Vec<(String, String)> = sqlx::query_as(
+                "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'",
+            )
+            .fetch_all(&mut **c)
+            .await?;
+            // Foreign keys off, or each DROP TABLE would first delete (and cascade) row by row.
+            let mut script = String::from("PRAGMA foreign_keys = OFF; BEGIN;");
+            for (kind, name) in &objects {
+                script.push_str(&format!(" DROP {} {};", kind.to_uppercase(), quote(name)));
+            }
+            script.push_str(" COMMIT; PRAGMA foreign_keys = ON;");
+            let outcome = sqlx::raw_sql(sqlx::AssertSqlSafe(script))
+                .execute(&mut **c)
+                .await;
+            if outcome.is_err() {
+                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut **c).await;
+                let _ = sqlx::raw_sql("PRAGMA foreign_keys = ON")
+                    .execute(&mut **c)
+                    .await;
+            }
+            outcome.context("cannot drop the database's tables")?;
+            Ok(objects.len())
+        }
+        DbConn::Postgres(c) => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()",
+            )
+            .fetch_all(&mut **c)
+            .await?;
+            let views: Vec<String> = sqlx::query_scalar(
+                "SELECT viewname::text FROM pg_views WHERE schemaname = current_schema()",
+            )
+            .fetch_all(&mut **c)
+            .await?;
+            let mut script = String::from("BEGIN;");
+            if !views.is_empty() {
+                let list: Vec<String> = views.iter().map(|v| quote(v)).collect();
+                script.push_str(&format!(
+                    " DROP VIEW IF EXISTS {} CASCADE;",
+                    list.join(", ")
+                ));
+            }
+            if !tables.is_empty() {
+                let list: Vec<String> = tables.iter().map(|t| quote(t)).collect();
+                script.push_str(&format!(
+                    " DROP TABLE IF EXISTS {} CASCADE;",
+                    list.join(", ")
+                ));
+            }
+            script.push_str(" COMMIT;");
+            let outcome = sqlx::raw_sql(sqlx::AssertSqlSafe(script))
+                .execute(&mut **c)
+                .await;
+            if outcome.is_err() {
+                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut **c).await;
+            }
+            outcome.context("cannot drop the database's tables")?;
+            Ok(tables.len() + views.len())
+        }
+    }
+}
+
+fn quote(identifier: &str) -> String {
+    format!("\"{}\"", identifier.replace('"', "\"\""))
+}
+
+/// Copies a SQLite database to `<file>.<UTC time>.bak` beside it (0600, like the data it holds) with
+/// `VACUUM INTO`, which writes a consistent copy even while WAL frames are outstanding.
+pub async fn backup_sqlite(conn: &mut DbConn, database: &Path) -> Result<PathBuf> {
+    let DbConn::Sqlite(c) = conn else {
+        anyhow::bail!("only SQLite databases are backed up by file copy");
+    };
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let mut attempt = 0;
+    let (path, _file) = loop {
+        let mut name = database.as_os_str().to_owned();
+        name.push(format!(".{stamp}"));
+        if attempt > 0 {
+            name.push(format!("-{attempt}"));
+        }
+        name.push(".bak");
+        let path = PathBuf::from(name);
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+        {
+            Ok(file) => break (path, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => attempt += 1,
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot create the backup file {}", path.display()));
+            }
+        }
+    };
+    let copied = sqlx::query("VACUUM INTO $1")
+        .bind(path.to_string_lossy().into_owned())
+        .execute(&mut **c)
+        .await;
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&path);
+        return Err(Failure::new(format!(
+            "Could not back up the database to {}: {e}. Nothing was changed.",
+            path.display()
+        ))
+        .hint("free some disk space or fix the directory's permissions, then try again")
+        .into());
+    }
+    Ok(path)
+}
