@@ -31,6 +31,9 @@ _prefect__rs() {
             prefect__rs,profiles)
                 cmd="prefect__rs__subcmd__profile"
                 ;;
+            prefect__rs,server)
+                cmd="prefect__rs__subcmd__server"
+                ;;
             prefect__rs__subcmd__config,help)
                 cmd="prefect__rs__subcmd__config__subcmd__help"
                 ;;
@@ -73,6 +76,9 @@ _prefect__rs() {
             prefect__rs__subcmd__help,profile)
                 cmd="prefect__rs__subcmd__help__subcmd__profile"
                 ;;
+            prefect__rs__subcmd__help,server)
+                cmd="prefect__rs__subcmd__help__subcmd__server"
+                ;;
             prefect__rs__subcmd__help__subcmd__config,set)
                 cmd="prefect__rs__subcmd__help__subcmd__config__subcmd__set"
                 ;;
@@ -105,6 +111,24 @@ _prefect__rs() {
                 ;;
             prefect__rs__subcmd__help__subcmd__profile,use)
                 cmd="prefect__rs__subcmd__help__subcmd__profile__subcmd__use"
+                ;;
+            prefect__rs__subcmd__help__subcmd__server,database)
+                cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__database"
+                ;;
+            prefect__rs__subcmd__help__subcmd__server__subcmd__database,current)
+                cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__current"
+                ;;
+            prefect__rs__subcmd__help__subcmd__server__subcmd__database,downgrade)
+                cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__downgrade"
+                ;;
+            prefect__rs__subcmd__help__subcmd__server__subcmd__database,history)
+                cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__history"
+                ;;
+            prefect__rs__subcmd__help__subcmd__server__subcmd__database,reset)
+                cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__reset"
+                ;;
+            prefect__rs__subcmd__help__subcmd__server__subcmd__database,upgrade)
+                cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__upgrade"
                 ;;
             prefect__rs__subcmd__profile,create)
                 cmd="prefect__rs__subcmd__profile__subcmd__create"
@@ -154,6 +178,69 @@ _prefect__rs() {
             prefect__rs__subcmd__profile__subcmd__help,use)
                 cmd="prefect__rs__subcmd__profile__subcmd__help__subcmd__use"
                 ;;
+            prefect__rs__subcmd__server,database)
+                cmd="prefect__rs__subcmd__server__subcmd__database"
+                ;;
+            prefect__rs__subcmd__server,help)
+                cmd="prefect__rs__subcmd__server__subcmd__help"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database,current)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__current"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database,downgrade)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__downgrade"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database,help)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__help"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database,history)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__history"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database,reset)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__reset"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database,upgrade)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__upgrade"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database__subcmd__help,current)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__current"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database__subcmd__help,downgrade)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__downgrade"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database__subcmd__help,help)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__help"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database__subcmd__help,history)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__history"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database__subcmd__help,reset)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__reset"
+                ;;
+            prefect__rs__subcmd__server__subcmd__database__subcmd__help,upgrade)
+                cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__upgrade"
+                ;;
+            prefect__rs__subcmd__server__subcmd__help,database)
+                cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__database"
+                ;;
+            prefect__rs__subcmd__server__subcmd__help,help)
+                cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__help"
+                ;;
+            prefect__rs__subcmd__server__subcmd__help__subcmd__database,current)
+                cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__current"
+                ;;
+            prefect__rs__subcmd__server__subcmd__help__subcmd__database,downgrade)
+                cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__downgrade"
+                ;;
+            prefect__rs__subcmd__server__subcmd__help__subcmd__database,history)
+                cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__history"
+                ;;
+            prefect__rs__subcmd__server__subcmd__help__subcmd__database,reset)
+                cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__reset"
+                ;;
+            prefect__rs__subcmd__server__subcmd__help__subcmd__database,upgrade)
+                cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__upgrade"
+                ;;
             *)
                 ;;
         esac
@@ -161,7 +248,7 @@ _prefect__rs() {
 
     case "${cmd}" in
         prefect__rs)
-            opts="-q -v -p -h -V --quiet --verbose --color --profile --help --version config profile profiles completions help"
+            opts="-q -v -p -h -V --quiet --verbose --color --profile --help --version config profile profiles server completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -435,7 +522,7 @@ _prefect__rs() {
             return 0
             ;;
         prefect__rs__subcmd__help)
-            opts="config profile completions help"
+            opts="config profile server completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -647,6 +734,104 @@ _prefect__rs() {
         prefect__rs__subcmd__help__subcmd__profile__subcmd__use)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__help__subcmd__server)
+            opts="database"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__help__subcmd__server__subcmd__database)
+            opts="upgrade downgrade reset history current"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__current)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__downgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1005,6 +1190,430 @@ _prefect__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server)
+            opts="-q -v -p -h -V --quiet --verbose --color --profile --help --version database help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database)
+            opts="-q -v -p -h -V --quiet --verbose --color --profile --help --version upgrade downgrade reset history current help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__current)
+            opts="-o -q -v -p -h -V --output --quiet --verbose --color --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__downgrade)
+            opts="-y -r -q -v -p -h -V --yes --revision --dry-run --quiet --verbose --color --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__help)
+            opts="upgrade downgrade reset history current help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__current)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__downgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__help__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__history)
+            opts="-o -q -v -p -h -V --output --quiet --verbose --color --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__reset)
+            opts="-y -q -v -p -h -V --yes --quiet --verbose --color --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__database__subcmd__upgrade)
+            opts="-y -r -q -v -p -h -V --yes --revision --dry-run --quiet --verbose --color --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help)
+            opts="database help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help__subcmd__database)
+            opts="upgrade downgrade reset history current"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__current)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__downgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
             cand config 'View and set Prefect settings and prefect-rs stack settings'
             cand profile 'Create, switch and inspect Prefect profiles'
             cand profiles 'Create, switch and inspect Prefect profiles'
+            cand server 'Operate the Prefect server: its database'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -429,6 +430,164 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
         }
         &'prefect-rs;profiles;help;help'= {
         }
+        &'prefect-rs;server'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand database 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;server;database'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand upgrade 'Apply pending migrations, up to head or to a revision'
+            cand downgrade 'Revert migrations: the last one, or down to a revision (which stays applied); backs up SQLite first'
+            cand reset 'Drop every table and migrate to head: all data is deleted (SQLite is backed up first)'
+            cand history 'List every migration: applied (and when) or pending'
+            cand current 'Print the database''s current migration version'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;server;database;upgrade'= {
+            cand -r 'The revision to upgrade to'
+            cand --revision 'The revision to upgrade to'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -y 'Skip confirmation'
+            cand --yes 'Skip confirmation'
+            cand --dry-run 'Print the migrations and their SQL instead of running them'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;server;database;downgrade'= {
+            cand -r 'The revision to downgrade to: -1 reverts the newest migration, base reverts them all'
+            cand --revision 'The revision to downgrade to: -1 reverts the newest migration, base reverts them all'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -y 'Skip confirmation'
+            cand --yes 'Skip confirmation'
+            cand --dry-run 'Print the migrations and their SQL instead of running them'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;server;database;reset'= {
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -y 'Skip confirmation'
+            cand --yes 'Skip confirmation'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;server;database;history'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;server;database;current'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;server;database;help'= {
+            cand upgrade 'Apply pending migrations, up to head or to a revision'
+            cand downgrade 'Revert migrations: the last one, or down to a revision (which stays applied); backs up SQLite first'
+            cand reset 'Drop every table and migrate to head: all data is deleted (SQLite is backed up first)'
+            cand history 'List every migration: applied (and when) or pending'
+            cand current 'Print the database''s current migration version'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;server;database;help;upgrade'= {
+        }
+        &'prefect-rs;server;database;help;downgrade'= {
+        }
+        &'prefect-rs;server;database;help;reset'= {
+        }
+        &'prefect-rs;server;database;help;history'= {
+        }
+        &'prefect-rs;server;database;help;current'= {
+        }
+        &'prefect-rs;server;database;help;help'= {
+        }
+        &'prefect-rs;server;help'= {
+            cand database 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;server;help;database'= {
+            cand upgrade 'Apply pending migrations, up to head or to a revision'
+            cand downgrade 'Revert migrations: the last one, or down to a revision (which stays applied); backs up SQLite first'
+            cand reset 'Drop every table and migrate to head: all data is deleted (SQLite is backed up first)'
+            cand history 'List every migration: applied (and when) or pending'
+            cand current 'Print the database''s current migration version'
+        }
+        &'prefect-rs;server;help;database;upgrade'= {
+        }
+        &'prefect-rs;server;help;database;downgrade'= {
+        }
+        &'prefect-rs;server;help;database;reset'= {
+        }
+        &'prefect-rs;server;help;database;history'= {
+        }
+        &'prefect-rs;server;help;database;current'= {
+        }
+        &'prefect-rs;server;help;help'= {
+        }
         &'prefect-rs;completions'= {
             cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
             cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
@@ -445,6 +604,7 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
         &'prefect-rs;help'= {
             cand config 'View and set Prefect settings and prefect-rs stack settings'
             cand profile 'Create, switch and inspect Prefect profiles'
+            cand server 'Operate the Prefect server: its database'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -484,6 +644,26 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
         &'prefect-rs;help;profile;inspect'= {
         }
         &'prefect-rs;help;profile;populate-defaults'= {
+        }
+        &'prefect-rs;help;server'= {
+            cand database 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
+        }
+        &'prefect-rs;help;server;database'= {
+            cand upgrade 'Apply pending migrations, up to head or to a revision'
+            cand downgrade 'Revert migrations: the last one, or down to a revision (which stays applied); backs up SQLite first'
+            cand reset 'Drop every table and migrate to head: all data is deleted (SQLite is backed up first)'
+            cand history 'List every migration: applied (and when) or pending'
+            cand current 'Print the database''s current migration version'
+        }
+        &'prefect-rs;help;server;database;upgrade'= {
+        }
+        &'prefect-rs;help;server;database;downgrade'= {
+        }
+        &'prefect-rs;help;server;database;reset'= {
+        }
+        &'prefect-rs;help;server;database;history'= {
+        }
+        &'prefect-rs;help;server;database;current'= {
         }
         &'prefect-rs;help;completions'= {
         }

@@ -171,12 +171,14 @@ pub enum ProfileCommand {
 #[derive(Debug, Subcommand)]
 pub enum ServerCommand {
     /// Migrate the server's database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL
+    ///
+    /// REV is `head`, `base`, `-N` or `+N` (relative to the current version), a version, or a unique prefix of a
+    /// version or a migration name (see `history`). Migrations hold a lock: a file beside a SQLite database, an
+    /// advisory lock on PostgreSQL.
     #[command(subcommand)]
     Database(DatabaseCommand),
 }
 
-/// Revisions: `head`, `base`, `-N` / `+N` (relative to the current version), a version, or a unique prefix of a
-/// version or a migration name (see `history`).
 #[derive(Debug, Subcommand)]
 pub enum DatabaseCommand {
     /// Apply pending migrations, up to head or to a revision

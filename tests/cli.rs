@@ -17,6 +17,9 @@ fn help_texts() {
         &["profile", "--help"],
         &["profile", "use", "--help"],
         &["profile", "delete", "--help"],
+        &["server", "database", "--help"],
+        &["server", "database", "upgrade", "--help"],
+        &["server", "database", "downgrade", "--help"],
         &["completions", "--help"],
     ] {
         let out = env.cmd(args).env("COLUMNS", "100").run().success();

@@ -335,7 +335,12 @@ fn subcommands(shell: Shell) {
         "prefect-rs profile ",
         &["ls", "use", "populate-defaults"],
     );
-    // Once `server database` lands, the same harness checks `prefect-rs server da<TAB>` offers `database`.
+    assert_offers(shell, "prefect-rs server da", &["database"]);
+    assert_offers(
+        shell,
+        "prefect-rs server database ",
+        &["upgrade", "downgrade", "reset", "history", "current"],
+    );
 }
 
 fn config_set_setting_names(shell: Shell) {

@@ -125,22 +125,30 @@ struct Session {
 
 impl Session {
     async fn open(target: &Target, printer: &Printer) -> Result<Session> {
-        if let Some(path) = target.url.sqlite_path() {
-            create_private_file(path, &target.home)?;
-        }
+        let waiting = |holder: String| {
+            move || {
+                let _ = printer.status(format!(
+                    "Waiting for another migration of this database to finish (lock: {holder}) ..."
+                ));
+            }
+        };
+        let file_lock = match target.url.sqlite_path() {
+            Some(path) => {
+                create_private_file(path, &target.home)?;
+                let holder = lock_path(path).display().to_string();
+                Some(MigrationLock::sqlite(path, LOCK_WAIT, waiting(holder)).await?)
+            }
+            None => None,
+        };
         let db = Db::connect(&target.url, target.options(true)).await?;
         let mut conn = db.acquire().await?;
-        let sqlite_file = target.url.sqlite_path().map(|p| p.as_path());
-        let lock = MigrationLock::acquire(&mut conn, sqlite_file, LOCK_WAIT, || {
-            let holder = sqlite_file.map_or_else(
-                || "a PostgreSQL advisory lock".to_owned(),
-                |p| lock_path(p).display().to_string(),
-            );
-            let _ = printer.status(format!(
-                "Waiting for another migration of this database to finish (lock: {holder}) ..."
-            ));
-        })
-        .await?;
+        let lock = match file_lock {
+            Some(lock) => lock,
+            None => {
+                let holder = "a PostgreSQL advisory lock".to_owned();
+                MigrationLock::postgres(&mut conn, LOCK_WAIT, waiting(holder)).await?
+            }
+        };
         let applied = migrator::read_applied(&mut conn).await?;
         Ok(Session {
             catalog: Catalog::for_dialect(db.dialect()),
@@ -227,7 +235,6 @@ async fn upgrade(
     dry_run: bool,
     printer: &Printer,
 ) -> Result<()> {
-    let url = &target.url;
     if dry_run {
         let catalog = Catalog::for_dialect(target.dialect());
         let snapshot = Snapshot {
@@ -236,15 +243,26 @@ async fn upgrade(
         };
         snapshot.check_known()?;
         let steps = snapshot.plan_upgrade(revision)?;
-        return print_dry_run(&steps, Direction::Up, url, printer);
+        return print_dry_run(&steps, Direction::Up, &target.url, printer);
     }
     let mut session = Session::open(target, printer).await?;
+    let outcome = upgrade_locked(&mut session, &target.url, revision, yes, printer).await;
+    session.close().await?;
+    outcome
+}
+
+async fn upgrade_locked(
+    session: &mut Session,
+    url: &DatabaseUrl,
+    revision: &Revision,
+    yes: bool,
+    printer: &Printer,
+) -> Result<()> {
     let snapshot = session.snapshot();
     snapshot.check_known()?;
     let steps = snapshot.plan_upgrade(revision)?;
     if steps.is_empty() {
         let at = describe_current(&snapshot);
-        session.close().await?;
         printer.success(format!(
             "Prefect database at {url} is already at {at}; nothing to upgrade."
         ))?;
@@ -261,7 +279,6 @@ async fn upgrade(
         printer.status(format!("  applied  {step} ({})", millis(took)))?;
     }
     migrator::check_foreign_keys(&mut session.conn).await?;
-    session.close().await?;
     printer.success("Migrations succeeded!")?;
     printer.success(format!("Prefect database at {url} upgraded!"))?;
     Ok(())
@@ -274,7 +291,6 @@ async fn downgrade(
     dry_run: bool,
     printer: &Printer,
 ) -> Result<()> {
-    let url = &target.url;
     if dry_run || target.is_missing_file() {
         let catalog = Catalog::for_dialect(target.dialect());
         let snapshot = Snapshot {
@@ -284,20 +300,32 @@ async fn downgrade(
         snapshot.check_known()?;
         let steps = snapshot.plan_downgrade(revision)?;
         if dry_run {
-            return print_dry_run(&steps, Direction::Down, url, printer);
+            return print_dry_run(&steps, Direction::Down, &target.url, printer);
         }
+        let url = &target.url;
         printer.success(format!(
             "Prefect database at {url} does not exist yet; nothing to downgrade."
         ))?;
         return Ok(());
     }
     let mut session = Session::open(target, printer).await?;
+    let outcome = downgrade_locked(&mut session, &target.url, revision, yes, printer).await;
+    session.close().await?;
+    outcome
+}
+
+async fn downgrade_locked(
+    session: &mut Session,
+    url: &DatabaseUrl,
+    revision: &Revision,
+    yes: bool,
+    printer: &Printer,
+) -> Result<()> {
     let snapshot = session.snapshot();
     snapshot.check_known()?;
     let steps = snapshot.plan_downgrade(revision)?;
     if steps.is_empty() {
         let at = describe_current(&snapshot);
-        session.close().await?;
         printer.success(format!(
             "Prefect database at {url} is already at {at}; nothing to downgrade."
         ))?;
@@ -326,7 +354,6 @@ async fn downgrade(
         catalog: &session.catalog,
         applied: now,
     });
-    session.close().await?;
     printer.success("Migrations succeeded!")?;
     printer.success(format!("Prefect database at {url} downgraded!"))?;
     printer.status(format!("It is now at {at}."))?;
@@ -334,15 +361,25 @@ async fn downgrade(
 }
 
 async fn reset(target: &Target, yes: bool, printer: &Printer) -> Result<()> {
-    let url = &target.url;
     let existed = !target.is_missing_file();
     let mut session = Session::open(target, printer).await?;
+    let outcome = reset_locked(&mut session, &target.url, existed, yes, printer).await;
+    session.close().await?;
+    outcome
+}
+
+async fn reset_locked(
+    session: &mut Session,
+    url: &DatabaseUrl,
+    existed: bool,
+    yes: bool,
+    printer: &Printer,
+) -> Result<()> {
     let question = format!(
         "Are you sure you want to reset the Prefect database located at \"{url}\"? This will drop and recreate \
          all tables."
     );
     if !yes && !confirm_or_require_yes(&question, false)? {
-        session.close().await?;
         fail!("Database reset aborted");
     }
     if let Some(path) = url.sqlite_path().filter(|_| existed) {
@@ -359,7 +396,6 @@ async fn reset(target: &Target, yes: bool, printer: &Printer) -> Result<()> {
         printer.status(format!("  applied  {step} ({})", millis(took)))?;
     }
     migrator::check_foreign_keys(&mut session.conn).await?;
-    session.close().await?;
     printer.success(format!("Prefect database \"{url}\" reset!"))?;
     Ok(())
 }
@@ -440,7 +476,11 @@ fn describe_current(snapshot: &Snapshot<'_, '_>) -> String {
         _ if pending == 0 => "head".to_owned(),
         _ => format!("{pending} pending"),
     };
-    format!("{} {} ({note})", current.version, current.name)
+    format!(
+        "{} {} ({note})",
+        current.version,
+        current.name.replace(' ', "_")
+    )
 }
 
 fn entry_json(e: &Entry) -> serde_json::Value {

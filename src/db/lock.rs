@@ -32,45 +32,36 @@ pub fn lock_path(database: &Path) -> PathBuf {
 }
 
 impl MigrationLock {
-    /// Takes the lock, calling `on_wait` once if someone else holds it, and gives up after `wait`.
-    pub async fn acquire(
-        conn: &mut DbConn,
-        sqlite_file: Option<&Path>,
+    /// Locks `<database>.lock`. Taken before the database is even opened: switching a new file to WAL needs an
+    /// exclusive lock that SQLite's busy handler does not wait for.
+    pub async fn sqlite(
+        database: &Path,
         wait: Duration,
         on_wait: impl FnOnce(),
     ) -> Result<MigrationLock> {
-        let started = Instant::now();
-        let mut on_wait = Some(on_wait);
-        loop {
-            let taken = match (&mut *conn, sqlite_file) {
-                (DbConn::Sqlite(_), None) => return Ok(MigrationLock::Unneeded),
-                (DbConn::Sqlite(_), Some(path)) => {
-                    try_file_lock(path)?.map(|file| MigrationLock::File { _open: file })
-                }
-                (DbConn::Postgres(pg), _) => {
-                    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                        .bind(PG_LOCK_KEY)
-                        .fetch_one(&mut **pg)
-                        .await?;
-                    got.then_some(MigrationLock::Postgres)
-                }
-            };
-            if let Some(lock) = taken {
-                return Ok(lock);
-            }
-            if started.elapsed() >= wait {
-                return Err(Failure::new(format!(
-                    "Another migration of this database has held its lock for {} s; gave up waiting",
-                    wait.as_secs()
-                ))
-                .hint("wait for the other prefect-rs command or server start to finish, then try again")
-                .into());
-            }
-            if let Some(notify) = on_wait.take() {
-                notify();
-            }
-            tokio::time::sleep(POLL).await;
-        }
+        poll(wait, on_wait, async || {
+            Ok(try_file_lock(database)?.map(|file| MigrationLock::File { _open: file }))
+        })
+        .await
+    }
+
+    /// Takes the advisory lock on this connection's session.
+    pub async fn postgres(
+        conn: &mut DbConn,
+        wait: Duration,
+        on_wait: impl FnOnce(),
+    ) -> Result<MigrationLock> {
+        let DbConn::Postgres(pg) = conn else {
+            return Ok(MigrationLock::Unneeded);
+        };
+        poll(wait, on_wait, async || {
+            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(PG_LOCK_KEY)
+                .fetch_one(&mut **pg)
+                .await?;
+            Ok(got.then_some(MigrationLock::Postgres))
+        })
+        .await
     }
 
     pub async fn release(self, conn: &mut DbConn) -> Result<()> {
@@ -81,6 +72,33 @@ impl MigrationLock {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// Tries `attempt` until it yields the lock, calling `on_wait` once if the first try fails, for at most `wait`.
+async fn poll(
+    wait: Duration,
+    on_wait: impl FnOnce(),
+    mut attempt: impl AsyncFnMut() -> Result<Option<MigrationLock>>,
+) -> Result<MigrationLock> {
+    let started = Instant::now();
+    let mut on_wait = Some(on_wait);
+    loop {
+        if let Some(lock) = attempt().await? {
+            return Ok(lock);
+        }
+        if started.elapsed() >= wait {
+            return Err(Failure::new(format!(
+                "Another migration of this database has held its lock for {} s; gave up waiting",
+                wait.as_secs()
+            ))
+            .hint("wait for the other prefect-rs command or server start to finish, then try again")
+            .into());
+        }
+        if let Some(notify) = on_wait.take() {
+            notify();
+        }
+        tokio::time::sleep(POLL).await;
     }
 }
 

@@ -344,14 +344,14 @@ impl<'c, 'm> Snapshot<'c, 'm> {
             }
             Revision::Relative(n) => {
                 let n = n.unsigned_abs() as usize;
-                if n > applied.len() {
+                if n > applied.len() && !applied.is_empty() {
                     return Err(Failure::new(format!(
                         "Cannot downgrade by {n}: only {} migration(s) are applied",
                         applied.len()
                     ))
                     .hint("to revert them all: prefect-rs server database downgrade -r base"));
                 }
-                return Ok(applied[..n].to_vec());
+                return Ok(applied.into_iter().take(n).collect());
             }
             Revision::Named(name) => self.resolve(name)?,
         };

@@ -261,3 +261,157 @@ pub async fn backup_sqlite(conn: &mut DbConn, database: &Path) -> Result<PathBuf
     }
     Ok(path)
 }
+
+#[cfg(test)]
+#[path = "../../tests/common/postgres.rs"]
+mod test_postgres;
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use sqlx::SqlSafeStr;
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+    use super::*;
+    use crate::db::migrations::Catalog;
+    use crate::db::{ConnectOptions, DatabaseUrl, Db};
+
+    fn migration(version: i64, kind: MigrationType, sql: &'static str) -> Migration {
+        let no_tx = sql.starts_with("-- no-transaction");
+        Migration::new(
+            version,
+            format!("step {version}").into(),
+            kind,
+            sql.into_sql_str(),
+            no_tx,
+        )
+    }
+
+    /// A test-only migrator: a good migration, one that fails half-way, and one whose no-transaction down fails.
+    fn broken_migrator() -> Migrator {
+        use MigrationType::{ReversibleDown as Down, ReversibleUp as Up};
+        Migrator::with_migrations(vec![
+            migration(1, Up, "CREATE TABLE good (id INTEGER PRIMARY KEY)"),
+            migration(1, Down, "DROP TABLE good"),
+            migration(
+                2,
+                Up,
+                "CREATE TABLE half (id INTEGER); INSERT INTO missing_table VALUES (1);",
+            ),
+            migration(2, Down, "DROP TABLE half"),
+            migration(3, Up, "CREATE TABLE third (id INTEGER)"),
+            migration(
+                3,
+                Down,
+                "-- no-transaction\nPRAGMA foreign_keys = OFF;\nBEGIN;\nDROP TABLE third;\n\
+                 INSERT INTO missing_table VALUES (1);\nCOMMIT;\nPRAGMA foreign_keys = ON;",
+            ),
+        ])
+    }
+
+    async fn connect(url: &str) -> Db {
+        let options = ConnectOptions {
+            connect_timeout: Duration::from_secs(10),
+            max_connections: 1,
+            create_sqlite_file: true,
+        };
+        Db::connect(&DatabaseUrl::parse(url).unwrap(), options)
+            .await
+            .unwrap()
+    }
+
+    async fn table_exists(conn: &mut DbConn, table: &str) -> bool {
+        match conn {
+            DbConn::Sqlite(c) => {
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = $1)")
+                    .bind(table)
+                    .fetch_one(&mut **c)
+                    .await
+                    .unwrap()
+            }
+            DbConn::Postgres(c) => sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+                .bind(table)
+                .fetch_one(&mut **c)
+                .await
+                .unwrap(),
+        }
+    }
+
+    async fn versions(conn: &mut DbConn) -> Vec<i64> {
+        read_applied(conn)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.version)
+            .collect()
+    }
+
+    /// A failing migration leaves the database at the version before it, on either dialect.
+    async fn failing_migrations_roll_back(db: Db) {
+        let migrator = broken_migrator();
+        let catalog = Catalog::new(&migrator).unwrap();
+        let [first, broken, _] = catalog.steps() else {
+            panic!()
+        };
+        let mut conn = db.acquire().await.unwrap();
+        apply(&mut conn, first).await.unwrap();
+        let err = apply(&mut conn, broken).await.unwrap_err().to_string();
+        assert!(
+            err.starts_with("Migration 2 step_2 failed during upgrade"),
+            "{err}"
+        );
+        assert_eq!(versions(&mut conn).await, [1]);
+        assert!(table_exists(&mut conn, "good").await);
+        assert!(
+            !table_exists(&mut conn, "half").await,
+            "the failed step's first statement was rolled back"
+        );
+        // The connection is still usable afterwards.
+        revert(&mut conn, first).await.unwrap();
+        assert!(versions(&mut conn).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_failing_migration_leaves_sqlite_at_the_previous_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:///{}", dir.path().join("broken.db").display());
+        failing_migrations_roll_back(connect(&url).await).await;
+    }
+
+    #[tokio::test]
+    async fn a_failing_migration_leaves_postgres_at_the_previous_version() {
+        let pg = test_postgres::Postgres::start();
+        failing_migrations_roll_back(connect(&pg.url("postgres")).await).await;
+    }
+
+    #[tokio::test]
+    async fn a_failing_no_transaction_sqlite_downgrade_is_rolled_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:///{}", dir.path().join("broken.db").display());
+        let db = connect(&url).await;
+        let migrator = broken_migrator();
+        let catalog = Catalog::new(&migrator).unwrap();
+        let [first, _, third] = catalog.steps() else {
+            panic!()
+        };
+        let mut conn = db.acquire().await.unwrap();
+        apply(&mut conn, first).await.unwrap();
+        apply(&mut conn, third).await.unwrap();
+        let err = revert(&mut conn, third).await.unwrap_err().to_string();
+        assert!(err.contains("failed during downgrade"), "{err}");
+        assert_eq!(versions(&mut conn).await, [1, 3]);
+        assert!(
+            table_exists(&mut conn, "third").await,
+            "DROP TABLE was rolled back"
+        );
+        let DbConn::Sqlite(c) = &mut conn else {
+            unreachable!()
+        };
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut **c)
+            .await
+            .unwrap();
+        assert_eq!(foreign_keys, 1, "switched back on");
+    }
+}

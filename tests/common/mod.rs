@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -188,4 +190,48 @@ pub fn python_prefect() -> PathBuf {
         prefect.display()
     );
     prefect
+}
+
+/// Runs SQL on a SQLite file with the sqlite3 CLI and returns its output (`|`-separated rows).
+pub fn sqlite(path: &Path, sql: &str) -> String {
+    let out = Command::new("sqlite3")
+        .arg("-batch")
+        .arg(path)
+        .arg(sql)
+        .output()
+        .expect("sqlite3 runs (the test command installs it)");
+    assert!(
+        out.status.success(),
+        "sqlite3 {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A SQLite schema as comparable text: columns (in order), foreign keys, and index definitions, per table.
+/// Built from pragmas rather than `sqlite_master.sql`, whose text changes when a table is rebuilt and renamed.
+pub fn sqlite_schema(path: &Path) -> String {
+    sqlite(
+        path,
+        "SELECT 'column', m.name, p.cid, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk
+           FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid;
+         SELECT 'fk', m.name, f.\"from\", f.\"table\", f.\"to\", f.on_delete, f.on_update
+           FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY 2, 3;
+         SELECT 'index', tbl_name, name, sql FROM sqlite_master WHERE type = 'index' ORDER BY 2, 3;
+         SELECT 'other', type, name FROM sqlite_master WHERE type NOT IN ('table', 'index') ORDER BY 2, 3;",
+    )
+}
+
+/// A PostgreSQL schema as comparable text: columns, constraints and indexes of the current schema.
+pub fn postgres_schema(pg: &postgres::Postgres, db: &str) -> String {
+    [
+        "SELECT 'column', table_name, column_name, data_type, is_nullable, column_default
+           FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 2, 3",
+        "SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+           FROM pg_constraint WHERE connamespace = current_schema()::regnamespace ORDER BY 2, 3",
+        "SELECT 'index', tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+           ORDER BY 2, 3",
+    ]
+    .map(|sql| pg.psql(db, sql))
+    .concat()
 }

@@ -1,0 +1,758 @@
+//! `server database …` on real SQLite files and a real PostgreSQL 15 cluster: output, exit codes, and what is
+//! left on disk and in the database after every good and bad input.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use common::postgres::{PASSWORD, Postgres};
+use common::{TestEnv, postgres_schema, sqlite, sqlite_schema};
+
+const V1: &str = "20261121000100";
+const V2: &str = "20261121000200";
+
+/// Output with the parts that change from run to run (paths, durations, times) replaced by placeholders.
+macro_rules! assert_scrubbed {
+    ($env:expr, $text:expr, @$snapshot:literal) => {
+        insta::with_settings!({filters => vec![
+            (r"\(\d+\.\d ms\)", "([MS] ms)"),
+            (r"\d{8}T\d{6}Z", "[STAMP]"),
+            (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[TIME]"),
+            (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
+            (r"-p \d+", "-p [PORT]"),
+        ]}, {
+            insta::assert_snapshot!($env.redact(&$text), @$snapshot);
+        });
+    };
+}
+
+fn db_path(env: &TestEnv) -> PathBuf {
+    env.home().join("prefect.db")
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Versions recorded as applied, oldest first.
+fn applied_versions(env: &TestEnv) -> Vec<String> {
+    let out = env
+        .cmd(&["server", "database", "history", "-o", "json"])
+        .run()
+        .success();
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["state"] == "applied")
+        .map(|r| r["version"].to_string())
+        .collect()
+}
+
+fn all_versions(env: &TestEnv) -> Vec<String> {
+    let out = env
+        .cmd(&["server", "database", "history", "-o", "json"])
+        .run()
+        .success();
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].to_string())
+        .collect()
+}
+
+#[test]
+fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
+    let env = TestEnv::new();
+    let out = env
+        .cmd(&["server", "database", "upgrade", "-y"])
+        .run()
+        .success();
+    assert_scrubbed!(env, out.stderr, @r"
+    Running upgrade migrations ...
+      applied  20261121000100 flows_and_flow_runs ([MS] ms)
+      applied  20261121000200 task_runs ([MS] ms)
+      applied  20261121000300 logs ([MS] ms)
+      applied  20261121000400 events ([MS] ms)
+    Migrations succeeded!
+    Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db upgraded!
+    ");
+    assert_eq!(mode(&env.home()), 0o700);
+    assert_eq!(mode(&db_path(&env)), 0o600);
+    assert_eq!(sqlite(&db_path(&env), "PRAGMA journal_mode"), "wal\n");
+
+    let out = env.cmd(&["server", "database", "upgrade"]).run().success();
+    assert_scrubbed!(env, out.stderr, @"Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db is already at 20261121000400 events (head); nothing to upgrade.");
+
+    let out = env.cmd(&["server", "database", "history"]).run().success();
+    assert_scrubbed!(env, out.stdout, @r"
+    VERSION         NAME                 STATE    APPLIED AT
+    20261121000100  flows_and_flow_runs  applied  [TIME]
+    20261121000200  task_runs            applied  [TIME]
+    20261121000300  logs                 applied  [TIME]
+    20261121000400  events               applied  [TIME]
+    ");
+    let out = env.cmd(&["server", "database", "current"]).run().success();
+    assert_eq!(out.stdout, "20261121000400 events (head)\n");
+}
+
+#[test]
+fn read_only_commands_and_dry_runs_create_nothing() {
+    let env = TestEnv::new();
+    let before = env.files();
+    let out = env.cmd(&["server", "database", "current"]).run().success();
+    assert_eq!(out.stdout, "base (no migrations applied, 4 pending)\n");
+    let out = env
+        .cmd(&["server", "database", "history", "-o", "json"])
+        .run()
+        .success();
+    assert!(
+        out.stdout.contains(r#""state": "pending""#),
+        "{}",
+        out.stdout
+    );
+    let out = env
+        .cmd(&["server", "database", "upgrade", "--dry-run", "-r", "+1"])
+        .run()
+        .success();
+    assert!(
+        out.stdout
+            .starts_with("-- 20261121000100 flows_and_flow_runs (up)\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("CREATE TABLE flow_run ("),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("task_run"),
+        "only the first migration: {}",
+        out.stdout
+    );
+    assert_scrubbed!(env, out.stderr, @"Dry run: 1 migration(s) would upgrade the Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db; nothing was changed.");
+    assert!(!env.home().exists());
+    assert_eq!(env.files(), before);
+
+    // A dry-run downgrade on SQLite prints the rebuild it would do (Prefect's --dry-run fails on SQLite).
+    env.cmd(&["server", "database", "upgrade", "-y"])
+        .run()
+        .success();
+    let before = env.files();
+    let out = env
+        .cmd(&["server", "database", "downgrade", "--dry-run", "-r", V1])
+        .run()
+        .success();
+    assert!(
+        out.stdout
+            .contains("-- 20261121000200 task_runs (down)\n-- no-transaction"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(applied_versions(&env).len(), 4);
+    assert_eq!(env.files(), before);
+}
+
+#[test]
+fn relative_named_and_prefix_revisions() {
+    let env = TestEnv::new();
+    env.cmd(&["server", "database", "upgrade", "-r", "task"])
+        .run()
+        .success();
+    assert_eq!(applied_versions(&env), [V1, V2]);
+    env.cmd(&["server", "database", "downgrade", "-y", "-r", "-1"])
+        .run()
+        .success();
+    assert_eq!(applied_versions(&env), [V1]);
+    env.cmd(&["server", "database", "upgrade", "-r", "+2"])
+        .run()
+        .success();
+    assert_eq!(applied_versions(&env).len(), 3);
+    env.cmd(&[
+        "server",
+        "database",
+        "downgrade",
+        "-y",
+        "-r",
+        &format!("{V1}_flows_and_flow_runs"),
+    ])
+    .run()
+    .success();
+    assert_eq!(applied_versions(&env), [V1]);
+    env.cmd(&["server", "database", "downgrade", "-y", "-r", "base"])
+        .run()
+        .success();
+    assert!(applied_versions(&env).is_empty());
+    let out = env
+        .cmd(&["server", "database", "downgrade", "-y"])
+        .run()
+        .success();
+    assert!(out.stderr.contains("already at base"), "{}", out.stderr);
+}
+
+#[test]
+fn an_unknown_revision_is_refused_with_the_valid_ones() {
+    let env = TestEnv::new();
+    env.cmd(&["server", "database", "upgrade", "-y", "-r", "+1"])
+        .run()
+        .success();
+    let before = env.files();
+    let out = env
+        .cmd(&["server", "database", "upgrade", "-y", "-r", "bogus"])
+        .run()
+        .code(1);
+    assert_scrubbed!(env, out.stderr, @r"
+    error: Unknown revision 'bogus'
+    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: 20261121000100 flows_and_flow_runs, 20261121000200 task_runs, 20261121000300 logs, 20261121000400 events
+    ");
+    let out = env
+        .cmd(&["server", "database", "downgrade", "-y", "-r", "+1"])
+        .run()
+        .code(1);
+    assert!(
+        out.stderr.contains("downgrade cannot go forward"),
+        "{}",
+        out.stderr
+    );
+    let out = env
+        .cmd(&["server", "database", "upgrade", "-y", "-r", "2026"])
+        .run()
+        .code(1);
+    assert!(out.stderr.contains("is ambiguous"), "{}", out.stderr);
+    let out = env
+        .cmd(&["server", "database", "downgrade", "-y", "-r", "-5"])
+        .run()
+        .code(1);
+    assert!(
+        out.stderr.contains("only 1 migration(s) are applied"),
+        "{}",
+        out.stderr
+    );
+    // The lock file may appear; nothing else may change.
+    let mut after = env.files();
+    after.retain(|p, _| !p.to_string_lossy().ends_with(".lock"));
+    let mut before = before;
+    before.retain(|p, _| !p.to_string_lossy().ends_with(".lock"));
+    assert_eq!(after, before);
+}
+
+#[test]
+fn a_database_migrated_by_a_newer_prefect_rs_is_refused_before_anything_runs() {
+    let env = TestEnv::new();
+    env.cmd(&["server", "database", "upgrade", "-y", "-r", V2])
+        .run()
+        .success();
+    sqlite(
+        &db_path(&env),
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (29991231000000, 'from the future', TRUE, X'00', 0)",
+    );
+    let schema = sqlite_schema(&db_path(&env));
+    for args in [
+        &["server", "database", "upgrade", "-y"][..],
+        &["server", "database", "downgrade", "-y"],
+        &["server", "database", "upgrade", "-y", "--dry-run"],
+    ] {
+        let out = env.cmd(args).run().code(1);
+        insta::allow_duplicates! { assert_scrubbed!(env, out.stderr, @r"
+        error: This database was migrated by a newer prefect-rs: it has migrations this binary (0.1.0) does not know: 29991231000000 from_the_future (applied [TIME]). Nothing was changed.
+        hint: use the newer prefect-rs (or downgrade the database with it first), or point PREFECT_SERVER_DATABASE_CONNECTION_URL at another database
+        "); }
+    }
+    assert_eq!(sqlite_schema(&db_path(&env)), schema);
+    assert_eq!(applied_versions(&env), [V1, V2]);
+    let out = env.cmd(&["server", "database", "current"]).run().success();
+    assert_eq!(
+        out.stdout,
+        "29991231000000 from_the_future (unknown to this prefect-rs: migrated by a newer one)\n"
+    );
+    // reset is the explicit way out, and it says what it drops.
+    env.cmd(&["server", "database", "reset", "-y"])
+        .run()
+        .success();
+    assert_eq!(applied_versions(&env).len(), 4);
+}
+
+#[test]
+fn an_edited_applied_migration_is_reported_by_name() {
+    let env = TestEnv::new();
+    env.cmd(&["server", "database", "upgrade", "-y"])
+        .run()
+        .success();
+    sqlite(
+        &db_path(&env),
+        &format!("UPDATE _sqlx_migrations SET checksum = X'00' WHERE version = {V2}"),
+    );
+    let out = env
+        .cmd(&["server", "database", "upgrade", "-y"])
+        .run()
+        .code(1);
+    assert!(
+        out.stderr.contains("20261121000200 task_runs (applied ")
+            && out.stderr.contains("changed after it ran"),
+        "{}",
+        out.stderr
+    );
+    let out = env.cmd(&["server", "database", "history"]).run().success();
+    assert!(
+        out.stdout
+            .contains("20261121000200  task_runs            modified"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn downgrade_and_reset_need_yes_without_a_terminal() {
+    let env = TestEnv::new();
+    env.cmd(&["server", "database", "upgrade", "-y"])
+        .run()
+        .success();
+    let before = env.files();
+    let out = env.cmd(&["server", "database", "downgrade"]).run().code(1);
+    assert_scrubbed!(env, out.stderr, @r"
+    error: Confirmation needed: Are you sure you want to downgrade the Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db? This reverts 20261121000400 events.
+    hint: no terminal to ask on; re-run with -y (--yes) to confirm
+    ");
+    let out = env.cmd(&["server", "database", "reset"]).run().code(1);
+    assert!(
+        out.stderr.contains("re-run with -y (--yes)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.files(), before, "no backup, no change");
+    assert_eq!(applied_versions(&env).len(), 4);
+}
+
+/// Rows in every table, as a parent of each child: flow -> flow_run -> flow_run_state, task_run -> task_run_state.
+fn insert_runs(path: &Path) {
+    sqlite(
+        path,
+        "INSERT INTO flow (id, created, updated, name) VALUES ('f1', 't', 't', 'etl');
+         INSERT INTO flow_run (id, created, updated, name, flow_id) VALUES ('r1', 't', 't', 'brave-otter', 'f1');
+         INSERT INTO flow_run_state (id, created, updated, flow_run_id, type, timestamp, name)
+           VALUES ('s1', 't', 't', 'r1', 'PENDING', 't1', 'Pending'), ('s2', 't', 't', 'r1', 'RUNNING', 't2', 'Running');
+         UPDATE flow_run SET state_id = 's2' WHERE id = 'r1';
+         INSERT INTO task_run (id, created, updated, name, flow_run_id, task_key, dynamic_key)
+           VALUES ('t1', 't', 't', 'extract-0', 'r1', 'extract', '0');
+         INSERT INTO task_run_state (id, created, updated, task_run_id, type, timestamp, name)
+           VALUES ('ts1', 't', 't', 't1', 'COMPLETED', 't', 'Completed');
+         INSERT INTO flow_run (id, created, updated, name, flow_id, parent_task_run_id)
+           VALUES ('r2', 't', 't', 'subflow', 'f1', 't1');",
+    );
+}
+
+#[test]
+fn sqlite_downgrade_rebuilding_flow_run_keeps_child_rows_and_backs_up_first() {
+    let env = TestEnv::new();
+    env.cmd(&["server", "database", "upgrade", "-y"])
+        .run()
+        .success();
+    insert_runs(&db_path(&env));
+    let out = env
+        .cmd(&["server", "database", "downgrade", "-y", "-r", V1])
+        .run()
+        .success();
+    assert_scrubbed!(env, out.stderr, @r"
+    Backed up the database to [ROOT]/prefect-home/prefect.db.[STAMP].bak
+    Running downgrade migrations ...
+      reverted 20261121000400 events ([MS] ms)
+      reverted 20261121000300 logs ([MS] ms)
+      reverted 20261121000200 task_runs ([MS] ms)
+    Migrations succeeded!
+    Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db downgraded!
+    It is now at 20261121000100 flows_and_flow_runs (3 pending).
+    ");
+    let db = db_path(&env);
+    assert_eq!(
+        sqlite(&db, "SELECT id, state_id FROM flow_run ORDER BY id"),
+        "r1|s2\nr2|\n"
+    );
+    assert_eq!(
+        sqlite(&db, "SELECT id FROM flow_run_state ORDER BY id"),
+        "s1\ns2\n"
+    );
+    assert_eq!(
+        sqlite(&db, "PRAGMA foreign_keys"),
+        "0\n",
+        "sqlite3 CLI default; the check below is ours"
+    );
+    assert_eq!(sqlite(&db, "PRAGMA foreign_key_check"), "");
+    // The backup holds the data as it was before the downgrade.
+    let backup = std::fs::read_dir(env.home())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "bak"))
+        .unwrap();
+    assert_eq!(mode(&backup), 0o600);
+    assert_eq!(
+        sqlite(&backup, "SELECT count(*) FROM task_run_state"),
+        "1\n"
+    );
+    // Going up again works on the rebuilt table.
+    env.cmd(&["server", "database", "upgrade", "-y"])
+        .run()
+        .success();
+    assert_eq!(sqlite(&db, "SELECT count(*) FROM flow_run_state"), "2\n");
+}
+
+#[test]
+fn reset_backs_up_drops_everything_and_migrates_to_head() {
+    let env = TestEnv::new();
+    env.cmd(&["server", "database", "upgrade", "-y"])
+        .run()
+        .success();
+    insert_runs(&db_path(&env));
+    sqlite(&db_path(&env), "CREATE TABLE leftover (x INTEGER)");
+    let out = env
+        .cmd(&["server", "database", "reset", "-y"])
+        .run()
+        .success();
+    assert_scrubbed!(env, out.stderr, @r#"
+    Backed up the database to [ROOT]/prefect-home/prefect.db.[STAMP].bak
+    Downgrading database...
+    Upgrading database...
+      applied  20261121000100 flows_and_flow_runs ([MS] ms)
+      applied  20261121000200 task_runs ([MS] ms)
+      applied  20261121000300 logs ([MS] ms)
+      applied  20261121000400 events ([MS] ms)
+    Prefect database "sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db" reset!
+    "#);
+    let db = db_path(&env);
+    assert_eq!(sqlite(&db, "SELECT count(*) FROM flow_run"), "0\n");
+    assert_eq!(
+        sqlite(
+            &db,
+            "SELECT count(*) FROM sqlite_master WHERE name = 'leftover'"
+        ),
+        "0\n"
+    );
+    assert_eq!(applied_versions(&env).len(), 4);
+}
+
+#[test]
+fn concurrent_upgrades_on_sqlite_both_finish_at_head() {
+    let env = TestEnv::new();
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            std::process::Command::new(common::BIN)
+                .args(["server", "database", "upgrade", "-y"])
+                .env("PREFECT_HOME", env.home())
+                .env("HOME", env.user_home())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(applied_versions(&env).len(), 4);
+    assert_eq!(
+        sqlite(&db_path(&env), "SELECT count(*) FROM _sqlx_migrations"),
+        "4\n"
+    );
+}
+
+#[test]
+fn sqlite_schema_round_trips_through_every_migration() {
+    let env = TestEnv::new();
+    let versions = all_versions(&env);
+    let db = db_path(&env);
+    // Start from an empty, migrated-to-base database, so "base" has a schema to compare (sqlx's own table).
+    env.cmd(&["server", "database", "upgrade", "-y", "-r", V1])
+        .run()
+        .success();
+    env.cmd(&["server", "database", "downgrade", "-y", "-r", "base"])
+        .run()
+        .success();
+    for (i, version) in versions.iter().enumerate() {
+        let below = if i == 0 {
+            "base".to_owned()
+        } else {
+            versions[i - 1].clone()
+        };
+        let at_below = sqlite_schema(&db);
+        env.cmd(&["server", "database", "upgrade", "-y", "-r", version])
+            .run()
+            .success();
+        assert_ne!(sqlite_schema(&db), at_below, "{version} changes the schema");
+        env.cmd(&["server", "database", "downgrade", "-y", "-r", &below])
+            .run()
+            .success();
+        assert_eq!(
+            sqlite_schema(&db),
+            at_below,
+            "up to {version} and back to {below}"
+        );
+        env.cmd(&["server", "database", "upgrade", "-y", "-r", version])
+            .run()
+            .success();
+    }
+}
+
+#[test]
+fn bad_sqlite_files_and_urls_are_explained_and_left_alone() {
+    let env = TestEnv::new();
+    let garbage = env.write("work/not-a-db.db", "this is not a database\n");
+    let before = env.files();
+    let url = format!("sqlite+aiosqlite:///{}", garbage.display());
+    let out = env
+        .cmd(&["server", "database", "upgrade", "-y"])
+        .env("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)
+        .run()
+        .code(1);
+    assert_scrubbed!(env, out.stderr, @r"
+    error: [ROOT]/work/not-a-db.db is not a SQLite database
+    hint: point PREFECT_SERVER_DATABASE_CONNECTION_URL at a prefect-rs database, or move the file away
+    hint: database URL: sqlite+aiosqlite:///[ROOT]/work/not-a-db.db
+    ");
+    let mut after = env.files();
+    after.retain(|p, _| !p.to_string_lossy().ends_with(".lock"));
+    assert_eq!(after, before);
+
+    let out = env
+        .cmd(&["server", "database", "upgrade", "-y"])
+        .env(
+            "PREFECT_SERVER_DATABASE_CONNECTION_URL",
+            "sqlite:////nonexistent/dir/prefect.db",
+        )
+        .run()
+        .code(1);
+    assert_scrubbed!(env, out.stderr, @r"
+    error: Cannot create the SQLite database /nonexistent/dir/prefect.db: the directory /nonexistent/dir does not exist
+    hint: create it with: mkdir -p /nonexistent/dir
+    ");
+
+    // An invalid URL never falls back to the default database.
+    let out = env
+        .cmd(&["server", "database", "upgrade", "-y"])
+        .env(
+            "PREFECT_SERVER_DATABASE_CONNECTION_URL",
+            "mysql://u:hunter2@h/db",
+        )
+        .run()
+        .code(1);
+    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error: PREFECT_SERVER_DATABASE_CONNECTION_URL from the environment"),
+        "{}",
+        out.stderr
+    );
+    assert!(!env.home().join("prefect.db").exists());
+}
+
+// ---------------------------------------------------------------------------------------------- PostgreSQL
+
+fn pg_env(pg: &Postgres, db: &str) -> (TestEnv, impl Fn(&TestEnv, &[&str]) -> common::Output) {
+    pg.create_database(db);
+    let url = pg.url(db);
+    let run = move |env: &TestEnv, args: &[&str]| {
+        env.cmd(args)
+            .env("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)
+            .run()
+    };
+    (TestEnv::new(), run)
+}
+
+#[test]
+fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
+    let pg = Postgres::start();
+    let (env, run) = pg_env(&pg, "prefect");
+    let out = run(&env, &["server", "database", "upgrade", "-y"]).success();
+    assert_scrubbed!(env, out.stderr, @r"
+    Running upgrade migrations ...
+      applied  20261121000100 flows_and_flow_runs ([MS] ms)
+      applied  20261121000200 task_runs ([MS] ms)
+      applied  20261121000300 logs ([MS] ms)
+      applied  20261121000400 events ([MS] ms)
+    Migrations succeeded!
+    Prefect database at postgresql+asyncpg://prefect:***@127.0.0.1:[PORT]/prefect upgraded!
+    ");
+    pg.psql(
+        "prefect",
+        "INSERT INTO flow (id, created, updated, name) VALUES (gen_random_uuid(), now(), now(), 'etl');
+         INSERT INTO flow_run (id, created, updated, name, flow_id) SELECT gen_random_uuid(), now(), now(), 'r', id FROM flow;
+         INSERT INTO flow_run_state (id, created, updated, flow_run_id, type, timestamp, name)
+           SELECT gen_random_uuid(), now(), now(), id, 'PENDING', now(), 'Pending' FROM flow_run;",
+    );
+    let out = run(&env, &["server", "database", "downgrade", "-y", "-r", V1]).success();
+    assert!(!out.stderr.contains(PASSWORD), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("Backed up"),
+        "PostgreSQL is not copied: {}",
+        out.stderr
+    );
+    assert_eq!(
+        pg.psql("prefect", "SELECT count(*) FROM flow_run_state"),
+        "1\n"
+    );
+    let out = run(&env, &["server", "database", "current", "-o", "json"]).success();
+    let current: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(current["version"].to_string(), V1);
+    assert_eq!(current["pending"], 3);
+    assert!(current["url"].as_str().unwrap().contains(":***@"));
+
+    pg.psql("prefect", "CREATE TABLE leftover (x int)");
+    let out = run(&env, &["server", "database", "reset", "-y"]).success();
+    assert!(
+        out.stderr.contains("postgresql+asyncpg://prefect:***@"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(pg.psql("prefect", "SELECT count(*) FROM flow"), "0\n");
+    assert_eq!(
+        pg.psql(
+            "prefect",
+            "SELECT count(*) FROM pg_tables WHERE tablename = 'leftover'"
+        ),
+        "0\n"
+    );
+    assert_eq!(applied_versions_with(&env, &run).len(), 4);
+}
+
+fn applied_versions_with(
+    env: &TestEnv,
+    run: &impl Fn(&TestEnv, &[&str]) -> common::Output,
+) -> Vec<String> {
+    let out = run(env, &["server", "database", "history", "-o", "json"]).success();
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["state"] == "applied")
+        .map(|r| r["version"].to_string())
+        .collect()
+}
+
+#[test]
+fn postgres_schema_round_trips_and_concurrent_upgrades_finish() {
+    let pg = Postgres::start();
+    let (env, run) = pg_env(&pg, "roundtrip");
+    let versions = all_versions(&env);
+    run(&env, &["server", "database", "upgrade", "-y", "-r", V1]).success();
+    run(
+        &env,
+        &["server", "database", "downgrade", "-y", "-r", "base"],
+    )
+    .success();
+    for (i, version) in versions.iter().enumerate() {
+        let below = if i == 0 {
+            "base".to_owned()
+        } else {
+            versions[i - 1].clone()
+        };
+        let at_below = postgres_schema(&pg, "roundtrip");
+        run(
+            &env,
+            &["server", "database", "upgrade", "-y", "-r", version],
+        )
+        .success();
+        run(
+            &env,
+            &["server", "database", "downgrade", "-y", "-r", &below],
+        )
+        .success();
+        assert_eq!(
+            postgres_schema(&pg, "roundtrip"),
+            at_below,
+            "up to {version} and back to {below}"
+        );
+        run(
+            &env,
+            &["server", "database", "upgrade", "-y", "-r", version],
+        )
+        .success();
+    }
+
+    pg.create_database("concurrent");
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            std::process::Command::new(common::BIN)
+                .args(["server", "database", "upgrade", "-y"])
+                .env("PREFECT_HOME", env.home())
+                .env("HOME", env.user_home())
+                .env(
+                    "PREFECT_SERVER_DATABASE_CONNECTION_URL",
+                    pg.url("concurrent"),
+                )
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        pg.psql("concurrent", "SELECT count(*) FROM _sqlx_migrations"),
+        "4\n"
+    );
+}
+
+#[test]
+fn postgres_connection_failures_say_where_and_why() {
+    let pg = Postgres::start();
+    let env = TestEnv::new();
+    let try_url = |url: String| {
+        env.cmd(&["server", "database", "upgrade", "-y"])
+            .env("PREFECT_SERVER_DATABASE_CONNECTION_URL", url)
+            .run()
+            .code(1)
+    };
+    let wrong_password = try_url(format!(
+        "postgresql+asyncpg://prefect:wrong@127.0.0.1:{}/postgres",
+        pg.port
+    ));
+    assert_scrubbed!(env, wrong_password.stderr, @r"
+    error: Cannot connect to PostgreSQL at 127.0.0.1:[PORT] (database 'postgres', user 'prefect'): password authentication failed
+    hint: fix the user or password in PREFECT_SERVER_DATABASE_CONNECTION_URL
+    hint: database URL: postgresql+asyncpg://prefect:***@127.0.0.1:[PORT]/postgres; see it with: prefect-rs config view --show-sources
+    ");
+    let missing_db = try_url(pg.url("nope"));
+    assert_scrubbed!(env, missing_db.stderr, @r"
+    error: Cannot connect to PostgreSQL at 127.0.0.1:[PORT] (database 'nope', user 'prefect'): database 'nope' does not exist
+    hint: create it: createdb -h 127.0.0.1 -p [PORT] -U prefect nope
+    hint: database URL: postgresql+asyncpg://prefect:***@127.0.0.1:[PORT]/nope; see it with: prefect-rs config view --show-sources
+    ");
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = try_url(format!(
+        "postgresql://prefect:{PASSWORD}@127.0.0.1:{free}/prefect"
+    ));
+    assert!(
+        refused
+            .stderr
+            .contains("connection refused, nothing is listening there"),
+        "{}",
+        refused.stderr
+    );
+    for out in [&wrong_password, &missing_db, &refused] {
+        assert!(
+            !out.stderr.contains(PASSWORD) && !out.stderr.contains("wrong"),
+            "{}",
+            out.stderr
+        );
+    }
+    assert!(
+        !env.home().join("prefect.db").exists(),
+        "no fallback to SQLite"
+    );
+}
