@@ -109,19 +109,36 @@ async fn recover_sqlite<T>(conn: &mut sqlx::SqliteConnection, outcome: &Result<T
 }
 
 fn failed(step: &Step<'_>, direction: &str, error: MigrateError) -> anyhow::Error {
-    let cause = match &error {
+    let (cause, code) = match &error {
         MigrateError::ExecuteMigration(e, _) | MigrateError::Execute(e) => match e {
-            sqlx::Error::Database(db) => db.message().to_owned(),
-            other => other.to_string(),
+            sqlx::Error::Database(db) => {
+                (db.message().to_owned(), db.code().map(|c| c.into_owned()))
+            }
+            other => (other.to_string(), None),
         },
-        other => other.to_string(),
+        other => (other.to_string(), None),
     };
-    Failure::new(format!(
+    let mut failure = Failure::new(format!(
         "Migration {step} failed during {direction}: {cause}. It was rolled back; the database is at the \
          version before it."
-    ))
-    .hint("see where it stands: prefect-rs server database history")
-    .into()
+    ));
+    // 0A000 / 58P01: the extension is not installed on the server; 42501: the role may not create it.
+    let sql = if direction == "upgrade" {
+        step.up.sql.as_str()
+    } else {
+        step.down.sql.as_str()
+    };
+    if matches!(code.as_deref(), Some("0A000" | "58P01" | "42501"))
+        && sql.to_ascii_uppercase().contains("CREATE EXTENSION")
+    {
+        failure = failure.hint(
+            "this migration needs a PostgreSQL extension: install it on the server (Debian: postgresql-contrib) \
+             and have a superuser run CREATE EXTENSION in this database, then upgrade again",
+        );
+    }
+    failure
+        .hint("see where it stands: prefect-rs server database history")
+        .into()
 }
 
 /// SQLite cannot check foreign keys inside a migration that switched them off; check once afterwards.
@@ -382,7 +399,36 @@ mod tests {
     #[tokio::test]
     async fn a_failing_migration_leaves_postgres_at_the_previous_version() {
         let pg = test_postgres::Postgres::start();
-        failing_migrations_roll_back(connect(&pg.url("postgres")).await).await;
+        let db = connect(&pg.url("postgres")).await;
+        failing_migrations_roll_back(db.clone()).await;
+
+        // A missing extension gets a message that says what to install.
+        use MigrationType::{ReversibleDown as Down, ReversibleUp as Up};
+        let migrator = Migrator::with_migrations(vec![
+            migration(
+                7,
+                Up,
+                "CREATE EXTENSION IF NOT EXISTS prefect_rs_no_such_extension",
+            ),
+            migration(7, Down, "DROP EXTENSION prefect_rs_no_such_extension"),
+        ]);
+        let catalog = Catalog::new(&migrator).unwrap();
+        let mut conn = db.acquire().await.unwrap();
+        let err = apply(&mut conn, &catalog.steps()[0]).await.unwrap_err();
+        let failure = err.downcast_ref::<Failure>().unwrap();
+        assert!(
+            failure.hints[0].contains("needs a PostgreSQL extension"),
+            "{:?}",
+            failure.hints
+        );
+    }
+
+    #[test]
+    fn a_version_without_its_down_file_is_rejected() {
+        let migrator =
+            Migrator::with_migrations(vec![migration(1, MigrationType::ReversibleUp, "SELECT 1")]);
+        let err = Catalog::new(&migrator).err().unwrap();
+        assert_eq!(err, "migration 1 step 1 has no .down.sql");
     }
 
     #[tokio::test]
