@@ -35,32 +35,51 @@ fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
-/// Versions recorded as applied, oldest first.
-fn applied_versions(env: &TestEnv) -> Vec<String> {
-    let out = env
-        .cmd(&["server", "database", "history", "-o", "json"])
-        .run()
-        .success();
-    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+const HISTORY_JSON: &[&str] = &["server", "database", "history", "-o", "json"];
+
+/// The versions in `history -o json` output, all of them or only the applied ones, oldest first.
+fn versions(history: common::Output, only_applied: bool) -> Vec<String> {
+    let rows: serde_json::Value = serde_json::from_str(&history.success().stdout).unwrap();
     rows.as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["state"] == "applied")
+        .filter(|r| !only_applied || r["state"] == "applied")
         .map(|r| r["version"].to_string())
         .collect()
 }
 
+fn applied_versions(env: &TestEnv) -> Vec<String> {
+    versions(env.cmd(HISTORY_JSON).run(), true)
+}
+
 fn all_versions(env: &TestEnv) -> Vec<String> {
-    let out = env
-        .cmd(&["server", "database", "history", "-o", "json"])
-        .run()
-        .success();
-    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["version"].to_string())
-        .collect()
+    versions(env.cmd(HISTORY_JSON).run(), false)
+}
+
+/// Two `upgrade -y` processes started at once (on `url`, or the default SQLite file); both must succeed.
+fn upgrade_concurrently(env: &TestEnv, url: Option<&str>) {
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            let mut command = std::process::Command::new(common::BIN);
+            command
+                .args(["server", "database", "upgrade", "-y"])
+                .env("PREFECT_HOME", env.home())
+                .env("HOME", env.user_home())
+                .stderr(std::process::Stdio::piped());
+            if let Some(url) = url {
+                command.env("PREFECT_SERVER_DATABASE_CONNECTION_URL", url);
+            }
+            command.spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 #[test]
@@ -436,25 +455,7 @@ fn reset_backs_up_drops_everything_and_migrates_to_head() {
 #[test]
 fn concurrent_upgrades_on_sqlite_both_finish_at_head() {
     let env = TestEnv::new();
-    let children: Vec<_> = (0..2)
-        .map(|_| {
-            std::process::Command::new(common::BIN)
-                .args(["server", "database", "upgrade", "-y"])
-                .env("PREFECT_HOME", env.home())
-                .env("HOME", env.user_home())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    upgrade_concurrently(&env, None);
     assert_eq!(applied_versions(&env).len(), 4);
     assert_eq!(
         sqlite(&db_path(&env), "SELECT count(*) FROM _sqlx_migrations"),
@@ -617,21 +618,7 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
         ),
         "0\n"
     );
-    assert_eq!(applied_versions_with(&env, &run).len(), 4);
-}
-
-fn applied_versions_with(
-    env: &TestEnv,
-    run: &impl Fn(&TestEnv, &[&str]) -> common::Output,
-) -> Vec<String> {
-    let out = run(env, &["server", "database", "history", "-o", "json"]).success();
-    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["state"] == "applied")
-        .map(|r| r["version"].to_string())
-        .collect()
+    assert_eq!(versions(run(&env, HISTORY_JSON), true).len(), 4);
 }
 
 #[test]
@@ -675,29 +662,7 @@ fn postgres_schema_round_trips_and_concurrent_upgrades_finish() {
     }
 
     pg.create_database("concurrent");
-    let children: Vec<_> = (0..2)
-        .map(|_| {
-            std::process::Command::new(common::BIN)
-                .args(["server", "database", "upgrade", "-y"])
-                .env("PREFECT_HOME", env.home())
-                .env("HOME", env.user_home())
-                .env(
-                    "PREFECT_SERVER_DATABASE_CONNECTION_URL",
-                    pg.url("concurrent"),
-                )
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    upgrade_concurrently(&env, Some(&pg.url("concurrent")));
     assert_eq!(
         pg.psql("concurrent", "SELECT count(*) FROM _sqlx_migrations"),
         "4\n"

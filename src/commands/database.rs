@@ -33,12 +33,18 @@ pub fn run(command: DatabaseCommand, settings: &Settings, printer: &Printer) -> 
                 yes,
                 revision,
                 dry_run,
-            } => upgrade(&target, &Revision::parse(&revision), yes, dry_run, printer).await,
+            } => {
+                let revision = Revision::parse(&revision);
+                migrate(&target, Direction::Up, &revision, yes, dry_run, printer).await
+            }
             DatabaseCommand::Downgrade {
                 yes,
                 revision,
                 dry_run,
-            } => downgrade(&target, &Revision::parse(&revision), yes, dry_run, printer).await,
+            } => {
+                let revision = Revision::parse(&revision);
+                migrate(&target, Direction::Down, &revision, yes, dry_run, printer).await
+            }
             DatabaseCommand::Reset { yes } => reset(&target, yes, printer).await,
             DatabaseCommand::History(args) => history(&target, args.output, printer).await,
             DatabaseCommand::Current(args) => current(&target, args.output, printer).await,
@@ -228,136 +234,113 @@ async fn read_only_applied(target: &Target) -> Result<Vec<Applied>> {
     applied
 }
 
-async fn upgrade(
+/// `upgrade` and `downgrade`: plan, ask, back up (downgrade on SQLite), run step by step.
+async fn migrate(
     target: &Target,
+    direction: Direction,
     revision: &Revision,
     yes: bool,
     dry_run: bool,
     printer: &Printer,
 ) -> Result<()> {
-    if dry_run {
+    let url = &target.url;
+    // A dry run reads without locking; a downgrade of a file that is not there has nothing to revert.
+    if dry_run || (direction == Direction::Down && target.is_missing_file()) {
         let catalog = Catalog::for_dialect(target.dialect());
         let snapshot = Snapshot {
             catalog: &catalog,
             applied: read_only_applied(target).await?,
         };
         snapshot.check_known()?;
-        let steps = snapshot.plan_upgrade(revision)?;
-        return print_dry_run(&steps, Direction::Up, &target.url, printer);
-    }
-    let mut session = Session::open(target, printer).await?;
-    let outcome = upgrade_locked(&mut session, &target.url, revision, yes, printer).await;
-    session.close().await?;
-    outcome
-}
-
-async fn upgrade_locked(
-    session: &mut Session,
-    url: &DatabaseUrl,
-    revision: &Revision,
-    yes: bool,
-    printer: &Printer,
-) -> Result<()> {
-    let snapshot = session.snapshot();
-    snapshot.check_known()?;
-    let steps = snapshot.plan_upgrade(revision)?;
-    if steps.is_empty() {
-        let at = describe_current(&snapshot);
-        printer.success(format!(
-            "Prefect database at {url} is already at {at}; nothing to upgrade."
-        ))?;
-        return Ok(());
-    }
-    // Upgrading adds tables and keeps data, so without a terminal it proceeds (Prefect crashes on EOF here).
-    let question = format!("Are you sure you want to upgrade the Prefect database at {url}?");
-    if !yes && !confirm_if_interactive(&question, true)? {
-        fail!("Database upgrade aborted!");
-    }
-    printer.status("Running upgrade migrations ...")?;
-    for step in &steps {
-        let took = migrator::apply(&mut session.conn, step).await?;
-        printer.status(format!("  applied  {step} ({})", millis(took)))?;
-    }
-    migrator::check_foreign_keys(&mut session.conn).await?;
-    printer.success("Migrations succeeded!")?;
-    printer.success(format!("Prefect database at {url} upgraded!"))?;
-    Ok(())
-}
-
-async fn downgrade(
-    target: &Target,
-    revision: &Revision,
-    yes: bool,
-    dry_run: bool,
-    printer: &Printer,
-) -> Result<()> {
-    if dry_run || target.is_missing_file() {
-        let catalog = Catalog::for_dialect(target.dialect());
-        let snapshot = Snapshot {
-            catalog: &catalog,
-            applied: read_only_applied(target).await?,
-        };
-        snapshot.check_known()?;
-        let steps = snapshot.plan_downgrade(revision)?;
+        let steps = direction.plan(&snapshot, revision)?;
         if dry_run {
-            return print_dry_run(&steps, Direction::Down, &target.url, printer);
+            return print_dry_run(&steps, direction, url, printer);
         }
-        let url = &target.url;
         printer.success(format!(
             "Prefect database at {url} does not exist yet; nothing to downgrade."
         ))?;
         return Ok(());
     }
     let mut session = Session::open(target, printer).await?;
-    let outcome = downgrade_locked(&mut session, &target.url, revision, yes, printer).await;
+    let outcome = migrate_locked(&mut session, url, direction, revision, yes, printer).await;
     session.close().await?;
     outcome
 }
 
-async fn downgrade_locked(
+async fn migrate_locked(
     session: &mut Session,
     url: &DatabaseUrl,
+    direction: Direction,
     revision: &Revision,
     yes: bool,
     printer: &Printer,
 ) -> Result<()> {
+    let verb = direction.verb();
     let snapshot = session.snapshot();
     snapshot.check_known()?;
-    let steps = snapshot.plan_downgrade(revision)?;
+    let steps = direction.plan(&snapshot, revision)?;
     if steps.is_empty() {
         let at = describe_current(&snapshot);
         printer.success(format!(
-            "Prefect database at {url} is already at {at}; nothing to downgrade."
+            "Prefect database at {url} is already at {at}; nothing to {verb}."
         ))?;
         return Ok(());
     }
-    let reverting: Vec<String> = steps.iter().map(|s| s.to_string()).collect();
-    let question = format!(
-        "Are you sure you want to downgrade the Prefect database at {url}? This reverts {}.",
-        reverting.join(", ")
-    );
-    if !yes && !confirm_or_require_yes(&question, false)? {
-        fail!("Database downgrade aborted!");
+    let confirmed = yes
+        || match direction {
+            // Upgrading adds tables and keeps data, so without a terminal it proceeds (Prefect crashes on EOF).
+            Direction::Up => confirm_if_interactive(
+                &format!("Are you sure you want to upgrade the Prefect database at {url}?"),
+                true,
+            )?,
+            Direction::Down => {
+                let reverting: Vec<String> = steps.iter().map(|s| s.to_string()).collect();
+                let question = format!(
+                    "Are you sure you want to downgrade the Prefect database at {url}? This reverts {}.",
+                    reverting.join(", ")
+                );
+                confirm_or_require_yes(&question, false)?
+            }
+        };
+    if !confirmed {
+        fail!("Database {verb} aborted!");
     }
-    if let Some(path) = url.sqlite_path() {
+    if direction == Direction::Down
+        && let Some(path) = url.sqlite_path()
+    {
         let backup = migrator::backup_sqlite(&mut session.conn, path).await?;
         printer.status(format!("Backed up the database to {}", backup.display()))?;
     }
-    printer.status("Running downgrade migrations ...")?;
-    for step in &steps {
-        let took = migrator::revert(&mut session.conn, step).await?;
-        printer.status(format!("  reverted {step} ({})", millis(took)))?;
-    }
-    migrator::check_foreign_keys(&mut session.conn).await?;
-    let now = migrator::read_applied(&mut session.conn).await?;
-    let at = describe_current(&Snapshot {
-        catalog: &session.catalog,
-        applied: now,
-    });
+    printer.status(format!("Running {verb} migrations ..."))?;
+    run_steps(session, &steps, direction, printer).await?;
     printer.success("Migrations succeeded!")?;
-    printer.success(format!("Prefect database at {url} downgraded!"))?;
-    printer.status(format!("It is now at {at}."))?;
+    printer.success(format!("Prefect database at {url} {verb}d!"))?;
+    if direction == Direction::Down {
+        let now = migrator::read_applied(&mut session.conn).await?;
+        let at = describe_current(&Snapshot {
+            catalog: &session.catalog,
+            applied: now,
+        });
+        printer.status(format!("It is now at {at}."))?;
+    }
     Ok(())
+}
+
+/// Applies or reverts each step, reporting it, then checks SQLite's foreign keys once.
+async fn run_steps(
+    session: &mut Session,
+    steps: &[Step<'_>],
+    direction: Direction,
+    printer: &Printer,
+) -> Result<()> {
+    for step in steps {
+        let (took, done) = match direction {
+            Direction::Up => (migrator::apply(&mut session.conn, step).await?, "applied "),
+            Direction::Down => (migrator::revert(&mut session.conn, step).await?, "reverted"),
+        };
+        printer.status(format!("  {done} {step} ({})", millis(took)))?;
+    }
+    migrator::check_foreign_keys(&mut session.conn).await
 }
 
 async fn reset(target: &Target, yes: bool, printer: &Printer) -> Result<()> {
@@ -391,11 +374,7 @@ async fn reset_locked(
     printer.detail(format!("  dropped {dropped} table(s) and view(s)"))?;
     printer.status("Upgrading database...")?;
     let steps: Vec<Step<'static>> = session.catalog.steps().to_vec();
-    for step in &steps {
-        let took = migrator::apply(&mut session.conn, step).await?;
-        printer.status(format!("  applied  {step} ({})", millis(took)))?;
-    }
-    migrator::check_foreign_keys(&mut session.conn).await?;
+    run_steps(session, &steps, Direction::Up, printer).await?;
     printer.success(format!("Prefect database \"{url}\" reset!"))?;
     Ok(())
 }
@@ -492,10 +471,30 @@ fn entry_json(e: &Entry) -> serde_json::Value {
     })
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Direction {
     Up,
     Down,
+}
+
+impl Direction {
+    fn verb(self) -> &'static str {
+        match self {
+            Direction::Up => "upgrade",
+            Direction::Down => "downgrade",
+        }
+    }
+
+    fn plan<'m>(
+        self,
+        snapshot: &Snapshot<'_, 'm>,
+        revision: &Revision,
+    ) -> Result<Vec<Step<'m>>, Failure> {
+        match self {
+            Direction::Up => snapshot.plan_upgrade(revision),
+            Direction::Down => snapshot.plan_downgrade(revision),
+        }
+    }
 }
 
 /// The SQL of each step to stdout, a summary to stderr; nothing is run. Works on SQLite too (Prefect's does not).
