@@ -60,7 +60,7 @@ pub enum Command {
     /// Create, switch and inspect Prefect profiles
     #[command(subcommand, visible_alias = "profiles")]
     Profile(ProfileCommand),
-    /// Operate the Prefect server: its database
+    /// Run the Prefect server, see whether it is up, stop it, and migrate its database
     #[command(subcommand)]
     Server(ServerCommand),
     /// Print a shell completion script
@@ -170,6 +170,29 @@ pub enum ProfileCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ServerCommand {
+    /// Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)
+    ///
+    /// The in-process server speaks Prefect 3's API on SQLite (PREFECT_HOME/prefect.db) or PostgreSQL
+    /// (PREFECT_SERVER_DATABASE_CONNECTION_URL), and migrates the database first unless
+    /// PREFECT_SERVER_DATABASE_MIGRATE_ON_START is false. It serves the API only, not Prefect's web UI.
+    Start(StartArgs),
+    /// Stop the server started with `server start --background`
+    Stop {
+        /// Seconds to wait for it to exit after SIGTERM
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        timeout: f64,
+    },
+    /// Report whether the server answers: health, version, URL and PID
+    Status {
+        /// Wait until the server is healthy (up to --timeout)
+        #[arg(long)]
+        wait: bool,
+        /// Seconds to wait with --wait
+        #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+        timeout: f64,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Migrate the server's database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL
     ///
     /// REV is `head`, `base`, `-N` or `+N` (relative to the current version), a version, or a unique prefix of a
@@ -177,6 +200,37 @@ pub enum ServerCommand {
     /// advisory lock on PostgreSQL.
     #[command(subcommand)]
     Database(DatabaseCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// Run the API server in this process instead of the Docker stack
+    #[arg(long)]
+    pub no_docker: bool,
+    /// Address to listen on [default: PREFECT_SERVER_API_HOST, 127.0.0.1]
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Port to listen on [default: PREFECT_SERVER_API_PORT, 4200]
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]
+    #[arg(long, value_name = "LEVEL", ignore_case = true, value_parser = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])]
+    pub log_level: Option<String>,
+    /// Seconds an idle keep-alive connection stays open
+    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    pub keep_alive_timeout: u64,
+    /// Do not run background services (the task-run recorder still runs: clients need it)
+    #[arg(long)]
+    pub no_services: bool,
+    /// Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy
+    #[arg(short, long)]
+    pub background: bool,
+    /// Seconds to wait for the background server to become healthy
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Internal: this process is the background server started by --background
+    #[arg(long, hide = true)]
+    pub detached_child: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,15 +1,20 @@
 //! prefect-rs: parse the command line, set up output, run the command, and turn the outcome into an exit code:
 //! 0 success (including a closed stdout pipe), 1 the operation failed, 2 the command line was wrong.
 
+mod api;
 mod cli;
 mod commands;
 mod db;
 mod error;
 mod fsutil;
+mod names;
+mod orchestration;
 mod output;
 mod probe;
 mod prompt;
+mod server;
 mod settings;
+mod store;
 
 use std::process::ExitCode;
 

@@ -4,23 +4,19 @@
 //! database it does not understand, plans, asks, and only then changes anything. Read-only commands never
 //! create a SQLite file that is not there.
 
-use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
 use serde_json::json;
 
 use crate::cli::DatabaseCommand;
-use crate::db::lock::{MigrationLock, lock_path};
-use crate::db::migrations::{Applied, Catalog, Entry, Revision, Snapshot, State, Step};
-use crate::db::{ConnectOptions, DatabaseUrl, Db, DbConn, Dialect, migrator};
+use crate::db::migrations::{Catalog, Entry, Revision, Snapshot, State, Step};
+use crate::db::session::{Session, Target, read_only_applied};
+use crate::db::{DatabaseUrl, migrator};
 use crate::error::{Failure, fail};
 use crate::output::{OutputFormat, Printer};
 use crate::prompt::{confirm_if_interactive, confirm_or_require_yes};
 use crate::settings::Settings;
-
-/// Long migrations on a big PostgreSQL database are normal; a lock held longer than this is not.
-const LOCK_WAIT: Duration = Duration::from_secs(600);
 
 pub fn run(command: DatabaseCommand, settings: &Settings, printer: &Printer) -> Result<()> {
     let target = Target::from_settings(settings)?;
@@ -52,186 +48,10 @@ pub fn run(command: DatabaseCommand, settings: &Settings, printer: &Printer) -> 
     })
 }
 
-/// The database the settings point at, and how to reach it.
-struct Target {
-    url: DatabaseUrl,
-    home: std::path::PathBuf,
-    connect_timeout: Duration,
-}
-
-impl Target {
-    fn from_settings(settings: &Settings) -> Result<Self> {
-        const NAME: &str = "PREFECT_SERVER_DATABASE_CONNECTION_URL";
-        // An invalid URL must not silently fall back to the default database: that would migrate the wrong one.
-        if let Some(problem) = settings.problems.iter().find(|p| {
-            crate::settings::registry::lookup(&p.name).is_some_and(|n| n.canonical == NAME)
-        }) {
-            fail_invalid_url(settings, problem)?;
-        }
-        let raw = settings
-            .effective(NAME)
-            .expect("the database URL has a default");
-        let url = DatabaseUrl::parse(&raw).map_err(Failure::new)?;
-        let connect_timeout = settings
-            .effective("PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT")
-            .and_then(|t| t.trim().parse::<f64>().ok())
-            .filter(|t| t.is_finite() && *t > 0.0)
-            .map_or(Duration::from_secs(5), Duration::from_secs_f64);
-        Ok(Self {
-            url,
-            home: settings.home.clone(),
-            connect_timeout,
-        })
-    }
-
-    fn dialect(&self) -> Dialect {
-        if self.url.is_sqlite() {
-            Dialect::Sqlite
-        } else {
-            Dialect::Postgres
-        }
-    }
-
-    fn options(&self, create_sqlite_file: bool) -> ConnectOptions {
-        ConnectOptions {
-            connect_timeout: self.connect_timeout,
-            max_connections: 1,
-            create_sqlite_file,
-        }
-    }
-
-    /// True for a SQLite file that does not exist yet: there is nothing to read, and reading must not create it.
-    fn is_missing_file(&self) -> bool {
-        self.url.sqlite_path().is_some_and(|p| !p.exists())
-    }
-}
-
-fn fail_invalid_url(settings: &Settings, problem: &crate::settings::Problem) -> Result<()> {
-    Err(Failure::new(format!(
-        "{} from {} is not a usable database URL: {}",
-        problem.name,
-        settings.describe(problem.source),
-        crate::db::url::mask_password(&problem.reason)
-    ))
-    .hint(format!(
-        "fix it with: {}",
-        settings.repair_hint(&problem.name, problem.source)
-    ))
-    .into())
-}
-
-/// A connection holding the migration lock, and what the database had applied when the lock was taken.
-struct Session {
-    db: Db,
-    conn: DbConn,
-    lock: Option<MigrationLock>,
-    catalog: Catalog<'static>,
-    applied: Vec<Applied>,
-}
-
-impl Session {
-    async fn open(target: &Target, printer: &Printer) -> Result<Session> {
-        let waiting = |holder: String| {
-            move || {
-                let _ = printer.status(format!(
-                    "Waiting for another migration of this database to finish (lock: {holder}) ..."
-                ));
-            }
-        };
-        let file_lock = match target.url.sqlite_path() {
-            Some(path) => {
-                create_private_file(path, &target.home)?;
-                let holder = lock_path(path).display().to_string();
-                Some(MigrationLock::sqlite(path, LOCK_WAIT, waiting(holder)).await?)
-            }
-            None => None,
-        };
-        let db = Db::connect(&target.url, target.options(true)).await?;
-        let mut conn = db.acquire().await?;
-        let lock = match file_lock {
-            Some(lock) => lock,
-            None => {
-                let holder = "a PostgreSQL advisory lock".to_owned();
-                MigrationLock::postgres(&mut conn, LOCK_WAIT, waiting(holder)).await?
-            }
-        };
-        let applied = migrator::read_applied(&mut conn).await?;
-        Ok(Session {
-            catalog: Catalog::for_dialect(db.dialect()),
-            db,
-            conn,
-            lock: Some(lock),
-            applied,
-        })
-    }
-
-    fn snapshot(&self) -> Snapshot<'_, 'static> {
-        Snapshot {
-            catalog: &self.catalog,
-            applied: self.applied.clone(),
-        }
-    }
-
-    async fn close(mut self) -> Result<()> {
-        if let Some(lock) = self.lock.take() {
-            lock.release(&mut self.conn).await?;
-        }
-        drop(self.conn);
-        self.db.close().await;
-        Ok(())
-    }
-}
-
-/// A new SQLite database is created 0600 (it will hold secrets); its directory is created only when it is
-/// PREFECT_HOME, as any other missing directory is more likely a typo.
-fn create_private_file(path: &Path, home: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    if path.exists() {
-        return Ok(());
-    }
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-    if let Some(parent) = parent
-        && !parent.is_dir()
-    {
-        if parent == home {
-            crate::fsutil::ensure_private_dir(parent)?;
-        } else {
-            return Err(Failure::new(format!(
-                "Cannot create the SQLite database {}: the directory {} does not exist",
-                path.display(),
-                parent.display()
-            ))
-            .hint(format!("create it with: mkdir -p {}", parent.display()))
-            .into());
-        }
-    }
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Failure::new(format!(
-            "Cannot create the SQLite database {}: {e}",
-            path.display()
-        ))
-        .into()),
-    }
-}
-
-/// What is applied, without locking and without creating anything (history, current, --dry-run).
-async fn read_only_applied(target: &Target) -> Result<Vec<Applied>> {
-    if target.is_missing_file() {
-        return Ok(Vec::new());
-    }
-    let db = Db::connect(&target.url, target.options(false)).await?;
-    let mut conn = db.acquire().await?;
-    let applied = migrator::read_applied(&mut conn).await;
-    drop(conn);
-    db.close().await;
-    applied
+fn waiting(printer: &Printer, holder: &str) {
+    let _ = printer.status(format!(
+        "Waiting for another migration of this database to finish (lock: {holder}) ..."
+    ));
 }
 
 /// `upgrade` and `downgrade`: plan, ask, back up (downgrade on SQLite), run step by step.
@@ -261,7 +81,7 @@ async fn migrate(
         ))?;
         return Ok(());
     }
-    let mut session = Session::open(target, printer).await?;
+    let mut session = Session::open(target, |holder| waiting(printer, holder)).await?;
     let outcome = migrate_locked(&mut session, url, direction, revision, yes, printer).await;
     session.close().await?;
     outcome
@@ -345,7 +165,7 @@ async fn run_steps(
 
 async fn reset(target: &Target, yes: bool, printer: &Printer) -> Result<()> {
     let existed = !target.is_missing_file();
-    let mut session = Session::open(target, printer).await?;
+    let mut session = Session::open(target, |holder| waiting(printer, holder)).await?;
     let outcome = reset_locked(&mut session, &target.url, existed, yes, printer).await;
     session.close().await?;
     outcome

@@ -4,6 +4,7 @@ mod completions;
 mod config;
 mod database;
 mod profile;
+mod server;
 
 use anyhow::Result;
 
@@ -20,6 +21,23 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
         Command::Server(ServerCommand::Database(command)) => {
             database::run(command, &load(profile, printer)?, printer)
         }
+        Command::Server(ServerCommand::Start(args)) => {
+            server::start(args, &load(profile, printer)?, profile, printer)
+        }
+        Command::Server(ServerCommand::Stop { timeout }) => {
+            server::stop(timeout, &load(profile, printer)?, printer)
+        }
+        Command::Server(ServerCommand::Status {
+            wait,
+            timeout,
+            output,
+        }) => server::status(
+            wait,
+            timeout,
+            output.output,
+            &load(profile, printer)?,
+            printer,
+        ),
     }
 }
 

@@ -5,6 +5,8 @@ mod connect;
 pub mod lock;
 pub mod migrations;
 pub mod migrator;
+pub mod session;
+pub mod types;
 pub mod url;
 
 use std::time::Duration;
@@ -60,6 +62,13 @@ impl Db {
             Db::Sqlite(pool) => DbConn::Sqlite(pool.acquire().await?),
             Db::Postgres(pool) => DbConn::Postgres(pool.acquire().await?),
         })
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Db::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+            Db::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+        }
     }
 
     pub async fn close(&self) {

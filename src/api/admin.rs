@@ -1,0 +1,47 @@
+//! Health, readiness, version and the other small endpoints clients probe before they do anything.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+use super::{ApiError, PREFECT_VERSION, Shared};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/ready", get(ready))
+        .route("/hello", get(async || Json("👋")))
+        .route("/admin/version", get(async || Json(PREFECT_VERSION)))
+        .route("/admin/settings", get(settings))
+        .route(
+            "/admin/storage",
+            get(async || Json(json!({ "default_result_storage_block_id": null }))),
+        )
+        .route("/csrf-token", get(csrf_token))
+}
+
+/// Ready means the database answers.
+async fn ready(State(state): State<Shared>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => Json(json!({ "message": "OK" })).into_response(),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "message": "Database is not ready" })),
+        )
+            .into_response(),
+    }
+}
+
+async fn settings(State(state): State<Shared>) -> Json<serde_json::Value> {
+    Json(state.public_settings.clone())
+}
+
+/// CSRF protection is off (Prefect's default): the client then stops asking for tokens.
+async fn csrf_token() -> ApiError {
+    ApiError {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        body: json!({ "detail": "CSRF protection is disabled." }),
+    }
+}

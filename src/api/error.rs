@@ -1,0 +1,60 @@
+//! Errors as Prefect's API returns them: `{"detail": …}` with the status FastAPI would use.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    /// 404 with Prefect's `{"detail": "Flow run not found"}`.
+    pub fn not_found_plain(detail: &str) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            body: json!({ "detail": detail }),
+        }
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            body: json!({ "detail": detail.into() }),
+        }
+    }
+
+    /// A request body that does not fit the schema, shaped like FastAPI's validation errors.
+    pub fn invalid(location: &[&str], message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: json!({
+                "exception_message": "Invalid request received.",
+                "exception_detail": [{ "loc": location, "msg": message.into(), "type": "value_error" }],
+                "request_body": Value::Null,
+            }),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        // Logged with the request line by the access log; the client sees what Prefect's server answers.
+        eprintln!("error: database: {error}");
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            body: json!({ "exception_message": "Internal Server Error" }),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}

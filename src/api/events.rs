@@ -1,0 +1,262 @@
+//! Websockets with Prefect's handshake (subprotocol `prefect`, then `{"type": "auth", "token": …}` answered by
+//! `{"type": "auth_success"}`): `/events/in` stores events and feeds the task-run recorder; `/events/out` and
+//! `/logs/out` stream to subscribers.
+
+use axum::Router;
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::{Shared, constant_time_eq};
+use crate::store::{events, task_runs};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/events/in", get(events_in))
+        .route("/events/out", get(events_out))
+        .route("/logs/out", get(logs_out))
+}
+
+/// Close codes Prefect uses.
+const POLICY_VIOLATION: u16 = 1008;
+const PROTOCOL_ERROR: u16 = 1002;
+
+fn wants_prefect_protocol(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("sec-websocket-protocol")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| p.trim() == "prefect")
+}
+
+/// Accepts with the `prefect` subprotocol and runs the auth handshake; `None` when the socket was closed.
+/// Without the subprotocol and without auth configured, the socket is accepted in Prefect's legacy mode.
+async fn handshake(
+    mut socket: WebSocket,
+    prefect_protocol: bool,
+    auth: Option<&str>,
+) -> Option<WebSocket> {
+    if !prefect_protocol {
+        if auth.is_some() {
+            close(&mut socket, PROTOCOL_ERROR, "").await;
+            return None;
+        }
+        return Some(socket);
+    }
+    let first = next_json(&mut socket).await;
+    let Some(first) = first.filter(|m| m.get("type").and_then(Value::as_str) == Some("auth"))
+    else {
+        close(&mut socket, POLICY_VIOLATION, "Expected 'auth' message").await;
+        return None;
+    };
+    if let Some(expected) = auth {
+        match first
+            .get("token")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+        {
+            None => {
+                close(
+                    &mut socket,
+                    POLICY_VIOLATION,
+                    "Auth required but no token provided",
+                )
+                .await;
+                return None;
+            }
+            Some(token) if !constant_time_eq(token.as_bytes(), expected.as_bytes()) => {
+                close(&mut socket, POLICY_VIOLATION, "Invalid token").await;
+                return None;
+            }
+            Some(_) => {}
+        }
+    }
+    let ok = json!({ "type": "auth_success" }).to_string();
+    socket.send(Message::Text(ok.into())).await.ok()?;
+    Some(socket)
+}
+
+/// The next text or binary frame as JSON, skipping pings; `None` when the socket ends or sends something else.
+async fn next_json(socket: &mut WebSocket) -> Option<Value> {
+    loop {
+        match socket.recv().await? {
+            Ok(Message::Text(text)) => return serde_json::from_str(&text).ok(),
+            Ok(Message::Binary(bytes)) => return serde_json::from_slice(&bytes).ok(),
+            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
+async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.to_owned().into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+}
+
+fn upgrade(ws: WebSocketUpgrade, headers: &HeaderMap) -> (WebSocketUpgrade, bool) {
+    let prefect = wants_prefect_protocol(headers);
+    let ws = if prefect {
+        ws.protocols(["prefect"])
+    } else {
+        ws
+    };
+    (ws, prefect)
+}
+
+async fn events_in(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let (ws, prefect) = upgrade(ws, &headers);
+    ws.on_upgrade(move |socket| async move {
+        let Some(mut socket) = handshake(socket, prefect, state.auth.as_deref()).await else {
+            return;
+        };
+        while let Some(event) = next_json(&mut socket).await {
+            receive(&state, event).await;
+        }
+    })
+}
+
+/// Stores an event, records the task run it describes, and passes it to subscribers.
+pub async fn receive(state: &Shared, event: Value) {
+    if let Some(recorded) = task_runs::from_event(&event)
+        && let Err(e) = task_runs::record(&state.writer, &recorded).await
+    {
+        eprintln!("error: recording task run {} from event: {e}", recorded.id);
+    }
+    if let Err(e) = events::insert(&state.writer, &event).await {
+        eprintln!("error: storing event: {e}");
+    }
+    let _ = state.events.send(std::sync::Arc::new(event));
+}
+
+async fn events_out(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let (ws, prefect) = upgrade(ws, &headers);
+    ws.on_upgrade(move |socket| async move {
+        let Some(mut socket) = handshake(socket, prefect, state.auth.as_deref()).await else {
+            return;
+        };
+        // The subscriber says what it wants first: {"type": "filter", "filter": {...}}.
+        let Some(message) = next_json(&mut socket).await else {
+            return;
+        };
+        let filter = message.get("filter").cloned().unwrap_or(Value::Null);
+        let mut feed = state.events.subscribe();
+        loop {
+            tokio::select! {
+                event = feed.recv() => {
+                    let Ok(event) = event else { break };
+                    if !matches(&filter, &event) { continue }
+                    let frame = json!({ "type": "event", "event": *event }).to_string();
+                    if socket.send(Message::Text(frame.into())).await.is_err() { break }
+                }
+                incoming = socket.recv() => {
+                    if !matches!(incoming, Some(Ok(_))) { break }
+                }
+            }
+        }
+    })
+}
+
+async fn logs_out(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let (ws, prefect) = upgrade(ws, &headers);
+    ws.on_upgrade(move |socket| async move {
+        let Some(mut socket) = handshake(socket, prefect, state.auth.as_deref()).await else {
+            return;
+        };
+        let Some(message) = next_json(&mut socket).await else {
+            return;
+        };
+        let filter = message.get("filter").cloned().unwrap_or(Value::Null);
+        let mut feed = state.logs.subscribe();
+        loop {
+            tokio::select! {
+                log = feed.recv() => {
+                    let Ok(log) = log else { break };
+                    if !log_matches(&filter, &log) { continue }
+                    let frame = json!({ "type": "log", "log": *log }).to_string();
+                    if socket.send(Message::Text(frame.into())).await.is_err() { break }
+                }
+                incoming = socket.recv() => {
+                    if !matches!(incoming, Some(Ok(_))) { break }
+                }
+            }
+        }
+    })
+}
+
+/// The parts of Prefect's EventFilter subscribers use: event names/prefixes and resource ids/prefixes.
+fn matches(filter: &Value, event: &Value) -> bool {
+    let name = event
+        .get("event")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if let Some(names) = filter.pointer("/event/name").and_then(Value::as_array)
+        && !names.iter().any(|n| n.as_str() == Some(name))
+    {
+        return false;
+    }
+    if let Some(prefixes) = filter.pointer("/event/prefix").and_then(Value::as_array)
+        && !prefixes
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|p| name.starts_with(p))
+    {
+        return false;
+    }
+    let resource = event
+        .pointer("/resource/prefect.resource.id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if let Some(ids) = filter.pointer("/resource/id").and_then(Value::as_array)
+        && !ids.iter().any(|i| i.as_str() == Some(resource))
+    {
+        return false;
+    }
+    if let Some(prefixes) = filter
+        .pointer("/resource/id_prefix")
+        .and_then(Value::as_array)
+        && !prefixes
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|p| resource.starts_with(p))
+    {
+        return false;
+    }
+    true
+}
+
+/// LogFilter's run ids and minimum level.
+fn log_matches(filter: &Value, log: &Value) -> bool {
+    for field in ["flow_run_id", "task_run_id"] {
+        if let Some(ids) = filter
+            .pointer(&format!("/{field}/any_"))
+            .and_then(Value::as_array)
+            && !ids.iter().any(|i| Some(i) == log.get(field))
+        {
+            return false;
+        }
+    }
+    let level = log.get("level").and_then(Value::as_i64).unwrap_or(0);
+    filter
+        .pointer("/level/ge_")
+        .and_then(Value::as_i64)
+        .is_none_or(|min| level >= min)
+}

@@ -1,0 +1,444 @@
+//! Flows, flow runs, task runs and logs: the endpoints a client uses to run flows and the CLI uses to show them.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use serde_json::{Map, Value, json};
+
+use super::{ApiError, ApiResult, Body, Shared};
+use crate::db::types::{Id, Timestamp};
+use crate::orchestration::{ApiVersion, Decision};
+use crate::store::flow_runs::{self, NewFlowRun, normalise_policy};
+use crate::store::states::{Proposed, State as RunState};
+use crate::store::task_runs::{self, NewTaskRun};
+use crate::store::{flows, logs};
+
+/// PREFECT_SERVER_API_DEFAULT_LIMIT, also the most a filter may ask for.
+const DEFAULT_LIMIT: i64 = 200;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/flows/", post(create_flow))
+        .route("/flows/filter", post(filter_flows))
+        .route("/flows/count", post(count_flows))
+        .route("/flows/{id}", get(read_flow))
+        .route("/flows/name/{name}", get(read_flow_by_name))
+        .route("/flow_runs/", post(create_flow_run))
+        .route("/flow_runs/filter", post(filter_flow_runs))
+        .route("/flow_runs/count", post(count_flow_runs))
+        .route("/flow_runs/{id}", get(read_flow_run).patch(update_flow_run))
+        .route("/flow_runs/{id}/labels", patch(update_flow_run_labels))
+        .route("/flow_runs/{id}/set_state", post(set_flow_run_state))
+        .route("/task_runs/", post(create_task_run))
+        .route("/task_runs/filter", post(filter_task_runs))
+        .route("/task_runs/count", post(count_task_runs))
+        .route("/task_runs/{id}", get(read_task_run))
+        .route("/task_runs/{id}/set_state", post(set_task_run_state))
+        .route("/logs/", post(create_logs))
+        .route("/logs/filter", post(filter_logs))
+}
+
+/// A path id that is not a UUID is a route that does not exist, as in Prefect.
+fn path_id(text: &str) -> ApiResult<Id> {
+    uuid::Uuid::parse_str(text).map(Id).map_err(|_| ApiError {
+        status: StatusCode::NOT_FOUND,
+        body: json!({ "detail": "Not Found" }),
+    })
+}
+
+fn not_found_exception(what: &str, id: Id) -> ApiError {
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        body: json!({ "exception_message": format!("{what} with id {id} not found") }),
+    }
+}
+
+fn body_id(body: &Value, field: &str) -> ApiResult<Option<Id>> {
+    match body.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_str()
+            .and_then(|s| uuid::Uuid::parse_str(s).ok())
+            .map(|u| Some(Id(u)))
+            .ok_or_else(|| ApiError::invalid(&["body", field], "Input should be a valid UUID")),
+    }
+}
+
+fn text(body: &Value, field: &str) -> Option<String> {
+    body.get(field).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn object_or(body: &Value, field: &str, default: Value) -> Value {
+    body.get(field)
+        .cloned()
+        .filter(|v| !v.is_null())
+        .unwrap_or(default)
+}
+
+/// `limit` (default and maximum 200) and `offset` of a filter body.
+fn page(body: &Value) -> ApiResult<(i64, i64)> {
+    let limit = match body.get("limit") {
+        None | Some(Value::Null) => DEFAULT_LIMIT,
+        Some(v) => v.as_i64().ok_or_else(|| {
+            ApiError::invalid(&["body", "limit"], "Input should be a valid integer")
+        })?,
+    };
+    let unprocessable = |detail: &str| ApiError {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        body: json!({ "detail": detail }),
+    };
+    if limit > DEFAULT_LIMIT {
+        return Err(unprocessable(
+            "Invalid limit: must be less than or equal to 200.",
+        ));
+    }
+    if limit < 0 {
+        return Err(unprocessable(
+            "Invalid limit: must be greater than or equal to 0.",
+        ));
+    }
+    let offset = body.get("offset").and_then(Value::as_i64).unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::invalid(
+            &["body", "offset"],
+            "Input should be greater than or equal to 0",
+        ));
+    }
+    Ok((limit, offset))
+}
+
+/// The client's `X-Prefect-API-Version`, which some orchestration rules depend on.
+fn api_version(headers: &HeaderMap) -> ApiVersion {
+    let text = headers.get("x-prefect-api-version")?.to_str().ok()?;
+    let mut parts = text.trim().split('.').map(|p| p.parse::<u64>().ok());
+    Some((parts.next()??, parts.next()??, parts.next()??))
+}
+
+fn created_or_ok(created: bool, body: Value) -> Response {
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    (status, Json(body)).into_response()
+}
+
+// ------------------------------------------------------------------------------------------------ flows
+
+async fn create_flow(State(state): State<Shared>, Body(body): Body<Value>) -> ApiResult<Response> {
+    let name = text(&body, "name")
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| ApiError::invalid(&["body", "name"], "Field required"))?;
+    let (flow, created) = flows::create(
+        &state.writer,
+        &name,
+        &object_or(&body, "tags", json!([])),
+        &object_or(&body, "labels", json!({})),
+    )
+    .await?;
+    Ok(created_or_ok(created, flow.to_json()))
+}
+
+async fn read_flow(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let flow = flows::get(&state.db, path_id(&id)?)
+        .await?
+        .ok_or_else(|| ApiError::not_found_plain("Flow not found"))?;
+    Ok(Json(flow.to_json()))
+}
+
+async fn read_flow_by_name(
+    State(state): State<Shared>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let body = json!({ "flows": { "name": { "any_": [name] } } });
+    let flow = flows::filter(&state.db, &body, 1, 0)
+        .await?
+        .into_iter()
+        .next();
+    let flow = flow.ok_or_else(|| ApiError::not_found_plain("Flow not found"))?;
+    Ok(Json(flow.to_json()))
+}
+
+async fn filter_flows(
+    State(state): State<Shared>,
+    Body(body): Body<Value>,
+) -> ApiResult<Json<Value>> {
+    let (limit, offset) = page(&body)?;
+    let found = flows::filter(&state.db, &body, limit, offset).await?;
+    Ok(Json(Value::Array(
+        found.iter().map(flows::Flow::to_json).collect(),
+    )))
+}
+
+async fn count_flows(
+    State(state): State<Shared>,
+    Body(body): Body<Value>,
+) -> ApiResult<Json<Value>> {
+    let found = flows::filter(&state.db, &body, i64::MAX, 0).await?;
+    Ok(Json(json!(found.len())))
+}
+
+// -------------------------------------------------------------------------------------------- flow runs
+
+async fn create_flow_run(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Body(body): Body<Value>,
+) -> ApiResult<Response> {
+    let flow_id = body_id(&body, "flow_id")?
+        .ok_or_else(|| ApiError::invalid(&["body", "flow_id"], "Field required"))?;
+    let flow = flows::get(&state.db, flow_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found_plain("Flow not found"))?;
+    let mut labels = flow
+        .labels
+        .as_ref()
+        .and_then(|l| l.0.as_object().cloned())
+        .unwrap_or_default();
+    labels.insert("prefect.flow.id".into(), json!(flow_id.to_string()));
+    if let Some(given) = body.get("labels").and_then(Value::as_object) {
+        labels.extend(given.clone());
+    }
+    let proposed = match body.get("state").filter(|s| !s.is_null()) {
+        Some(s) => {
+            Proposed::parse(s).map_err(|e| ApiError::invalid(&["body", "state", "type"], e))?
+        }
+        None => Proposed::new("PENDING", "Pending"),
+    };
+    let new = NewFlowRun {
+        flow_id,
+        name: text(&body, "name")
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(crate::names::slug),
+        flow_version: text(&body, "flow_version"),
+        parameters: object_or(&body, "parameters", json!({})),
+        context: object_or(&body, "context", json!({})),
+        parent_task_run_id: body_id(&body, "parent_task_run_id")?,
+        infrastructure_document_id: body_id(&body, "infrastructure_document_id")?,
+        empirical_policy: normalise_policy(&object_or(&body, "empirical_policy", json!({}))),
+        tags: object_or(&body, "tags", json!([])),
+        labels: Value::Object(labels),
+        idempotency_key: text(&body, "idempotency_key"),
+        work_queue_name: text(&body, "work_queue_name"),
+        job_variables: object_or(&body, "job_variables", json!({})),
+        deployment_id: body_id(&body, "deployment_id")?,
+        state: proposed,
+    };
+    let (run, created) = flow_runs::create(&state.writer, new, api_version(&headers)).await?;
+    Ok(created_or_ok(created, run.to_json(Timestamp::now())))
+}
+
+async fn read_flow_run(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let run = flow_runs::get(&state.db, path_id(&id)?).await?;
+    let run = run.ok_or_else(|| ApiError::not_found_plain("Flow run not found"))?;
+    Ok(Json(run.to_json(Timestamp::now())))
+}
+
+async fn update_flow_run(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Body(body): Body<Map<String, Value>>,
+) -> ApiResult<StatusCode> {
+    if flow_runs::update(&state.writer, path_id(&id)?, &body).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found_plain("Flow run not found"))
+    }
+}
+
+async fn update_flow_run_labels(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Body(body): Body<Map<String, Value>>,
+) -> ApiResult<StatusCode> {
+    let id = path_id(&id)?;
+    if flow_runs::merge_labels(&state.writer, id, &body).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_found_exception("Flow run", id))
+    }
+}
+
+/// `{state, force}` → the orchestration result; 201 when a state was written, 200 otherwise.
+fn proposed_state(body: &Value) -> ApiResult<(Proposed, bool)> {
+    let state = body
+        .get("state")
+        .ok_or_else(|| ApiError::invalid(&["body", "state"], "Field required"))?;
+    let proposed =
+        Proposed::parse(state).map_err(|e| ApiError::invalid(&["body", "state", "type"], e))?;
+    Ok((
+        proposed,
+        body.get("force").and_then(Value::as_bool).unwrap_or(false),
+    ))
+}
+
+fn orchestration_response(decision: &Decision, current: Option<RunState>) -> Response {
+    let written = decision.write.is_some();
+    let status = if written {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let body = json!({
+        "state": current.map(|s| s.to_json()),
+        "status": decision.status.as_str(),
+        "details": decision.details(),
+    });
+    (status, Json(body)).into_response()
+}
+
+async fn set_flow_run_state(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Body(body): Body<Value>,
+) -> ApiResult<Response> {
+    let id = path_id(&id)?;
+    let (proposed, force) = proposed_state(&body)?;
+    let outcome =
+        flow_runs::set_state(&state.writer, id, proposed, force, api_version(&headers)).await?;
+    let (decision, run) = outcome.ok_or_else(|| not_found_exception("Flow run", id))?;
+    Ok(orchestration_response(&decision, run.state()))
+}
+
+async fn filter_flow_runs(
+    State(state): State<Shared>,
+    Body(body): Body<Value>,
+) -> ApiResult<Json<Value>> {
+    let (limit, offset) = page(&body)?;
+    let now = Timestamp::now();
+    let runs = flow_runs::filter(&state.db, &body, limit, offset).await?;
+    Ok(Json(Value::Array(
+        runs.iter().map(|r| r.to_json(now)).collect(),
+    )))
+}
+
+async fn count_flow_runs(
+    State(state): State<Shared>,
+    Body(body): Body<Value>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(flow_runs::count(&state.db, &body).await?)))
+}
+
+// -------------------------------------------------------------------------------------------- task runs
+
+async fn create_task_run(
+    State(state): State<Shared>,
+    Body(body): Body<Value>,
+) -> ApiResult<Response> {
+    let required = |field: &str| {
+        text(&body, field).ok_or_else(|| ApiError::invalid(&["body", field], "Field required"))
+    };
+    let flow_run_id = body_id(&body, "flow_run_id")?;
+    let mut labels = Map::new();
+    if let Some(flow_run_id) = flow_run_id
+        && let Some(run) = flow_runs::get(&state.db, flow_run_id).await?
+    {
+        labels.insert("prefect.flow.id".into(), json!(run.flow_id.to_string()));
+        labels.insert("prefect.flow-run.id".into(), json!(flow_run_id.to_string()));
+    }
+    if let Some(given) = body.get("labels").and_then(Value::as_object) {
+        labels.extend(given.clone());
+    }
+    let proposed = match body.get("state").filter(|s| !s.is_null()) {
+        Some(s) => {
+            Proposed::parse(s).map_err(|e| ApiError::invalid(&["body", "state", "type"], e))?
+        }
+        None => Proposed::new("PENDING", "Pending"),
+    };
+    let new = NewTaskRun {
+        id: body_id(&body, "id")?.unwrap_or_else(crate::store::new_id),
+        name: text(&body, "name")
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(crate::names::slug),
+        flow_run_id,
+        task_key: required("task_key")?,
+        dynamic_key: required("dynamic_key")?,
+        cache_key: text(&body, "cache_key"),
+        cache_expiration: body
+            .get("cache_expiration")
+            .and_then(Value::as_str)
+            .and_then(crate::store::filter::parse_time),
+        task_version: text(&body, "task_version"),
+        empirical_policy: object_or(&body, "empirical_policy", json!({})),
+        tags: object_or(&body, "tags", json!([])),
+        labels: Value::Object(labels),
+        task_inputs: object_or(&body, "task_inputs", json!({})),
+        state: proposed,
+    };
+    let (run, created) = task_runs::create(&state.writer, new).await?;
+    Ok(created_or_ok(created, run.to_json(Timestamp::now())))
+}
+
+async fn read_task_run(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let run = task_runs::get(&state.db, path_id(&id)?).await?;
+    let run = run.ok_or_else(|| ApiError::not_found_plain("Task not found"))?;
+    Ok(Json(run.to_json(Timestamp::now())))
+}
+
+async fn set_task_run_state(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Body(body): Body<Value>,
+) -> ApiResult<Response> {
+    let id = path_id(&id)?;
+    let (proposed, force) = proposed_state(&body)?;
+    let outcome = task_runs::set_state(&state.writer, id, proposed, force).await?;
+    let (decision, run) = outcome.ok_or_else(|| not_found_exception("Task run", id))?;
+    Ok(orchestration_response(&decision, run.state()))
+}
+
+async fn filter_task_runs(
+    State(state): State<Shared>,
+    Body(body): Body<Value>,
+) -> ApiResult<Json<Value>> {
+    let (limit, offset) = page(&body)?;
+    let now = Timestamp::now();
+    let runs = task_runs::filter(&state.db, &body, limit, offset).await?;
+    Ok(Json(Value::Array(
+        runs.iter().map(|r| r.to_json(now)).collect(),
+    )))
+}
+
+async fn count_task_runs(
+    State(state): State<Shared>,
+    Body(body): Body<Value>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(task_runs::count(&state.db, &body).await?)))
+}
+
+// ------------------------------------------------------------------------------------------------- logs
+
+async fn create_logs(State(state): State<Shared>, Body(body): Body<Value>) -> ApiResult<Response> {
+    let items = body
+        .as_array()
+        .ok_or_else(|| ApiError::invalid(&["body"], "Input should be a valid list"))?;
+    let parsed = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| logs::parse(i, v))
+        .collect::<ApiResult<Vec<_>>>()?;
+    for log in logs::insert(&state.writer, parsed).await? {
+        let _ = state.logs.send(std::sync::Arc::new(log.to_json()));
+    }
+    Ok((StatusCode::CREATED, Json(Value::Null)).into_response())
+}
+
+async fn filter_logs(
+    State(state): State<Shared>,
+    Body(body): Body<Value>,
+) -> ApiResult<Json<Value>> {
+    let (limit, offset) = page(&body)?;
+    let found = logs::filter(&state.db, &body, limit, offset).await?;
+    Ok(Json(Value::Array(
+        found.iter().map(logs::Log::to_json).collect(),
+    )))
+}

@@ -1,0 +1,333 @@
+//! `server start | stop | status`: settings in, the in-process server (foreground or background) out.
+
+use std::fs::OpenOptions;
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde_json::{Map, Value, json};
+
+use crate::cli::StartArgs;
+use crate::db::session::Target;
+use crate::error::{Failure, fail};
+use crate::output::{OutputFormat, Printer};
+use crate::probe;
+use crate::server::{self, Options, pidfile, preflight};
+use crate::settings::{Settings, registry};
+
+pub fn start(
+    args: StartArgs,
+    settings: &Settings,
+    profile: Option<&str>,
+    printer: &Printer,
+) -> Result<()> {
+    let mode = crate::settings::stack::lookup("PREFECT_RS_SERVER_MODE")
+        .and_then(|key| settings.stack_effective(key))
+        .unwrap_or_default();
+    if !args.no_docker && mode != "process" {
+        return Err(Failure::new(
+            "This prefect-rs runs the server in-process only; the Docker stack is not built yet",
+        )
+        .hint("start it with: prefect-rs server start --no-docker")
+        .hint("or make it the default: prefect-rs config set PREFECT_RS_SERVER_MODE=process")
+        .into());
+    }
+    let options = options(&args, settings)?;
+    if args.background {
+        return start_background(&args, &options, settings, profile, printer);
+    }
+    let options = Options {
+        pid_file: args.detached_child.then(|| pidfile::path(&settings.home)),
+        ..options
+    };
+    server::run(options, printer)
+}
+
+fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
+    let host = args
+        .host
+        .clone()
+        .or_else(|| settings.effective("PREFECT_SERVER_API_HOST"))
+        .unwrap_or_else(|| "127.0.0.1".into());
+    let port = match args.port {
+        Some(port) => port,
+        None => settings
+            .effective("PREFECT_SERVER_API_PORT")
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or(4200),
+    };
+    let log_level = args
+        .log_level
+        .clone()
+        .or_else(|| settings.effective("PREFECT_SERVER_LOGGING_LEVEL"))
+        .unwrap_or_else(|| "WARNING".into())
+        .to_ascii_uppercase();
+    Ok(Options {
+        host,
+        port,
+        keep_alive: Duration::from_secs(args.keep_alive_timeout),
+        log_level,
+        auth: settings
+            .effective("PREFECT_SERVER_API_AUTH_STRING")
+            .filter(|a| !a.is_empty()),
+        migrate_on_start: settings
+            .effective("PREFECT_SERVER_DATABASE_MIGRATE_ON_START")
+            .is_none_or(|v| is_true(&v)),
+        database: Target::from_settings(settings)?,
+        public_settings: public_settings(settings),
+        pid_file: None,
+    })
+}
+
+fn is_true(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes" | "on" | "t" | "y"
+    )
+}
+
+/// The server's effective PREFECT_SERVER_* settings for `GET /admin/settings`, secrets masked.
+fn public_settings(settings: &Settings) -> Value {
+    let mut map = Map::new();
+    for typed in registry::TYPED
+        .iter()
+        .filter(|t| t.name.starts_with("PREFECT_SERVER_"))
+    {
+        if let Some(value) = settings.effective(typed.name) {
+            let shown = if registry::is_secret(typed.name) {
+                "********".to_owned()
+            } else {
+                value
+            };
+            map.insert(typed.name.to_owned(), Value::String(shown));
+        }
+    }
+    Value::Object(map)
+}
+
+fn start_background(
+    args: &StartArgs,
+    options: &Options,
+    settings: &Settings,
+    profile: Option<&str>,
+    printer: &Printer,
+) -> Result<()> {
+    let pid_path = pidfile::path(&settings.home);
+    match pidfile::read(&pid_path) {
+        pidfile::Recorded::Running(pid) => {
+            return Err(Failure::new(format!(
+                "A background prefect-rs server is already running (PID {pid})"
+            ))
+            .hint("stop it first: prefect-rs server stop")
+            .into());
+        }
+        pidfile::Recorded::Stale(pid) => {
+            printer.warn(format!(
+                "Removing the stale PID file {}: process {pid} is not a running prefect-rs server",
+                pid_path.display()
+            ))?;
+            pidfile::remove(&pid_path);
+        }
+        pidfile::Recorded::None => {}
+    }
+    // Take the port once here, so a busy port is reported now rather than in the log.
+    drop(preflight::bind(&options.host, options.port)?);
+    crate::fsutil::ensure_private_dir(&settings.home)?;
+    let log_path = pidfile::log_path(&settings.home);
+    let log = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&log_path)?;
+    let mut command = Command::new(std::env::current_exe()?);
+    if let Some(profile) = profile {
+        command.args(["--profile", profile]);
+    }
+    command
+        .args([
+            "server",
+            "start",
+            "--no-docker",
+            "--detached-child",
+            "--host",
+            &options.host,
+        ])
+        .args([
+            "--port",
+            &options.port.to_string(),
+            "--log-level",
+            &options.log_level,
+        ])
+        .args(["--keep-alive-timeout", &args.keep_alive_timeout.to_string()])
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        // Its own process group: Ctrl+C in this terminal later must not reach it.
+        .process_group(0);
+    let mut child = command.spawn()?;
+    let api_url = options.api_url();
+    let started = Instant::now();
+    let timeout = Duration::from_secs_f64(args.timeout.max(0.1));
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Err(
+                Failure::new(format!("The background server exited at start ({status})"))
+                    .hint(format!(
+                        "its log, {}, ends with:\n{}",
+                        log_path.display(),
+                        tail(&log_path, 15)
+                    ))
+                    .into(),
+            );
+        }
+        if let Ok(reply) = probe::get(&api_url, "health", Duration::from_millis(500), None)
+            && reply.status == 200
+        {
+            break;
+        }
+        if started.elapsed() > timeout {
+            let _ = pidfile::terminate(child.id());
+            return Err(Failure::new(format!(
+                "The background server did not answer {api_url}/health within {:.0} s; stopped it",
+                timeout.as_secs_f64()
+            ))
+            .hint(format!(
+                "its log, {}, ends with:\n{}",
+                log_path.display(),
+                tail(&log_path, 15)
+            ))
+            .into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    printer.success(format!(
+        "Started the Prefect server in the background (PID {})",
+        child.id()
+    ))?;
+    printer.status(format!("  API:      {api_url}"))?;
+    printer.status(format!("  Database: {}", options.database.url))?;
+    printer.status(format!("  Log:      {}", log_path.display()))?;
+    printer.status(format!(
+        "  Clients:  prefect config set PREFECT_API_URL={api_url}"
+    ))?;
+    printer.status("  Stop it:  prefect-rs server stop")?;
+    Ok(())
+}
+
+fn tail(path: &std::path::Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+pub fn stop(timeout: f64, settings: &Settings, printer: &Printer) -> Result<()> {
+    let pid_path = pidfile::path(&settings.home);
+    let pid = match pidfile::read(&pid_path) {
+        pidfile::Recorded::None => {
+            return Err(Failure::new(format!(
+                "No background server is running: there is no PID file at {}",
+                pid_path.display()
+            ))
+            .hint("a server started in the foreground stops with Ctrl+C in its terminal")
+            .into());
+        }
+        pidfile::Recorded::Stale(pid) => {
+            pidfile::remove(&pid_path);
+            printer.warn(format!(
+                "The PID file named process {pid}, which is not a running prefect-rs server; removed the stale file"
+            ))?;
+            return Ok(());
+        }
+        pidfile::Recorded::Running(pid) => pid,
+    };
+    pidfile::terminate(pid)?;
+    let started = Instant::now();
+    while pidfile::is_alive(pid) {
+        if started.elapsed().as_secs_f64() > timeout {
+            fail!(
+                "The server (PID {pid}) is still running {timeout:.0} s after SIGTERM; force it with: kill -9 {pid}"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    pidfile::remove(&pid_path);
+    printer.success(format!("Stopped the Prefect server (PID {pid})."))?;
+    Ok(())
+}
+
+pub fn status(
+    wait: bool,
+    timeout: f64,
+    format: OutputFormat,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<()> {
+    let api_url = settings.effective("PREFECT_API_URL").unwrap_or_else(|| {
+        let host = settings
+            .effective("PREFECT_SERVER_API_HOST")
+            .unwrap_or_else(|| "127.0.0.1".into());
+        let port = settings
+            .effective("PREFECT_SERVER_API_PORT")
+            .unwrap_or_else(|| "4200".into());
+        format!("http://{host}:{port}/api")
+    });
+    let auth = settings
+        .effective("PREFECT_API_AUTH_STRING")
+        .filter(|a| !a.is_empty());
+    let started = Instant::now();
+    let health = loop {
+        let health = match probe::get(&api_url, "health", Duration::from_secs(2), auth.as_deref()) {
+            Ok(reply) if reply.status == 200 => Ok(()),
+            Ok(reply) => Err(format!("GET {} answered HTTP {}", reply.path, reply.status)),
+            Err(probe::Error::NotChecked(why)) => Err(why.to_owned()),
+            Err(probe::Error::Failed(why)) => Err(why),
+        };
+        if health.is_ok() || !wait || started.elapsed().as_secs_f64() > timeout {
+            break health;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let version = health.is_ok().then(|| {
+        probe::get(
+            &api_url,
+            "admin/version",
+            Duration::from_secs(2),
+            auth.as_deref(),
+        )
+        .ok()
+        .and_then(|r| serde_json::from_str::<String>(&r.body).ok())
+    });
+    let pid = match pidfile::read(&pidfile::path(&settings.home)) {
+        pidfile::Recorded::Running(pid) => Some(pid),
+        _ => None,
+    };
+    if format == OutputFormat::Json {
+        printer.json(&json!({
+            "url": api_url,
+            "healthy": health.is_ok(),
+            "version": version.flatten(),
+            "pid": pid,
+            "error": health.as_ref().err(),
+        }))?;
+    } else if health.is_ok() {
+        let version = version
+            .flatten()
+            .map(|v| format!(", Prefect {v}"))
+            .unwrap_or_default();
+        let pid = pid
+            .map(|p| format!(", background PID {p}"))
+            .unwrap_or_default();
+        printer.data(format!("Server is healthy at {api_url}{version}{pid}"))?;
+    }
+    match health {
+        Ok(()) => Ok(()),
+        Err(why) => Err(
+            Failure::new(format!("No healthy server at {api_url}: {why}"))
+                .hint("start one: prefect-rs server start --no-docker")
+                .into(),
+        ),
+    }
+}

@@ -1,0 +1,661 @@
+//! Prefect's flow-run orchestration rules as pure functions: given the run's current state and facts, and a
+//! proposed state, decide ACCEPT / REJECT (maybe with a replacement) / WAIT / ABORT, and how the run's
+//! bookkeeping (run count, start and end times, run time) changes when a state is written.
+//! Messages are Prefect's, word for word: clients and people match on them.
+
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use crate::db::types::Timestamp;
+use crate::store::filter::parse_time;
+use crate::store::states::{Proposed, State, is_terminal};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Accept,
+    Reject,
+    Wait,
+    Abort,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Accept => "ACCEPT",
+            Status::Reject => "REJECT",
+            Status::Wait => "WAIT",
+            Status::Abort => "ABORT",
+        }
+    }
+}
+
+/// What the rules decided. `write` is the state to record (the proposed one, or a replacement); `None` means
+/// nothing is written and the run keeps its current state.
+#[derive(Debug)]
+pub struct Decision {
+    pub status: Status,
+    pub reason: Option<String>,
+    pub delay_seconds: i64,
+    pub write: Option<Proposed>,
+    /// The run's `empirical_policy` after the rules ran.
+    pub policy: Value,
+}
+
+impl Decision {
+    pub fn details(&self) -> Value {
+        match self.status {
+            Status::Accept => json!({ "type": "accept_details" }),
+            Status::Reject => json!({ "type": "reject_details", "reason": self.reason }),
+            Status::Abort => json!({ "type": "abort_details", "reason": self.reason }),
+            Status::Wait => json!({
+                "type": "wait_details",
+                "delay_seconds": self.delay_seconds,
+                "reason": self.reason,
+            }),
+        }
+    }
+}
+
+/// What the rules need to know about the run.
+pub struct Run<'a> {
+    pub initial: Option<&'a State>,
+    pub run_count: i32,
+    pub policy: Value,
+    pub has_deployment: bool,
+    pub has_infrastructure_pid: bool,
+    pub is_subflow: bool,
+}
+
+/// `X-Prefect-API-Version`; `None` (header absent) counts as the newest.
+pub type ApiVersion = Option<(u64, u64, u64)>;
+
+fn at_least_0_8_4(api: ApiVersion) -> bool {
+    api.is_none_or(|v| v >= (0, 8, 4))
+}
+
+/// Data is "persisted" when it is a result-record reference (a dict whose type is not "unpersisted").
+fn persisted(data: Option<&Value>) -> bool {
+    data.and_then(Value::as_object)
+        .is_some_and(|d| d.get("type").and_then(Value::as_str) != Some("unpersisted"))
+}
+
+struct Outcome {
+    status: Status,
+    reason: Option<String>,
+    delay_seconds: i64,
+    write: Option<Proposed>,
+}
+
+fn accept(p: Proposed) -> Outcome {
+    Outcome {
+        status: Status::Accept,
+        reason: None,
+        delay_seconds: 0,
+        write: Some(p),
+    }
+}
+
+fn reject(replacement: Option<Proposed>, reason: &str) -> Outcome {
+    Outcome {
+        status: Status::Reject,
+        reason: Some(reason.to_owned()),
+        delay_seconds: 0,
+        write: replacement,
+    }
+}
+
+fn abort(reason: String) -> Outcome {
+    Outcome {
+        status: Status::Abort,
+        reason: Some(reason),
+        delay_seconds: 0,
+        write: None,
+    }
+}
+
+/// `POST /flow_runs/{id}/set_state`: CoreFlowPolicy, or with `force` the minimal policy.
+pub fn set_flow_run_state(
+    run: &Run,
+    proposed: Proposed,
+    force: bool,
+    api: ApiVersion,
+    now: Timestamp,
+) -> Decision {
+    let mut policy = run.policy.clone();
+    let outcome = if force {
+        minimal_policy(run, proposed)
+    } else {
+        core_policy(run, proposed, &mut policy, api, now)
+    };
+    Decision {
+        status: outcome.status,
+        reason: outcome.reason,
+        delay_seconds: outcome.delay_seconds,
+        write: outcome.write,
+        policy,
+    }
+}
+
+fn minimal_policy(run: &Run, p: Proposed) -> Outcome {
+    if let Some(i) = run.initial {
+        if i.state_type == "COMPLETED"
+            && p.state_type == "COMPLETED"
+            && persisted(i.data.as_ref())
+            && !persisted(p.data.as_ref())
+        {
+            return reject(
+                None,
+                "Cannot overwrite a COMPLETED state that carries persisted result data with one that does not.",
+            );
+        }
+        if let Some(outcome) = bypass_cancelling(run, i, &p) {
+            return outcome;
+        }
+    }
+    accept(p)
+}
+
+fn bypass_cancelling(run: &Run, i: &State, p: &Proposed) -> Option<Outcome> {
+    if p.state_type != "CANCELLING" {
+        return None;
+    }
+    let cancelled = || Proposed::new("CANCELLED", "Cancelled");
+    if (i.state_type == "SCHEDULED" && !run.has_infrastructure_pid) || i.name == "Resuming" {
+        return Some(reject(
+            Some(cancelled()),
+            "Scheduled flow run has no infrastructure to terminate.",
+        ));
+    }
+    if i.state_type == "PAUSED"
+        && i.details.get("pause_reschedule").and_then(Value::as_bool) == Some(true)
+    {
+        return Some(reject(
+            Some(cancelled()),
+            "Suspended flow run has no infrastructure to terminate.",
+        ));
+    }
+    None
+}
+
+fn core_policy(
+    run: &Run,
+    mut p: Proposed,
+    policy: &mut Value,
+    api: ApiVersion,
+    now: Timestamp,
+) -> Outcome {
+    let Some(i) = run.initial else {
+        if p.state_type == "PAUSED" {
+            let verb = if p.name == "Suspended" {
+                "suspend"
+            } else {
+                "pause"
+            };
+            return abort(format!("Cannot {verb} flows with no state."));
+        }
+        return accept(p);
+    };
+    // PreventDuplicateTransitions
+    let transition = |details: &Value| {
+        details
+            .get("transition_id")
+            .filter(|t| !t.is_null())
+            .cloned()
+    };
+    if let (Some(a), Some(b)) = (transition(&i.details), transition(&p.details))
+        && a == b
+    {
+        return reject(None, "This run has already made this state transition.");
+    }
+    // HandleFlowTerminalStateTransitions
+    if is_terminal(&i.state_type) {
+        if matches!(p.state_type.as_str(), "CANCELLING" | "PAUSED" | "CRASHED") {
+            return abort(format!(
+                "Run is already in terminal state {}.",
+                i.state_type
+            ));
+        }
+        if i.state_type == "COMPLETED" && persisted(i.data.as_ref()) {
+            if !is_terminal(&p.state_type) {
+                return reject(None, "Run is already COMPLETED.");
+            }
+            if p.state_type == "COMPLETED" && !persisted(p.data.as_ref()) {
+                return reject(
+                    None,
+                    "Cannot overwrite a COMPLETED state that carries persisted result data with one that does not.",
+                );
+            }
+        }
+        if p.state_type == "SCHEDULED" && !run.has_deployment {
+            return abort("Cannot reschedule a run without an associated deployment.".into());
+        }
+        if !is_terminal(&p.state_type) && at_least_0_8_4(api) {
+            policy["resuming"] = json!(false);
+            policy["pause_keys"] = json!([]);
+            policy["retry_type"] = if p.state_type == "SCHEDULED" {
+                json!("reschedule")
+            } else {
+                Value::Null
+            };
+        }
+    }
+    // EnforceCancellingToCancelledTransition
+    if i.state_type == "CANCELLING" && p.state_type != "CANCELLED" {
+        return reject(
+            None,
+            "Cannot transition flows that are cancelling to a state other than Cancelled.",
+        );
+    }
+    // BypassCancellingFlowRunsWithNoInfra
+    if matches!(i.state_type.as_str(), "SCHEDULED" | "PAUSED")
+        && let Some(outcome) = bypass_cancelling(run, i, &p)
+    {
+        return outcome;
+    }
+    // PreventPendingTransitions
+    if p.state_type == "PENDING"
+        && matches!(
+            i.state_type.as_str(),
+            "PENDING" | "CANCELLING" | "RUNNING" | "CANCELLED"
+        )
+    {
+        if i.state_type == "PENDING" && i.name != p.name && p.name != "Pending" {
+            copy_detail(i, &mut p, "scheduled_time");
+        } else {
+            return abort(format!(
+                "This run is in a {} state and cannot transition to a PENDING state.",
+                i.state_type
+            ));
+        }
+    }
+    // EnsureOnlyScheduledFlowsMarkedLate
+    if p.state_type == "SCHEDULED" && p.name == "Late" {
+        if i.state_type != "SCHEDULED" {
+            return reject(None, "Only scheduled flows can be marked late.");
+        }
+        if i.name == "Late" {
+            return reject(None, "This flow run is already marked late.");
+        }
+    }
+    // HandlePausingFlows
+    if p.state_type == "PAUSED" {
+        let verb = if p.name == "Suspended" {
+            "suspend"
+        } else {
+            "pause"
+        };
+        if i.state_type != "RUNNING" {
+            return reject(
+                None,
+                &format!("Cannot {verb} flows that are not currently running."),
+            );
+        }
+        let key = p
+            .detail("pause_key")
+            .and_then(Value::as_str)
+            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+        let keys = policy
+            .get("pause_keys")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if keys.iter().any(|k| k.as_str() == Some(key.as_str())) {
+            return reject(None, &format!("This {verb} has already fired."));
+        }
+        if p.detail("pause_reschedule").and_then(Value::as_bool) == Some(true) {
+            if run.is_subflow {
+                return abort(format!("Cannot {verb} subflows."));
+            }
+            if !run.has_deployment {
+                return abort(format!("Cannot {verb} flows without a deployment."));
+            }
+        }
+        let mut keys = keys;
+        keys.push(json!(key));
+        policy["pause_keys"] = Value::Array(keys);
+    }
+    // HandleResumingPausedFlows
+    if i.state_type == "PAUSED" {
+        if !(matches!(p.state_type.as_str(), "RUNNING" | "SCHEDULED") || is_terminal(&p.state_type))
+        {
+            return reject(
+                None,
+                &format!(
+                    "This run cannot transition to the StateType.{} state from the StateType.{} state.",
+                    p.state_type, i.state_type
+                ),
+            );
+        }
+        let verb = if p.name == "Suspended" {
+            "suspend"
+        } else {
+            "pause"
+        };
+        let shown = p.name.to_lowercase();
+        if i.details.get("pause_reschedule").and_then(Value::as_bool) == Some(true)
+            && !run.has_deployment
+        {
+            return reject(
+                None,
+                &format!("Cannot reschedule a {shown} flow run without a deployment."),
+            );
+        }
+        policy["resuming"] = json!(true);
+        let timed_out = i
+            .details
+            .get("pause_timeout")
+            .and_then(Value::as_str)
+            .and_then(parse_time)
+            .is_some_and(|t| t < now);
+        if timed_out {
+            let mut failed = Proposed::new("FAILED", "Failed");
+            failed.message = Some(format!("The flow was {shown} and never resumed."));
+            return reject(
+                Some(failed),
+                &format!("The flow run {verb} has timed out and can no longer resume."),
+            );
+        }
+    }
+    // CopyScheduledTime
+    if i.state_type == "SCHEDULED"
+        && p.state_type == "PENDING"
+        && p.detail("scheduled_time").is_none()
+    {
+        copy_detail(i, &mut p, "scheduled_time");
+    }
+    // WaitForScheduledTime
+    if matches!(i.state_type.as_str(), "SCHEDULED" | "PENDING")
+        && p.state_type == "RUNNING"
+        && let Some(at) = i
+            .details
+            .get("scheduled_time")
+            .and_then(Value::as_str)
+            .and_then(parse_time)
+    {
+        let delay = (at.0 - now.0).num_milliseconds() as f64 / 1000.0;
+        let delay = delay.round() as i64;
+        if delay > 0 {
+            return Outcome {
+                status: Status::Wait,
+                reason: Some("Scheduled time is in the future".into()),
+                delay_seconds: delay,
+                write: None,
+            };
+        }
+    }
+    // RetryFailedFlows
+    if i.state_type == "RUNNING" && p.state_type == "FAILED" {
+        let retries = policy.get("retries").and_then(Value::as_i64);
+        match retries {
+            Some(retries) if i64::from(run.run_count) <= retries => {
+                let delay = policy
+                    .get("retry_delay")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0);
+                let at = Timestamp(now.0 + Duration::milliseconds((delay * 1000.0) as i64));
+                if at_least_0_8_4(api) {
+                    policy["resuming"] = json!(false);
+                    policy["pause_keys"] = json!([]);
+                    policy["retry_type"] = json!("in_process");
+                }
+                let mut retry = Proposed::new("SCHEDULED", "AwaitingRetry");
+                retry.message = p.message.clone();
+                retry.data = p.data.clone();
+                retry.details = json!({ "scheduled_time": at.rfc3339() });
+                return reject(Some(retry), "Retrying");
+            }
+            _ => policy["retry_type"] = Value::Null,
+        }
+    }
+    accept(p)
+}
+
+fn copy_detail(from: &State, to: &mut Proposed, key: &str) {
+    if let Some(value) = from.details.get(key).filter(|v| !v.is_null()) {
+        to.details[key] = value.clone();
+    }
+}
+
+/// The run columns the global transforms maintain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bookkeeping {
+    pub run_count: i32,
+    pub start_time: Option<Timestamp>,
+    pub end_time: Option<Timestamp>,
+    pub total_run_time: f64,
+    pub expected_start_time: Option<Timestamp>,
+    pub next_scheduled_start_time: Option<Timestamp>,
+}
+
+/// Prefect's GlobalFlowPolicy: how writing state `p` at `at` changes the run. `policy` may change too
+/// (the resuming flag).
+pub fn record(
+    before: &Bookkeeping,
+    initial: Option<&State>,
+    p: &Proposed,
+    at: Timestamp,
+    policy: &mut Value,
+    api: ApiVersion,
+    count_runs: bool,
+) -> Bookkeeping {
+    let mut b = before.clone();
+    if p.state_type == "RUNNING" && b.start_time.is_none() {
+        b.start_time = Some(at);
+    }
+    if initial.is_some_and(|i| is_terminal(&i.state_type)) && !is_terminal(&p.state_type) {
+        b.end_time = None;
+    }
+    if is_terminal(&p.state_type) && b.end_time.is_none() {
+        b.start_time.get_or_insert(at);
+        b.end_time = Some(at);
+    }
+    if let Some(i) = initial.filter(|i| i.state_type == "RUNNING") {
+        b.total_run_time += (at.0 - i.timestamp.0).num_microseconds().unwrap_or(0) as f64 / 1e6;
+    }
+    let scheduled = p
+        .detail("scheduled_time")
+        .and_then(Value::as_str)
+        .and_then(parse_time);
+    if b.expected_start_time.is_none() {
+        b.expected_start_time = Some(if p.state_type == "SCHEDULED" {
+            scheduled.unwrap_or(at)
+        } else {
+            at
+        });
+    }
+    if initial.is_some_and(|i| i.state_type == "SCHEDULED") {
+        b.next_scheduled_start_time = None;
+    }
+    if p.state_type == "SCHEDULED" {
+        b.next_scheduled_start_time = scheduled;
+    }
+    let resuming = policy.get("resuming").and_then(Value::as_bool) == Some(true);
+    if count_runs && p.state_type == "RUNNING" && !(at_least_0_8_4(api) && resuming) {
+        b.run_count += 1;
+    }
+    if at_least_0_8_4(api) && (p.state_type == "RUNNING" || is_terminal(&p.state_type)) && resuming
+    {
+        policy["resuming"] = json!(false);
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::types::Id;
+
+    fn state(state_type: &str, name: &str) -> State {
+        State {
+            id: Id(uuid::Uuid::now_v7()),
+            state_type: state_type.into(),
+            name: name.into(),
+            timestamp: Timestamp::now(),
+            message: None,
+            data: None,
+            details: json!({}),
+        }
+    }
+
+    fn run<'a>(initial: Option<&'a State>, run_count: i32, retries: Option<i64>) -> Run<'a> {
+        Run {
+            initial,
+            run_count,
+            policy: json!({ "retries": retries, "retry_delay": 0, "pause_keys": [], "resuming": false }),
+            has_deployment: false,
+            has_infrastructure_pid: false,
+            is_subflow: false,
+        }
+    }
+
+    fn decide(run: &Run, state_type: &str, name: &str) -> Decision {
+        set_flow_run_state(
+            run,
+            Proposed::new(state_type, name),
+            false,
+            Some((0, 8, 4)),
+            Timestamp::now(),
+        )
+    }
+
+    #[test]
+    fn the_happy_path_is_accepted() {
+        let pending = state("PENDING", "Pending");
+        assert_eq!(
+            decide(&run(Some(&pending), 0, None), "RUNNING", "Running").status,
+            Status::Accept
+        );
+        let running = state("RUNNING", "Running");
+        assert_eq!(
+            decide(&run(Some(&running), 1, None), "COMPLETED", "Completed").status,
+            Status::Accept
+        );
+        assert_eq!(
+            decide(&run(None, 0, None), "PENDING", "Pending").status,
+            Status::Accept
+        );
+    }
+
+    #[test]
+    fn a_failed_run_with_retries_left_becomes_awaiting_retry() {
+        let running = state("RUNNING", "Running");
+        let decision = decide(&run(Some(&running), 1, Some(1)), "FAILED", "Failed");
+        assert_eq!(decision.status, Status::Reject);
+        assert_eq!(decision.reason.as_deref(), Some("Retrying"));
+        let write = decision.write.unwrap();
+        assert_eq!(
+            (write.state_type.as_str(), write.name.as_str()),
+            ("SCHEDULED", "AwaitingRetry")
+        );
+        assert_eq!(decision.policy["retry_type"], "in_process");
+        // The second failure has no retries left.
+        let decision = decide(&run(Some(&running), 2, Some(1)), "FAILED", "Failed");
+        assert_eq!(decision.status, Status::Accept);
+    }
+
+    #[test]
+    fn rule_messages_match_prefect() {
+        let running = state("RUNNING", "Running");
+        let d = decide(&run(Some(&running), 1, None), "PENDING", "Pending");
+        assert_eq!(
+            (d.status, d.reason.as_deref()),
+            (
+                Status::Abort,
+                Some("This run is in a RUNNING state and cannot transition to a PENDING state.")
+            )
+        );
+        let completed = state("COMPLETED", "Completed");
+        let d = decide(&run(Some(&completed), 1, None), "CRASHED", "Crashed");
+        assert_eq!(
+            (d.status, d.reason.as_deref()),
+            (
+                Status::Abort,
+                Some("Run is already in terminal state COMPLETED.")
+            )
+        );
+        let cancelling = state("CANCELLING", "Cancelling");
+        let d = decide(&run(Some(&cancelling), 1, None), "COMPLETED", "Completed");
+        assert_eq!(d.status, Status::Reject);
+        assert_eq!(
+            decide(&run(Some(&cancelling), 1, None), "CANCELLED", "Cancelled").status,
+            Status::Accept
+        );
+        let scheduled = state("SCHEDULED", "Scheduled");
+        let d = decide(&run(Some(&scheduled), 0, None), "CANCELLING", "Cancelling");
+        assert_eq!(d.write.unwrap().state_type, "CANCELLED");
+        let mut with_transition = state("RUNNING", "Running");
+        with_transition.details = json!({"transition_id": "t1"});
+        let mut again = Proposed::new("RUNNING", "Running");
+        again.details = json!({"transition_id": "t1"});
+        let d = set_flow_run_state(
+            &run(Some(&with_transition), 1, None),
+            again,
+            false,
+            None,
+            Timestamp::now(),
+        );
+        assert_eq!(
+            d.reason.as_deref(),
+            Some("This run has already made this state transition.")
+        );
+    }
+
+    #[test]
+    fn a_future_scheduled_time_waits() {
+        let mut scheduled = state("SCHEDULED", "AwaitingRetry");
+        let at = Timestamp(Timestamp::now().0 + Duration::seconds(30));
+        scheduled.details = json!({ "scheduled_time": at.rfc3339() });
+        let d = decide(&run(Some(&scheduled), 1, Some(1)), "RUNNING", "Running");
+        assert_eq!(d.status, Status::Wait);
+        assert!((29..=30).contains(&d.delay_seconds), "{}", d.delay_seconds);
+        assert_eq!(d.details()["type"], "wait_details");
+    }
+
+    #[test]
+    fn bookkeeping_counts_runs_and_times() {
+        let start = Bookkeeping {
+            run_count: 0,
+            start_time: None,
+            end_time: None,
+            total_run_time: 0.0,
+            expected_start_time: None,
+            next_scheduled_start_time: None,
+        };
+        let mut policy = json!({ "resuming": false });
+        let t0 = Timestamp::now();
+        let b = record(
+            &start,
+            None,
+            &Proposed::new("PENDING", "Pending"),
+            t0,
+            &mut policy,
+            None,
+            true,
+        );
+        assert_eq!(b.expected_start_time, Some(t0));
+        let mut running = state("RUNNING", "Running");
+        let b = record(
+            &b,
+            None,
+            &Proposed::new("RUNNING", "Running"),
+            t0,
+            &mut policy,
+            None,
+            true,
+        );
+        assert_eq!((b.run_count, b.start_time), (1, Some(t0)));
+        running.timestamp = t0;
+        let t1 = Timestamp(t0.0 + Duration::milliseconds(1500));
+        let b = record(
+            &b,
+            Some(&running),
+            &Proposed::new("COMPLETED", "Completed"),
+            t1,
+            &mut policy,
+            None,
+            true,
+        );
+        assert_eq!(b.end_time, Some(t1));
+        assert!((b.total_run_time - 1.5).abs() < 1e-9);
+    }
+}

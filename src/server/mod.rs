@@ -1,0 +1,187 @@
+//! The in-process API server: take the port, migrate, open the database, serve until Ctrl+C or SIGTERM, then
+//! stop accepting, let in-flight requests finish (bounded), and close the database.
+
+pub mod pidfile;
+pub mod preflight;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+
+use crate::api::{self, AppState};
+use crate::db::session::{Target, require_head, upgrade_to_head};
+use crate::db::{ConnectOptions, Db};
+use crate::output::Printer;
+
+/// How long in-flight requests (and open websockets) get to finish after a stop signal.
+const DRAIN: Duration = Duration::from_secs(10);
+
+pub struct Options {
+    pub host: String,
+    pub port: u16,
+    pub keep_alive: Duration,
+    pub log_level: String,
+    pub auth: Option<String>,
+    pub migrate_on_start: bool,
+    pub database: Target,
+    pub public_settings: serde_json::Value,
+    /// Written once serving, removed on exit: set for the background server.
+    pub pid_file: Option<PathBuf>,
+}
+
+impl Options {
+    /// The URL clients use: a wildcard listen address is reached through loopback.
+    pub fn api_url(&self) -> String {
+        let host = match self.host.as_str() {
+            "0.0.0.0" => "127.0.0.1",
+            "::" => "[::1]",
+            h if h.contains(':') && !h.starts_with('[') => {
+                return format!("http://[{h}]:{}/api", self.port);
+            }
+            h => h,
+        };
+        format!("http://{host}:{}/api", self.port)
+    }
+}
+
+pub fn run(options: Options, printer: &Printer) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(options, printer))
+}
+
+async fn serve(options: Options, printer: &Printer) -> Result<()> {
+    let listener = preflight::bind(&options.host, options.port)?;
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+
+    let url = &options.database.url;
+    if options.migrate_on_start {
+        let applied = upgrade_to_head(&options.database, |holder| {
+            let _ = printer.status(format!(
+                "Waiting for another migration of the database to finish (lock: {holder}) ..."
+            ));
+        })
+        .await?;
+        if !applied.is_empty() {
+            printer.status(format!("Migrated the database: {}", applied.join(", ")))?;
+        }
+    } else {
+        require_head(&options.database).await?;
+    }
+    let connect = |max_connections| ConnectOptions {
+        connect_timeout: options.database.connect_timeout,
+        max_connections,
+        create_sqlite_file: true,
+    };
+    let db = Db::connect(url, connect(8)).await?;
+    // SQLite takes one writer at a time; funnelling writes through one connection queues them in the pool
+    // instead of failing them with "database is locked".
+    let writer = match (&db, url.sqlite_path()) {
+        (Db::Sqlite(_), Some(_)) => Db::connect(url, connect(1)).await?,
+        _ => db.clone(),
+    };
+    let state = Arc::new(AppState {
+        db: db.clone(),
+        writer: writer.clone(),
+        auth: options.auth.clone(),
+        log_requests: matches!(options.log_level.as_str(), "DEBUG" | "INFO"),
+        public_settings: options.public_settings.clone(),
+        events: tokio::sync::broadcast::channel(1024).0,
+        logs: tokio::sync::broadcast::channel(1024).0,
+    });
+    let app = api::router(state);
+
+    banner(&options, printer)?;
+    if let Some(pid_file) = &options.pid_file {
+        pidfile::write(pid_file)?;
+    }
+    let outcome = accept_until_stopped(listener, app, options.keep_alive).await;
+    printer.status("Stopping: finishing in-flight requests ...")?;
+    writer.close().await;
+    db.close().await;
+    if let Some(pid_file) = &options.pid_file {
+        pidfile::remove(pid_file);
+    }
+    outcome?;
+    printer.status("Server stopped.")?;
+    Ok(())
+}
+
+fn banner(options: &Options, printer: &Printer) -> Result<()> {
+    let api_url = options.api_url();
+    let url = &options.database.url;
+    let persistence = if url.is_sqlite() && url.sqlite_path().is_none() {
+        "in memory: data is lost when the server stops"
+    } else {
+        "persistent"
+    };
+    printer.success(format!(
+        "Prefect server (prefect-rs {}, Prefect {} API) is running",
+        env!("CARGO_PKG_VERSION"),
+        api::PREFECT_VERSION
+    ))?;
+    printer.status(format!("  API:      {api_url}"))?;
+    printer
+        .status("  UI:       not served (prefect-rs serves the API only, not Prefect's web UI)")?;
+    printer.status(format!("  Database: {url} ({persistence})"))?;
+    printer.status(format!(
+        "  Clients:  prefect config set PREFECT_API_URL={api_url}"
+    ))?;
+    if options.pid_file.is_none() {
+        printer.status("Press Ctrl+C to stop.")?;
+    }
+    Ok(())
+}
+
+/// Serves connections (HTTP/1.1 with websocket upgrades, and HTTP/2) until a stop signal, then drains.
+async fn accept_until_stopped(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    keep_alive: Duration,
+) -> Result<()> {
+    let graceful = GracefulShutdown::new();
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // An idle keep-alive connection is closed when no next request header arrives in time.
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(keep_alive);
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let service = TowerToHyperService::new(app.clone());
+                let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+            }
+            () = &mut stop => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
+    Ok(())
+}
+
+/// Ctrl+C or SIGTERM.
+async fn stop_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("a SIGTERM handler can be installed");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

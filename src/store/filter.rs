@@ -1,0 +1,400 @@
+//! Prefect's filter objects (`{"flow_runs": {"state": {"type": {"any_": [...]}}}, ...}`) turned into a SQL
+//! `WHERE` with bound parameters. Null fields mean "no condition", as in Prefect. A non-null field we do not
+//! implement is refused with a 422 naming it, rather than silently ignored (a wrong answer is worse).
+
+use chrono::DateTime;
+use serde_json::{Map, Value};
+
+use super::Param;
+use crate::api::ApiError;
+use crate::db::Dialect;
+use crate::db::types::{Id, Timestamp};
+
+pub struct Where {
+    pub dialect: Dialect,
+    pub params: Vec<Param>,
+}
+
+/// One filter object's conditions, combined by its `operator` (`and_` unless it says `or_`).
+struct Group {
+    parts: Vec<String>,
+    or: bool,
+}
+
+impl Group {
+    fn sql(self) -> Option<String> {
+        if self.parts.is_empty() {
+            return None;
+        }
+        let joiner = if self.or { " OR " } else { " AND " };
+        Some(format!("({})", self.parts.join(joiner)))
+    }
+}
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+impl Where {
+    pub fn new(dialect: Dialect) -> Self {
+        Self {
+            dialect,
+            params: Vec::new(),
+        }
+    }
+
+    /// The next placeholder for `param`; numbering continues across the whole statement.
+    pub fn bind(&mut self, param: Param) -> String {
+        self.params.push(param);
+        format!("${}", self.params.len())
+    }
+
+    fn list(&mut self, values: &[Param]) -> String {
+        values
+            .iter()
+            .map(|v| self.bind(v.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `flows` (FlowFilter) on the `flow` table aliased `alias`.
+    pub fn flows(&mut self, filter: &Value, alias: &str) -> Result<Option<String>> {
+        let Some(filter) = object(filter, "flows")? else {
+            return Ok(None);
+        };
+        let mut group = self.group(filter);
+        for (field, value) in filter
+            .iter()
+            .filter(|(k, v)| *k != "operator" && !v.is_null())
+        {
+            let column = format!("{alias}.{field}");
+            let part = match field.as_str() {
+                "id" => self.id_filter(&column, value, field)?,
+                "name" => self.text_filter(&column, value, field)?,
+                "tags" => self.tags_filter(&column, value, field)?,
+                _ => return Err(unsupported("flows", field)),
+            };
+            group.parts.extend(part);
+        }
+        Ok(group.sql())
+    }
+
+    /// `flow_runs` (FlowRunFilter) on the `flow_run` table aliased `alias`.
+    pub fn flow_runs(&mut self, filter: &Value, alias: &str) -> Result<Option<String>> {
+        let Some(filter) = object(filter, "flow_runs")? else {
+            return Ok(None);
+        };
+        let mut group = self.group(filter);
+        for (field, value) in filter
+            .iter()
+            .filter(|(k, v)| *k != "operator" && !v.is_null())
+        {
+            let column = format!("{alias}.{field}");
+            let part = match field.as_str() {
+                "id" | "parent_task_run_id" | "deployment_id" | "work_queue_id" | "flow_id" => {
+                    self.id_filter(&column, value, field)?
+                }
+                "name" | "work_queue_name" | "idempotency_key" | "flow_version" => {
+                    self.text_filter(&column, value, field)?
+                }
+                "tags" => self.tags_filter(&column, value, field)?,
+                "state" => self.state_filter(alias, value)?,
+                "start_time" | "end_time" | "expected_start_time" | "next_scheduled_start_time" => {
+                    self.time_filter(&column, value, field)?
+                }
+                "parent_flow_run_id" => {
+                    let ids = id_list(value.get("any_"), field)?;
+                    let list = ids.map(|ids| self.list(&ids));
+                    list.map(|list| {
+                        format!(
+                            "{alias}.parent_task_run_id IN (SELECT id FROM task_run WHERE flow_run_id IN ({list}))"
+                        )
+                    })
+                }
+                _ => return Err(unsupported("flow_runs", field)),
+            };
+            group.parts.extend(part);
+        }
+        Ok(group.sql())
+    }
+
+    /// `task_runs` (TaskRunFilter) on the `task_run` table aliased `alias`.
+    pub fn task_runs(&mut self, filter: &Value, alias: &str) -> Result<Option<String>> {
+        let Some(filter) = object(filter, "task_runs")? else {
+            return Ok(None);
+        };
+        let mut group = self.group(filter);
+        for (field, value) in filter
+            .iter()
+            .filter(|(k, v)| *k != "operator" && !v.is_null())
+        {
+            let column = format!("{alias}.{field}");
+            let part = match field.as_str() {
+                "id" | "flow_run_id" => self.id_filter(&column, value, field)?,
+                "name" | "task_key" | "cache_key" => self.text_filter(&column, value, field)?,
+                "tags" => self.tags_filter(&column, value, field)?,
+                "state" => self.state_filter(alias, value)?,
+                "start_time" | "end_time" | "expected_start_time" => {
+                    self.time_filter(&column, value, field)?
+                }
+                "subflow_runs" => match value.get("exists_").and_then(Value::as_bool) {
+                    Some(exists) => {
+                        let not = if exists { "" } else { "NOT " };
+                        Some(format!(
+                            "{not}EXISTS (SELECT 1 FROM flow_run sub WHERE sub.parent_task_run_id = {alias}.id)"
+                        ))
+                    }
+                    None => None,
+                },
+                _ => return Err(unsupported("task_runs", field)),
+            };
+            group.parts.extend(part);
+        }
+        Ok(group.sql())
+    }
+
+    /// `logs` (LogFilter) on the `log` table aliased `alias`.
+    pub fn logs(&mut self, filter: &Value, alias: &str) -> Result<Option<String>> {
+        let Some(filter) = object(filter, "logs")? else {
+            return Ok(None);
+        };
+        let mut group = self.group(filter);
+        for (field, value) in filter
+            .iter()
+            .filter(|(k, v)| *k != "operator" && !v.is_null())
+        {
+            let column = format!("{alias}.{field}");
+            let part = match field.as_str() {
+                "flow_run_id" | "task_run_id" => self.id_filter(&column, value, field)?,
+                "timestamp" => self.time_filter(&column, value, field)?,
+                "level" => {
+                    let mut parts = Vec::new();
+                    for (op, sql) in [("ge_", ">="), ("le_", "<=")] {
+                        if let Some(level) = value.get(op).and_then(Value::as_i64) {
+                            let p = self.bind(Param::Int(level));
+                            parts.push(format!("{column} {sql} {p}"));
+                        }
+                    }
+                    (!parts.is_empty()).then(|| parts.join(" AND "))
+                }
+                "text" => match value
+                    .get("query")
+                    .and_then(Value::as_str)
+                    .filter(|q| !q.is_empty())
+                {
+                    Some(query) => {
+                        let p = self.bind(Param::Text(format!("%{}%", query.to_lowercase())));
+                        Some(format!(
+                            "lower({alias}.message || ' ' || {alias}.name) LIKE {p}"
+                        ))
+                    }
+                    None => None,
+                },
+                _ => return Err(unsupported("logs", field)),
+            };
+            group.parts.extend(part);
+        }
+        Ok(group.sql())
+    }
+
+    fn group(&self, filter: &Map<String, Value>) -> Group {
+        Group {
+            parts: Vec::new(),
+            or: filter.get("operator").and_then(Value::as_str) == Some("or_"),
+        }
+    }
+
+    fn id_filter(&mut self, column: &str, value: &Value, field: &str) -> Result<Option<String>> {
+        let mut parts = Vec::new();
+        if let Some(ids) = id_list(value.get("any_"), field)? {
+            parts.push(if ids.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                format!("{column} IN ({})", self.list(&ids))
+            });
+        }
+        if let Some(ids) = id_list(value.get("not_any_"), field)?.filter(|ids| !ids.is_empty()) {
+            parts.push(format!("{column} NOT IN ({})", self.list(&ids)));
+        }
+        if let Some(is_null) = value.get("is_null_").and_then(Value::as_bool) {
+            parts.push(format!(
+                "{column} IS {}NULL",
+                if is_null { "" } else { "NOT " }
+            ));
+        }
+        Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
+    }
+
+    fn text_filter(&mut self, column: &str, value: &Value, field: &str) -> Result<Option<String>> {
+        let mut parts = Vec::new();
+        if let Some(names) = text_list(value.get("any_"), field)? {
+            let names: Vec<Param> = names.into_iter().map(Param::Text).collect();
+            parts.push(if names.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                format!("{column} IN ({})", self.list(&names))
+            });
+        }
+        if let Some(names) = text_list(value.get("not_any_"), field)?.filter(|n| !n.is_empty()) {
+            let names: Vec<Param> = names.into_iter().map(Param::Text).collect();
+            parts.push(format!("{column} NOT IN ({})", self.list(&names)));
+        }
+        if let Some(like) = value.get("like_").and_then(Value::as_str) {
+            let p = self.bind(Param::Text(format!("%{}%", like.to_lowercase())));
+            parts.push(format!("lower({column}) LIKE {p}"));
+        }
+        if let Some(start) = value.get("startswith_").and_then(Value::as_str) {
+            let p = self.bind(Param::Text(format!("{}%", start.to_lowercase())));
+            parts.push(format!("lower({column}) LIKE {p}"));
+        }
+        if let Some(is_null) = value.get("is_null_").and_then(Value::as_bool) {
+            parts.push(format!(
+                "{column} IS {}NULL",
+                if is_null { "" } else { "NOT " }
+            ));
+        }
+        Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
+    }
+
+    /// Tags are a JSON array: `all_` needs every tag, `any_` one of them, `is_null_` means no tags.
+    fn tags_filter(&mut self, column: &str, value: &Value, field: &str) -> Result<Option<String>> {
+        let mut parts = Vec::new();
+        let contains = |this: &mut Self, tag: String| {
+            let p = this.bind(Param::Text(tag));
+            match this.dialect {
+                Dialect::Sqlite => format!(
+                    "EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = {p})"
+                ),
+                Dialect::Postgres => format!("{column} @> jsonb_build_array(CAST({p} AS TEXT))"),
+            }
+        };
+        if let Some(tags) = text_list(value.get("all_"), field)? {
+            for tag in tags {
+                let part = contains(self, tag);
+                parts.push(part);
+            }
+        }
+        if let Some(tags) = text_list(value.get("any_"), field)? {
+            let any: Vec<String> = tags.into_iter().map(|t| contains(self, t)).collect();
+            parts.push(if any.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                format!("({})", any.join(" OR "))
+            });
+        }
+        if let Some(is_null) = value.get("is_null_").and_then(Value::as_bool) {
+            let empty = match self.dialect {
+                Dialect::Sqlite => format!("json_array_length({column}) = 0"),
+                Dialect::Postgres => format!("jsonb_array_length({column}) = 0"),
+            };
+            parts.push(if is_null {
+                empty
+            } else {
+                format!("NOT {empty}")
+            });
+        }
+        Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
+    }
+
+    fn time_filter(&mut self, column: &str, value: &Value, field: &str) -> Result<Option<String>> {
+        let mut parts = Vec::new();
+        for (op, sql) in [("before_", "<="), ("after_", ">=")] {
+            if let Some(text) = value.get(op).filter(|v| !v.is_null()) {
+                let time = timestamp(text, field)?;
+                let p = self.bind(Param::Time(time));
+                parts.push(format!("{column} {sql} {p}"));
+            }
+        }
+        if let Some(is_null) = value.get("is_null_").and_then(Value::as_bool) {
+            parts.push(format!(
+                "{column} IS {}NULL",
+                if is_null { "" } else { "NOT " }
+            ));
+        }
+        Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
+    }
+
+    /// `state: {type: {any_, not_any_}, name: {any_, not_any_}}` on the run's current state columns.
+    fn state_filter(&mut self, alias: &str, value: &Value) -> Result<Option<String>> {
+        let mut parts = Vec::new();
+        if let Some(types) = value.get("type").filter(|v| !v.is_null()) {
+            parts.extend(self.text_filter(&format!("{alias}.state_type"), types, "state.type")?);
+        }
+        if let Some(names) = value.get("name").filter(|v| !v.is_null()) {
+            parts.extend(self.text_filter(&format!("{alias}.state_name"), names, "state.name")?);
+        }
+        let or = value.get("operator").and_then(Value::as_str) == Some("or_");
+        Ok((!parts.is_empty())
+            .then(|| format!("({})", parts.join(if or { " OR " } else { " AND " }))))
+    }
+}
+
+fn object<'v>(filter: &'v Value, name: &str) -> Result<Option<&'v Map<String, Value>>> {
+    match filter {
+        Value::Null => Ok(None),
+        Value::Object(map) => Ok(Some(map)),
+        _ => Err(ApiError::invalid(
+            &["body", name],
+            "Input should be a valid dictionary or object",
+        )),
+    }
+}
+
+fn unsupported(filter: &str, field: &str) -> ApiError {
+    ApiError::invalid(
+        &["body", filter, field],
+        format!("prefect-rs does not support filtering {filter} by {field:?} yet"),
+    )
+}
+
+fn id_list(value: Option<&Value>, field: &str) -> Result<Option<Vec<Param>>> {
+    let Some(list) = value.filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let items = list
+        .as_array()
+        .ok_or_else(|| ApiError::invalid(&["body", field], "Input should be a valid list"))?;
+    items
+        .iter()
+        .map(|item| {
+            item.as_str()
+                .and_then(|s| uuid::Uuid::parse_str(s).ok())
+                .map(|u| Param::Id(Id(u)))
+                .ok_or_else(|| ApiError::invalid(&["body", field], "Input should be a valid UUID"))
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+fn text_list(value: Option<&Value>, field: &str) -> Result<Option<Vec<String>>> {
+    let Some(list) = value.filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let items = list
+        .as_array()
+        .ok_or_else(|| ApiError::invalid(&["body", field], "Input should be a valid list"))?;
+    items
+        .iter()
+        .map(|item| {
+            item.as_str().map(str::to_owned).ok_or_else(|| {
+                ApiError::invalid(&["body", field], "Input should be a valid string")
+            })
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+pub fn timestamp(value: &Value, field: &str) -> Result<Timestamp> {
+    value
+        .as_str()
+        .and_then(parse_time)
+        .ok_or_else(|| ApiError::invalid(&["body", field], "Input should be a valid datetime"))
+}
+
+/// RFC 3339, with or without an offset (Prefect's clients always send one; a bare time is UTC).
+pub fn parse_time(text: &str) -> Option<Timestamp> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Some(Timestamp(time.with_timezone(&chrono::Utc)));
+    }
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|naive| Timestamp(naive.and_utc()))
+}

@@ -1,0 +1,518 @@
+//! The `flow_run` and `flow_run_state` tables: create, read, update, filter, and writing a state together with
+//! the run's bookkeeping in one transaction.
+
+use serde_json::{Map, Value, json};
+
+use super::filter::Where;
+use super::flows::reject_unsupported;
+use super::states::{Proposed, State, is_terminal};
+use super::{JsonValue, Param, bind_all, json, new_v7, on_db};
+use crate::api::ApiError;
+use crate::db::types::{Id, Timestamp};
+use crate::db::{Db, Dialect};
+use crate::orchestration::{self, ApiVersion, Bookkeeping, Decision, Run};
+
+#[derive(sqlx::FromRow, Clone)]
+pub struct FlowRun {
+    pub id: Id,
+    pub created: Timestamp,
+    pub updated: Timestamp,
+    pub name: String,
+    pub flow_id: Id,
+    pub state_id: Option<Id>,
+    pub deployment_id: Option<Id>,
+    pub deployment_version: Option<String>,
+    pub work_queue_id: Option<Id>,
+    pub work_queue_name: Option<String>,
+    pub flow_version: Option<String>,
+    pub parameters: JsonValue,
+    pub idempotency_key: Option<String>,
+    pub context: JsonValue,
+    pub empirical_policy: JsonValue,
+    pub tags: JsonValue,
+    pub labels: Option<JsonValue>,
+    pub parent_task_run_id: Option<Id>,
+    pub state_type: Option<String>,
+    pub state_name: Option<String>,
+    pub state_timestamp: Option<Timestamp>,
+    pub run_count: i32,
+    pub expected_start_time: Option<Timestamp>,
+    pub next_scheduled_start_time: Option<Timestamp>,
+    pub start_time: Option<Timestamp>,
+    pub end_time: Option<Timestamp>,
+    pub total_run_time: f64,
+    pub auto_scheduled: bool,
+    pub infrastructure_document_id: Option<Id>,
+    pub infrastructure_pid: Option<String>,
+    pub created_by: Option<JsonValue>,
+    pub job_variables: Option<JsonValue>,
+    pub s_message: Option<String>,
+    pub s_data: Option<JsonValue>,
+    pub s_details: Option<JsonValue>,
+}
+
+const COLUMNS: &str = "fr.id, fr.created, fr.updated, fr.name, fr.flow_id, fr.state_id, fr.deployment_id, \
+    fr.deployment_version, fr.work_queue_id, fr.work_queue_name, fr.flow_version, fr.parameters, fr.idempotency_key, \
+    fr.context, fr.empirical_policy, fr.tags, fr.labels, fr.parent_task_run_id, fr.state_type, fr.state_name, \
+    fr.state_timestamp, fr.run_count, fr.expected_start_time, fr.next_scheduled_start_time, fr.start_time, \
+    fr.end_time, fr.total_run_time, fr.auto_scheduled, fr.infrastructure_document_id, fr.infrastructure_pid, \
+    fr.created_by, fr.job_variables, s.message AS s_message, s.data AS s_data, s.state_details AS s_details \
+    FROM flow_run fr LEFT JOIN flow_run_state s ON s.id = fr.state_id";
+
+/// Prefect's `FlowRunPolicy` with every key, the deprecated ones folded in as Prefect's validator does.
+pub fn normalise_policy(given: &Value) -> Value {
+    let get = |k: &str| given.get(k).cloned().unwrap_or(Value::Null);
+    let max_retries = given
+        .get("max_retries")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let retry_delay_seconds = given
+        .get("retry_delay_seconds")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0);
+    let falsy = |v: &Value| v.is_null() || v.as_f64() == Some(0.0);
+    let mut retries = get("retries");
+    if falsy(&retries) && max_retries != 0 {
+        retries = json!(max_retries);
+    }
+    let mut retry_delay = get("retry_delay");
+    if falsy(&retry_delay) && retry_delay_seconds != 0.0 {
+        retry_delay = json!(retry_delay_seconds);
+    }
+    json!({
+        "max_retries": max_retries,
+        "retry_delay_seconds": retry_delay_seconds,
+        "retries": retries,
+        "retry_delay": retry_delay,
+        "pause_keys": given.get("pause_keys").cloned().filter(Value::is_array).unwrap_or_else(|| json!([])),
+        "resuming": given.get("resuming").cloned().filter(Value::is_boolean).unwrap_or(json!(false)),
+        "retry_type": get("retry_type"),
+    })
+}
+
+impl FlowRun {
+    pub fn state(&self) -> Option<State> {
+        Some(State {
+            id: self.state_id?,
+            state_type: self.state_type.clone()?,
+            name: self.state_name.clone()?,
+            timestamp: self.state_timestamp?,
+            message: self.s_message.clone(),
+            data: self
+                .s_data
+                .as_ref()
+                .map(|d| d.0.clone())
+                .filter(|d| !d.is_null()),
+            details: self
+                .s_details
+                .as_ref()
+                .map_or_else(|| json!({}), |d| d.0.clone()),
+        })
+    }
+
+    fn bookkeeping(&self) -> Bookkeeping {
+        Bookkeeping {
+            run_count: self.run_count,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            total_run_time: self.total_run_time,
+            expected_start_time: self.expected_start_time,
+            next_scheduled_start_time: self.next_scheduled_start_time,
+        }
+    }
+
+    pub fn to_json(&self, now: Timestamp) -> Value {
+        let t = |v: &Option<Timestamp>| v.map(|t| t.rfc3339());
+        let id = |v: &Option<Id>| v.map(|i| i.to_string());
+        let (estimated_run_time, estimated_start_time_delta) = estimates(
+            self.state_type.as_deref(),
+            self.state_timestamp,
+            self.total_run_time,
+            self.start_time,
+            self.expected_start_time,
+            now,
+        );
+        json!({
+            "id": self.id.to_string(),
+            "created": self.created.rfc3339(),
+            "updated": self.updated.rfc3339(),
+            "name": self.name,
+            "flow_id": self.flow_id.to_string(),
+            "state_id": id(&self.state_id),
+            "deployment_id": id(&self.deployment_id),
+            "deployment_version": self.deployment_version,
+            "work_queue_id": id(&self.work_queue_id),
+            "work_queue_name": self.work_queue_name,
+            "flow_version": self.flow_version,
+            "parameters": self.parameters.0,
+            "idempotency_key": self.idempotency_key,
+            "context": self.context.0,
+            "empirical_policy": normalise_policy(&self.empirical_policy.0),
+            "tags": self.tags.0,
+            "labels": self.labels.as_ref().map_or_else(|| json!({}), |l| l.0.clone()),
+            "parent_task_run_id": id(&self.parent_task_run_id),
+            "state_type": self.state_type,
+            "state_name": self.state_name,
+            "run_count": self.run_count,
+            "expected_start_time": t(&self.expected_start_time),
+            "next_scheduled_start_time": t(&self.next_scheduled_start_time),
+            "start_time": t(&self.start_time),
+            "end_time": t(&self.end_time),
+            "total_run_time": self.total_run_time,
+            "estimated_run_time": estimated_run_time,
+            "estimated_start_time_delta": estimated_start_time_delta,
+            "auto_scheduled": self.auto_scheduled,
+            "infrastructure_document_id": id(&self.infrastructure_document_id),
+            "infrastructure_pid": self.infrastructure_pid,
+            "created_by": self.created_by.as_ref().map(|c| c.0.clone()),
+            "work_pool_id": null,
+            "work_pool_name": null,
+            "state": self.state().map(|s| s.to_json()),
+            "job_variables": self.job_variables.as_ref().map(|j| j.0.clone()),
+        })
+    }
+}
+
+/// Prefect's computed `estimated_run_time` and `estimated_start_time_delta`, in seconds.
+pub fn estimates(
+    state_type: Option<&str>,
+    state_timestamp: Option<Timestamp>,
+    total_run_time: f64,
+    start_time: Option<Timestamp>,
+    expected_start_time: Option<Timestamp>,
+    now: Timestamp,
+) -> (f64, f64) {
+    let seconds =
+        |a: Timestamp, b: Timestamp| (a.0 - b.0).num_microseconds().unwrap_or(0) as f64 / 1e6;
+    let run_time = match (state_type, state_timestamp) {
+        (Some("RUNNING"), Some(since)) => total_run_time + seconds(now, since),
+        _ => total_run_time,
+    };
+    let delta = match (start_time, expected_start_time) {
+        (Some(start), Some(expected)) if start > expected => seconds(start, expected),
+        (None, Some(expected)) if expected < now && !state_type.is_some_and(is_terminal) => {
+            seconds(now, expected)
+        }
+        _ => 0.0,
+    };
+    (run_time, delta)
+}
+
+pub struct NewFlowRun {
+    pub flow_id: Id,
+    pub name: String,
+    pub flow_version: Option<String>,
+    pub parameters: Value,
+    pub context: Value,
+    pub parent_task_run_id: Option<Id>,
+    pub infrastructure_document_id: Option<Id>,
+    pub empirical_policy: Value,
+    pub tags: Value,
+    pub labels: Value,
+    pub idempotency_key: Option<String>,
+    pub work_queue_name: Option<String>,
+    pub job_variables: Value,
+    pub deployment_id: Option<Id>,
+    pub state: Proposed,
+}
+
+/// Creates a run and gives it its first state; with an idempotency key already used for this flow, returns
+/// that run instead. `true` when created.
+pub async fn create(
+    writer: &Db,
+    new: NewFlowRun,
+    api: ApiVersion,
+) -> Result<(FlowRun, bool), sqlx::Error> {
+    let now = Timestamp::now();
+    let id = super::new_id();
+    let inserted = on_db!(writer, pool => {
+        let mut tx = pool.begin().await?;
+        let rows = sqlx::query(
+            "INSERT INTO flow_run (id, created, updated, name, flow_id, flow_version, parameters, context, \
+             parent_task_run_id, infrastructure_document_id, empirical_policy, tags, labels, idempotency_key, \
+             work_queue_name, job_variables, deployment_id) \
+             VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             ON CONFLICT (flow_id, idempotency_key) DO NOTHING",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(&new.name)
+        .bind(new.flow_id)
+        .bind(&new.flow_version)
+        .bind(json(&new.parameters))
+        .bind(json(&new.context))
+        .bind(new.parent_task_run_id)
+        .bind(new.infrastructure_document_id)
+        .bind(json(&new.empirical_policy))
+        .bind(json(&new.tags))
+        .bind(json(&new.labels))
+        .bind(&new.idempotency_key)
+        .bind(&new.work_queue_name)
+        .bind(json(&new.job_variables))
+        .bind(new.deployment_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        rows == 1
+    });
+    if !inserted {
+        let existing = by_idempotency_key(
+            writer,
+            new.flow_id,
+            new.idempotency_key.as_deref().unwrap_or_default(),
+        )
+        .await?;
+        return Ok((existing.expect("the conflicting run exists"), false));
+    }
+    // The first state goes through the forced (minimal) policy, as in Prefect.
+    let (_, run) = set_state(writer, id, new.state, true, api)
+        .await?
+        .expect("the run was just created");
+    Ok((run, true))
+}
+
+async fn by_idempotency_key(
+    db: &Db,
+    flow_id: Id,
+    key: &str,
+) -> Result<Option<FlowRun>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} WHERE fr.flow_id = $1 AND fr.idempotency_key = $2");
+    Ok(
+        on_db!(db, pool => sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql)).bind(flow_id).bind(key).fetch_optional(pool).await?),
+    )
+}
+
+pub async fn get(db: &Db, id: Id) -> Result<Option<FlowRun>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} WHERE fr.id = $1");
+    Ok(
+        on_db!(db, pool => sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?),
+    )
+}
+
+/// Orchestrates a proposed state and records the outcome; `None` when the run does not exist.
+/// Returns the decision (with the written or current state) and the run as it is afterwards.
+pub async fn set_state(
+    writer: &Db,
+    id: Id,
+    proposed: Proposed,
+    force: bool,
+    api: ApiVersion,
+) -> Result<Option<(Decision, FlowRun)>, sqlx::Error> {
+    let lock = match writer.dialect() {
+        Dialect::Postgres => " FOR UPDATE OF fr",
+        Dialect::Sqlite => "",
+    };
+    let select = format!("SELECT {COLUMNS} WHERE fr.id = $1{lock}");
+    on_db!(writer, pool => {
+        let mut tx = pool.begin().await?;
+        let Some(run) = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(select.clone())).bind(id).fetch_optional(&mut *tx).await? else {
+            return Ok(None);
+        };
+        let initial = run.state();
+        let now = Timestamp::now();
+        let facts = Run {
+            initial: initial.as_ref(),
+            run_count: run.run_count,
+            policy: normalise_policy(&run.empirical_policy.0),
+            has_deployment: run.deployment_id.is_some(),
+            has_infrastructure_pid: run.infrastructure_pid.is_some(),
+            is_subflow: run.parent_task_run_id.is_some(),
+        };
+        let mut decision = orchestration::set_flow_run_state(&facts, proposed, force, api, now);
+        if let Some(state) = decision.write.as_mut() {
+            // Timestamps of one run's states are unique (Prefect's index); step past the current one.
+            let mut at = now;
+            if let Some(i) = &initial && at <= i.timestamp {
+                at = Timestamp(i.timestamp.0 + chrono::Duration::microseconds(1));
+            }
+            state.details["flow_run_id"] = json!(run.id.to_string());
+            if let Some(parent) = run.parent_task_run_id {
+                state.details["task_run_id"] = json!(parent.to_string());
+            }
+            let mut policy = decision.policy.clone();
+            let b = orchestration::record(&run.bookkeeping(), initial.as_ref(), state, at, &mut policy, api, true);
+            decision.policy = policy;
+            let state_id = new_v7();
+            sqlx::query(
+                "INSERT INTO flow_run_state (id, created, updated, flow_run_id, type, timestamp, name, message, \
+                 state_details, data) VALUES ($1, $2, $2, $3, $4, $2, $5, $6, $7, $8)",
+            )
+            .bind(state_id)
+            .bind(at)
+            .bind(run.id)
+            .bind(&state.state_type)
+            .bind(&state.name)
+            .bind(&state.message)
+            .bind(json(&state.details))
+            .bind(state.data.as_ref().map(json))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE flow_run SET state_id = $2, state_type = $3, state_name = $4, state_timestamp = $5, \
+                 run_count = $6, start_time = $7, end_time = $8, total_run_time = $9, expected_start_time = $10, \
+                 next_scheduled_start_time = $11, empirical_policy = $12, updated = $5 WHERE id = $1",
+            )
+            .bind(run.id)
+            .bind(state_id)
+            .bind(&state.state_type)
+            .bind(&state.name)
+            .bind(at)
+            .bind(b.run_count)
+            .bind(b.start_time)
+            .bind(b.end_time)
+            .bind(b.total_run_time)
+            .bind(b.expected_start_time)
+            .bind(b.next_scheduled_start_time)
+            .bind(json(&decision.policy))
+            .execute(&mut *tx)
+            .await?;
+        } else if decision.policy != normalise_policy(&run.empirical_policy.0) {
+            sqlx::query("UPDATE flow_run SET empirical_policy = $2 WHERE id = $1")
+                .bind(run.id)
+                .bind(json(&decision.policy))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let after = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(select.replace(lock, ""))).bind(id).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some((decision, after)))
+    })
+}
+
+/// `PATCH /flow_runs/{id}`: only the keys given change. `false` when the run does not exist.
+pub async fn update(writer: &Db, id: Id, changes: &Map<String, Value>) -> Result<bool, ApiError> {
+    let mut w = Where::new(writer.dialect());
+    let mut sets = Vec::new();
+    for (key, value) in changes {
+        let param = match key.as_str() {
+            "name" | "flow_version" | "infrastructure_pid" => match value {
+                Value::Null => None,
+                Value::String(s) => Some(Param::Text(s.clone())),
+                other => Some(Param::Text(other.to_string())),
+            },
+            "parameters" | "tags" | "job_variables" => Some(Param::Text(value.to_string())),
+            "empirical_policy" => Some(Param::Text(normalise_policy(value).to_string())),
+            _ => {
+                return Err(ApiError::invalid(
+                    &["body", key],
+                    "Extra inputs are not permitted",
+                ));
+            }
+        };
+        let is_json = matches!(
+            key.as_str(),
+            "parameters" | "tags" | "job_variables" | "empirical_policy"
+        );
+        let placeholder = match param {
+            Some(p) => w.bind(p),
+            None => "NULL".to_owned(),
+        };
+        let value_sql = match (is_json, writer.dialect()) {
+            (true, Dialect::Postgres) => format!("CAST({placeholder} AS JSONB)"),
+            _ => placeholder,
+        };
+        sets.push(format!("{key} = {value_sql}"));
+    }
+    let updated = w.bind(Param::Time(Timestamp::now()));
+    sets.push(format!("updated = {updated}"));
+    let id_p = w.bind(Param::Id(id));
+    let sql = format!("UPDATE flow_run SET {} WHERE id = {id_p}", sets.join(", "));
+    let params = w.params;
+    let rows = on_db!(writer, pool => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), &params).execute(pool).await?.rows_affected());
+    Ok(rows == 1)
+}
+
+/// `PATCH /flow_runs/{id}/labels`: merges the given labels over the run's. `false` when the run does not exist.
+pub async fn merge_labels(
+    writer: &Db,
+    id: Id,
+    labels: &Map<String, Value>,
+) -> Result<bool, sqlx::Error> {
+    on_db!(writer, pool => {
+        let mut tx = pool.begin().await?;
+        let current: Option<Option<JsonValue>> = sqlx::query_scalar("SELECT labels FROM flow_run WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(current) = current else { return Ok(false) };
+        let mut merged = current.and_then(|c| c.0.as_object().cloned()).unwrap_or_default();
+        merged.extend(labels.clone());
+        sqlx::query("UPDATE flow_run SET labels = $2, updated = $3 WHERE id = $1")
+            .bind(id)
+            .bind(json(&Value::Object(merged)))
+            .bind(Timestamp::now())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    })
+}
+
+/// The `WHERE` shared by `/flow_runs/filter` and `/flow_runs/count`.
+fn where_clause(w: &mut Where, body: &Value) -> Result<String, ApiError> {
+    let null = Value::Null;
+    let mut parts = Vec::new();
+    parts.extend(w.flow_runs(body.get("flow_runs").unwrap_or(&null), "fr")?);
+    if let Some(flows) = w.flows(body.get("flows").unwrap_or(&null), "f")? {
+        parts.push(format!(
+            "fr.flow_id IN (SELECT f.id FROM flow f WHERE {flows})"
+        ));
+    }
+    if let Some(tasks) = w.task_runs(body.get("task_runs").unwrap_or(&null), "tr")? {
+        parts.push(format!(
+            "EXISTS (SELECT 1 FROM task_run tr WHERE tr.flow_run_id = fr.id AND {tasks})"
+        ));
+    }
+    reject_unsupported(body, &["deployments", "work_pools", "work_pool_queues"])?;
+    Ok(if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", parts.join(" AND "))
+    })
+}
+
+pub async fn filter(
+    db: &Db,
+    body: &Value,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<FlowRun>, ApiError> {
+    let mut w = Where::new(db.dialect());
+    let where_sql = where_clause(&mut w, body)?;
+    let nulls_last = |column: &str, dir: &str| format!("{column} IS NULL, {column} {dir}");
+    let order = match body
+        .get("sort")
+        .and_then(Value::as_str)
+        .unwrap_or("ID_DESC")
+    {
+        "START_TIME_ASC" => nulls_last("fr.start_time", "ASC"),
+        "START_TIME_DESC" => nulls_last("fr.start_time", "DESC"),
+        "EXPECTED_START_TIME_ASC" => nulls_last("fr.expected_start_time", "ASC"),
+        "EXPECTED_START_TIME_DESC" => nulls_last("fr.expected_start_time", "DESC"),
+        "NAME_ASC" => "fr.name ASC".into(),
+        "NAME_DESC" => "fr.name DESC".into(),
+        "NEXT_SCHEDULED_START_TIME_ASC" => nulls_last("fr.next_scheduled_start_time", "ASC"),
+        "END_TIME_DESC" => nulls_last("fr.end_time", "DESC"),
+        _ => "fr.id DESC".into(),
+    };
+    let limit_p = w.bind(Param::Int(limit));
+    let offset_p = w.bind(Param::Int(offset));
+    let sql = format!(
+        "SELECT {COLUMNS}{where_sql} ORDER BY {order}, fr.id LIMIT {limit_p} OFFSET {offset_p}"
+    );
+    let params = w.params;
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
+}
+
+pub async fn count(db: &Db, body: &Value) -> Result<i64, ApiError> {
+    let mut w = Where::new(db.dialect());
+    let where_sql = where_clause(&mut w, body)?;
+    let sql = format!("SELECT COUNT(*) FROM flow_run fr{where_sql}");
+    let params = w.params;
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?),
+    )
+}

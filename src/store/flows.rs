@@ -1,0 +1,124 @@
+//! The `flow` table.
+
+use serde_json::{Value, json};
+
+use super::filter::Where;
+use super::{JsonValue, bind_all, json, new_id, on_db};
+use crate::api::ApiError;
+use crate::db::Db;
+use crate::db::types::{Id, Timestamp};
+
+#[derive(sqlx::FromRow)]
+pub struct Flow {
+    pub id: Id,
+    pub created: Timestamp,
+    pub updated: Timestamp,
+    pub name: String,
+    pub tags: JsonValue,
+    pub labels: Option<JsonValue>,
+}
+
+impl Flow {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id.to_string(),
+            "created": self.created.rfc3339(),
+            "updated": self.updated.rfc3339(),
+            "name": self.name,
+            "tags": self.tags.0,
+            "labels": self.labels.as_ref().map_or_else(|| json!({}), |l| l.0.clone()),
+        })
+    }
+}
+
+const COLUMNS: &str = "f.id, f.created, f.updated, f.name, f.tags, f.labels";
+
+/// Creates the flow, or finds the one with this name; `true` when it was created.
+pub async fn create(
+    writer: &Db,
+    name: &str,
+    tags: &Value,
+    labels: &Value,
+) -> Result<(Flow, bool), sqlx::Error> {
+    let now = Timestamp::now();
+    let inserted = on_db!(writer, pool => sqlx::query(
+        "INSERT INTO flow (id, created, updated, name, tags, labels) VALUES ($1, $2, $2, $3, $4, $5) \
+         ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(now)
+    .bind(name)
+    .bind(json(tags))
+    .bind(json(labels))
+    .execute(pool)
+    .await?
+    .rows_affected());
+    let sql = format!("SELECT {COLUMNS} FROM flow f WHERE f.name = $1");
+    let flow = on_db!(writer, pool => sqlx::query_as::<_, Flow>(sqlx::AssertSqlSafe(sql)).bind(name).fetch_one(pool).await?);
+    Ok((flow, inserted == 1))
+}
+
+pub async fn get(db: &Db, id: Id) -> Result<Option<Flow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM flow f WHERE f.id = $1");
+    Ok(
+        on_db!(db, pool => sqlx::query_as::<_, Flow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?),
+    )
+}
+
+/// `POST /flows/filter`: flows matching `flows`, with runs matching `flow_runs` / task runs matching `task_runs`.
+pub async fn filter(db: &Db, body: &Value, limit: i64, offset: i64) -> Result<Vec<Flow>, ApiError> {
+    let mut w = Where::new(db.dialect());
+    let mut parts = Vec::new();
+    parts.extend(w.flows(body.get("flows").unwrap_or(&Value::Null), "f")?);
+    if let Some(runs) = w.flow_runs(body.get("flow_runs").unwrap_or(&Value::Null), "fr")? {
+        parts.push(format!(
+            "EXISTS (SELECT 1 FROM flow_run fr WHERE fr.flow_id = f.id AND {runs})"
+        ));
+    }
+    if let Some(tasks) = w.task_runs(body.get("task_runs").unwrap_or(&Value::Null), "tr")? {
+        parts.push(format!(
+            "EXISTS (SELECT 1 FROM flow_run fr JOIN task_run tr ON tr.flow_run_id = fr.id WHERE fr.flow_id = f.id AND {tasks})"
+        ));
+    }
+    reject_unsupported(body, &["deployments", "work_pools"])?;
+    let order = match body
+        .get("sort")
+        .and_then(Value::as_str)
+        .unwrap_or("NAME_ASC")
+    {
+        "CREATED_DESC" => "f.created DESC",
+        "UPDATED_DESC" => "f.updated DESC",
+        "NAME_DESC" => "f.name DESC",
+        _ => "f.name ASC",
+    };
+    let where_sql = if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", parts.join(" AND "))
+    };
+    let limit_p = w.bind(super::Param::Int(limit));
+    let offset_p = w.bind(super::Param::Int(offset));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM flow f{where_sql} ORDER BY {order}, f.id LIMIT {limit_p} OFFSET {offset_p}"
+    );
+    let params = w.params;
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, Flow>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
+}
+
+/// Filters on resources prefect-rs does not store yet must be empty (null, or only nulls and an operator).
+pub fn reject_unsupported(body: &Value, names: &[&str]) -> Result<(), ApiError> {
+    for name in names {
+        let Some(filter) = body.get(*name).and_then(Value::as_object) else {
+            continue;
+        };
+        if filter.iter().any(|(k, v)| k != "operator" && !v.is_null()) {
+            return Err(ApiError::invalid(
+                &["body", name],
+                format!("prefect-rs does not support filtering by {name} yet"),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! SQL for the API, written once for both dialects: the same statement text (`$N` placeholders work on both),
+//! values bound through types that encode natively on each (`db::types`), and a macro that type-checks each
+//! body once per pool type.
+
+pub mod events;
+pub mod filter;
+pub mod flow_runs;
+pub mod flows;
+pub mod logs;
+pub mod states;
+pub mod task_runs;
+
+use serde_json::Value;
+use sqlx::types::Json;
+
+use crate::db::types::{Id, Timestamp};
+
+/// Runs `$body` with `$pool` bound to the pool of whichever dialect `$db` is.
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_db;
+
+/// A value bound into a statement built at run time (filters).
+#[derive(Clone, Debug)]
+pub enum Param {
+    Id(Id),
+    Text(String),
+    Time(Timestamp),
+    Int(i64),
+}
+
+/// Binds `params` in order onto a `query` / `query_as` / `query_scalar`.
+macro_rules! bind_all {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match param {
+                $crate::store::Param::Id(v) => query.bind(*v),
+                $crate::store::Param::Text(v) => query.bind(v.clone()),
+                $crate::store::Param::Time(v) => query.bind(*v),
+                $crate::store::Param::Int(v) => query.bind(*v),
+            };
+        }
+        query
+    }};
+}
+pub(crate) use bind_all;
+
+/// JSON as stored: text on SQLite, JSONB on PostgreSQL.
+pub type JsonValue = Json<Value>;
+
+pub fn json(value: &Value) -> JsonValue {
+    Json(value.clone())
+}
+
+pub fn new_id() -> Id {
+    Id(uuid::Uuid::new_v4())
+}
+
+/// Prefect gives states, logs and events time-ordered UUIDv7 ids.
+pub fn new_v7() -> Id {
+    Id(uuid::Uuid::now_v7())
+}

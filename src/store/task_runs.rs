@@ -1,0 +1,626 @@
+//! The `task_run` and `task_run_state` tables: the task-run recorder's upsert from `prefect.task-run.*`
+//! events (how Prefect 3.9 clients report task runs), and create / set_state / read / filter / count for
+//! clients that still use HTTP.
+
+use serde_json::{Value, json};
+
+use super::filter::{Where, parse_time};
+use super::flow_runs::estimates;
+use super::states::{Proposed, State, is_terminal};
+use super::{JsonValue, Param, bind_all, json, new_v7, on_db};
+use crate::api::ApiError;
+use crate::db::types::{Id, Timestamp};
+use crate::db::{Db, Dialect};
+use crate::orchestration::{self, Bookkeeping, Decision, Status};
+
+/// Inserts one state row on `$executor`; an id or (task run, timestamp) already present is left alone.
+/// A macro rather than a function: it runs inside each dialect's transaction.
+macro_rules! insert_state {
+    ($executor:expr, $task_run_id:expr, $state:expr, $now:expr) => {{
+        let state: &State = $state;
+        sqlx::query(
+            "INSERT INTO task_run_state (id, created, updated, task_run_id, type, timestamp, name, message, \
+             state_details, data) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+        )
+        .bind(state.id)
+        .bind($now)
+        .bind($task_run_id)
+        .bind(&state.state_type)
+        .bind(state.timestamp)
+        .bind(&state.name)
+        .bind(&state.message)
+        .bind(json(&state.details))
+        .bind(state.data.as_ref().map(json))
+        .execute($executor)
+        .await?;
+    }};
+}
+
+#[derive(sqlx::FromRow)]
+pub struct TaskRun {
+    pub id: Id,
+    pub created: Timestamp,
+    pub updated: Timestamp,
+    pub name: String,
+    pub flow_run_id: Option<Id>,
+    pub task_key: String,
+    pub dynamic_key: String,
+    pub cache_key: Option<String>,
+    pub cache_expiration: Option<Timestamp>,
+    pub task_version: Option<String>,
+    pub empirical_policy: JsonValue,
+    pub tags: JsonValue,
+    pub labels: Option<JsonValue>,
+    pub state_id: Option<Id>,
+    pub task_inputs: JsonValue,
+    pub state_type: Option<String>,
+    pub state_name: Option<String>,
+    pub state_timestamp: Option<Timestamp>,
+    pub run_count: i32,
+    pub flow_run_run_count: i32,
+    pub expected_start_time: Option<Timestamp>,
+    pub next_scheduled_start_time: Option<Timestamp>,
+    pub start_time: Option<Timestamp>,
+    pub end_time: Option<Timestamp>,
+    pub total_run_time: f64,
+    pub s_message: Option<String>,
+    pub s_data: Option<JsonValue>,
+    pub s_details: Option<JsonValue>,
+}
+
+const COLUMNS: &str = "tr.id, tr.created, tr.updated, tr.name, tr.flow_run_id, tr.task_key, tr.dynamic_key, \
+    tr.cache_key, tr.cache_expiration, tr.task_version, tr.empirical_policy, tr.tags, tr.labels, tr.state_id, \
+    tr.task_inputs, tr.state_type, tr.state_name, tr.state_timestamp, tr.run_count, tr.flow_run_run_count, \
+    tr.expected_start_time, tr.next_scheduled_start_time, tr.start_time, tr.end_time, tr.total_run_time, \
+    s.message AS s_message, s.data AS s_data, s.state_details AS s_details \
+    FROM task_run tr LEFT JOIN task_run_state s ON s.id = tr.state_id";
+
+/// Prefect's `TaskRunPolicy` with every key.
+fn normalise_policy(given: &Value) -> Value {
+    let get = |k: &str| given.get(k).cloned().unwrap_or(Value::Null);
+    json!({
+        "max_retries": given.get("max_retries").and_then(Value::as_i64).unwrap_or(0),
+        "retry_delay_seconds": given.get("retry_delay_seconds").and_then(Value::as_f64).unwrap_or(0.0),
+        "retries": get("retries"),
+        "retry_delay": get("retry_delay"),
+        "retry_jitter_factor": get("retry_jitter_factor"),
+    })
+}
+
+impl TaskRun {
+    pub fn state(&self) -> Option<State> {
+        Some(State {
+            id: self.state_id?,
+            state_type: self.state_type.clone()?,
+            name: self.state_name.clone()?,
+            timestamp: self.state_timestamp?,
+            message: self.s_message.clone(),
+            data: self
+                .s_data
+                .as_ref()
+                .map(|d| d.0.clone())
+                .filter(|d| !d.is_null()),
+            details: self
+                .s_details
+                .as_ref()
+                .map_or_else(|| json!({}), |d| d.0.clone()),
+        })
+    }
+
+    pub fn to_json(&self, now: Timestamp) -> Value {
+        let t = |v: &Option<Timestamp>| v.map(|t| t.rfc3339());
+        let (estimated_run_time, estimated_start_time_delta) = estimates(
+            self.state_type.as_deref(),
+            self.state_timestamp,
+            self.total_run_time,
+            self.start_time,
+            self.expected_start_time,
+            now,
+        );
+        json!({
+            "id": self.id.to_string(),
+            "created": self.created.rfc3339(),
+            "updated": self.updated.rfc3339(),
+            "name": self.name,
+            "flow_run_id": self.flow_run_id.map(|i| i.to_string()),
+            "task_key": self.task_key,
+            "dynamic_key": self.dynamic_key,
+            "cache_key": self.cache_key,
+            "cache_expiration": t(&self.cache_expiration),
+            "task_version": self.task_version,
+            "empirical_policy": normalise_policy(&self.empirical_policy.0),
+            "tags": self.tags.0,
+            "labels": self.labels.as_ref().map_or_else(|| json!({}), |l| l.0.clone()),
+            "state_id": self.state_id.map(|i| i.to_string()),
+            "task_inputs": self.task_inputs.0,
+            "state_type": self.state_type,
+            "state_name": self.state_name,
+            "run_count": self.run_count,
+            "flow_run_run_count": self.flow_run_run_count,
+            "expected_start_time": t(&self.expected_start_time),
+            "next_scheduled_start_time": t(&self.next_scheduled_start_time),
+            "start_time": t(&self.start_time),
+            "end_time": t(&self.end_time),
+            "total_run_time": self.total_run_time,
+            "estimated_run_time": estimated_run_time,
+            "estimated_start_time_delta": estimated_start_time_delta,
+            "state": self.state().map(|s| s.to_json()),
+        })
+    }
+}
+
+/// A task run and its new state, taken from a client's `prefect.task-run.<State>` event.
+pub struct Recorded {
+    pub id: Id,
+    pub flow_run_id: Option<Id>,
+    pub fields: Value,
+    pub state: State,
+}
+
+/// Reads a `prefect.task-run.*` event the way Prefect's TaskRunRecorder does; `None` when it is not one the
+/// recorder keeps (another event, or one not made by client-side orchestration).
+pub fn from_event(event: &Value) -> Option<Recorded> {
+    if !event
+        .get("event")?
+        .as_str()?
+        .starts_with("prefect.task-run")
+    {
+        return None;
+    }
+    let resource = event.get("resource")?;
+    if resource
+        .get("prefect.orchestration")
+        .and_then(Value::as_str)
+        != Some("client")
+    {
+        return None;
+    }
+    let id = resource
+        .get("prefect.resource.id")?
+        .as_str()?
+        .strip_prefix("prefect.task-run.")?;
+    let id = Id(uuid::Uuid::parse_str(id).ok()?);
+    let flow_run_id = event
+        .get("related")
+        .and_then(Value::as_array)
+        .and_then(|related| {
+            related.iter().find(|r| {
+                r.get("prefect.resource.role").and_then(Value::as_str) == Some("flow-run")
+            })
+        })
+        .and_then(|r| {
+            r.get("prefect.resource.id")?
+                .as_str()?
+                .strip_prefix("prefect.flow-run.")
+                .map(str::to_owned)
+        })
+        .and_then(|s| uuid::Uuid::parse_str(&s).ok())
+        .map(Id);
+    let payload = event.get("payload")?;
+    let validated = payload.get("validated_state")?;
+    let mut details = validated
+        .get("state_details")
+        .cloned()
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({}));
+    details["task_run_id"] = json!(id.to_string());
+    details["flow_run_id"] = json!(flow_run_id.map(|i| i.to_string()));
+    let state_type = validated.get("type")?.as_str()?.to_owned();
+    let state = State {
+        id: Id(uuid::Uuid::parse_str(event.get("id")?.as_str()?).ok()?),
+        name: validated
+            .get("name")
+            .and_then(Value::as_str)
+            .map_or_else(|| super::states::default_name(&state_type), str::to_owned),
+        state_type,
+        timestamp: parse_time(event.get("occurred")?.as_str()?)?,
+        message: validated
+            .get("message")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        data: validated.get("data").cloned().filter(|d| !d.is_null()),
+        details,
+    };
+    Some(Recorded {
+        id,
+        flow_run_id,
+        fields: payload
+            .get("task_run")
+            .cloned()
+            .unwrap_or_else(|| json!({})),
+        state,
+    })
+}
+
+/// Upserts the task run (only if this state is newer than the one it has: events may arrive out of order) and
+/// inserts the state (idempotent: a re-delivered event changes nothing).
+pub async fn record(writer: &Db, r: &Recorded) -> Result<(), sqlx::Error> {
+    let f = &r.fields;
+    let text = |k: &str| f.get(k).and_then(Value::as_str).map(str::to_owned);
+    let int = |k: &str| {
+        f.get(k)
+            .and_then(Value::as_i64)
+            .and_then(|v| i32::try_from(v).ok())
+    };
+    let time = |k: &str| f.get(k).and_then(Value::as_str).and_then(parse_time);
+    let obj = |k: &str| f.get(k).filter(|v| !v.is_null()).map(json);
+    let now = Timestamp::now();
+    let name = text("name").unwrap_or_else(crate::names::slug);
+    on_db!(writer, pool => {
+        let mut tx = pool.begin().await?;
+        // The same (flow run, task key, dynamic key) is the same task run, whatever id an event carries.
+        let mut id = r.id;
+        if let (Some(flow_run_id), Some(key), Some(dynamic)) = (r.flow_run_id, text("task_key"), text("dynamic_key")) {
+            let existing: Option<Id> = sqlx::query_scalar(
+                "SELECT id FROM task_run WHERE flow_run_id = $1 AND task_key = $2 AND dynamic_key = $3",
+            )
+            .bind(flow_run_id)
+            .bind(key)
+            .bind(dynamic)
+            .fetch_optional(&mut *tx)
+            .await?;
+            id = existing.unwrap_or(id);
+        }
+        sqlx::query(
+            "INSERT INTO task_run (id, created, updated, name, flow_run_id, task_key, dynamic_key, cache_key, \
+             cache_expiration, task_version, empirical_policy, tags, labels, task_inputs, run_count, \
+             flow_run_run_count, expected_start_time, next_scheduled_start_time, start_time, end_time, \
+             total_run_time, state_id, state_type, state_name, state_timestamp) \
+             VALUES ($1, $2, $2, $3, $4, COALESCE($5, ''), COALESCE($6, ''), $7, $8, $9, COALESCE($10, '{}'), \
+             COALESCE($11, '[]'), $12, COALESCE($13, '{}'), COALESCE($14, 0), COALESCE($15, 0), $16, $17, $18, $19, \
+             COALESCE($20, 0), $21, $22, $23, $24) \
+             ON CONFLICT (id) DO UPDATE SET updated = excluded.updated, name = excluded.name, \
+             flow_run_id = COALESCE(excluded.flow_run_id, task_run.flow_run_id), \
+             cache_key = COALESCE(excluded.cache_key, task_run.cache_key), \
+             cache_expiration = COALESCE(excluded.cache_expiration, task_run.cache_expiration), \
+             task_version = COALESCE(excluded.task_version, task_run.task_version), \
+             empirical_policy = excluded.empirical_policy, tags = excluded.tags, \
+             labels = COALESCE(excluded.labels, task_run.labels), task_inputs = excluded.task_inputs, \
+             run_count = excluded.run_count, flow_run_run_count = excluded.flow_run_run_count, \
+             expected_start_time = COALESCE(excluded.expected_start_time, task_run.expected_start_time), \
+             next_scheduled_start_time = COALESCE(excluded.next_scheduled_start_time, task_run.next_scheduled_start_time), \
+             start_time = COALESCE(excluded.start_time, task_run.start_time), \
+             end_time = COALESCE(excluded.end_time, task_run.end_time), \
+             total_run_time = excluded.total_run_time, state_id = excluded.state_id, \
+             state_type = excluded.state_type, state_name = excluded.state_name, \
+             state_timestamp = excluded.state_timestamp \
+             WHERE task_run.state_timestamp IS NULL OR task_run.state_timestamp < excluded.state_timestamp",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(&name)
+        .bind(r.flow_run_id)
+        .bind(text("task_key"))
+        .bind(text("dynamic_key"))
+        .bind(text("cache_key"))
+        .bind(time("cache_expiration"))
+        .bind(text("task_version"))
+        .bind(obj("empirical_policy"))
+        .bind(obj("tags"))
+        .bind(obj("labels"))
+        .bind(obj("task_inputs"))
+        .bind(int("run_count"))
+        .bind(int("flow_run_run_count"))
+        .bind(time("expected_start_time"))
+        .bind(time("next_scheduled_start_time"))
+        .bind(time("start_time"))
+        .bind(time("end_time"))
+        .bind(f.get("total_run_time").and_then(Value::as_f64))
+        .bind(r.state.id)
+        .bind(&r.state.state_type)
+        .bind(&r.state.name)
+        .bind(r.state.timestamp)
+        .execute(&mut *tx)
+        .await?;
+        insert_state!(&mut *tx, id, &r.state, now);
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+pub async fn get(db: &Db, id: Id) -> Result<Option<TaskRun>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} WHERE tr.id = $1");
+    Ok(
+        on_db!(db, pool => sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?),
+    )
+}
+
+/// The `WHERE` shared by `/task_runs/filter` and `/task_runs/count`.
+fn where_clause(w: &mut Where, body: &Value) -> Result<String, ApiError> {
+    let null = Value::Null;
+    let mut parts = Vec::new();
+    parts.extend(w.task_runs(body.get("task_runs").unwrap_or(&null), "tr")?);
+    if let Some(runs) = w.flow_runs(body.get("flow_runs").unwrap_or(&null), "fr")? {
+        parts.push(format!(
+            "tr.flow_run_id IN (SELECT fr.id FROM flow_run fr WHERE {runs})"
+        ));
+    }
+    if let Some(flows) = w.flows(body.get("flows").unwrap_or(&null), "f")? {
+        parts.push(format!(
+            "tr.flow_run_id IN (SELECT fr2.id FROM flow_run fr2 JOIN flow f ON f.id = fr2.flow_id WHERE {flows})"
+        ));
+    }
+    super::flows::reject_unsupported(body, &["deployments"])?;
+    Ok(if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", parts.join(" AND "))
+    })
+}
+
+pub async fn filter(
+    db: &Db,
+    body: &Value,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<TaskRun>, ApiError> {
+    let mut w = Where::new(db.dialect());
+    let where_sql = where_clause(&mut w, body)?;
+    let nulls_last = |column: &str, dir: &str| format!("{column} IS NULL, {column} {dir}");
+    let order = match body
+        .get("sort")
+        .and_then(Value::as_str)
+        .unwrap_or("ID_DESC")
+    {
+        "EXPECTED_START_TIME_ASC" => nulls_last("tr.expected_start_time", "ASC"),
+        "EXPECTED_START_TIME_DESC" => nulls_last("tr.expected_start_time", "DESC"),
+        "NAME_ASC" => "tr.name ASC".into(),
+        "NAME_DESC" => "tr.name DESC".into(),
+        "NEXT_SCHEDULED_START_TIME_ASC" => nulls_last("tr.next_scheduled_start_time", "ASC"),
+        "END_TIME_DESC" => nulls_last("tr.end_time", "DESC"),
+        "DURATION_ASC" => "tr.total_run_time ASC".into(),
+        "DURATION_DESC" => "tr.total_run_time DESC".into(),
+        _ => "tr.id DESC".into(),
+    };
+    let limit_p = w.bind(Param::Int(limit));
+    let offset_p = w.bind(Param::Int(offset));
+    let sql = format!(
+        "SELECT {COLUMNS}{where_sql} ORDER BY {order}, tr.id LIMIT {limit_p} OFFSET {offset_p}"
+    );
+    let params = w.params;
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
+}
+
+pub async fn count(db: &Db, body: &Value) -> Result<i64, ApiError> {
+    let mut w = Where::new(db.dialect());
+    let where_sql = where_clause(&mut w, body)?;
+    let sql = format!("SELECT COUNT(*) FROM task_run tr{where_sql}");
+    let params = w.params;
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?),
+    )
+}
+
+pub struct NewTaskRun {
+    pub id: Id,
+    pub name: String,
+    pub flow_run_id: Option<Id>,
+    pub task_key: String,
+    pub dynamic_key: String,
+    pub cache_key: Option<String>,
+    pub cache_expiration: Option<Timestamp>,
+    pub task_version: Option<String>,
+    pub empirical_policy: Value,
+    pub tags: Value,
+    pub labels: Value,
+    pub task_inputs: Value,
+    pub state: Proposed,
+}
+
+/// `POST /task_runs/`: creates the run (or finds the one with the same flow run, task key and dynamic key) and
+/// gives a new one its first state. `true` when created.
+pub async fn create(writer: &Db, new: NewTaskRun) -> Result<(TaskRun, bool), sqlx::Error> {
+    let now = Timestamp::now();
+    let inserted = on_db!(writer, pool => sqlx::query(
+        "INSERT INTO task_run (id, created, updated, name, flow_run_id, task_key, dynamic_key, cache_key, \
+         cache_expiration, task_version, empirical_policy, tags, labels, task_inputs) \
+         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
+    )
+    .bind(new.id)
+    .bind(now)
+    .bind(&new.name)
+    .bind(new.flow_run_id)
+    .bind(&new.task_key)
+    .bind(&new.dynamic_key)
+    .bind(&new.cache_key)
+    .bind(new.cache_expiration)
+    .bind(&new.task_version)
+    .bind(json(&new.empirical_policy))
+    .bind(json(&new.tags))
+    .bind(json(&new.labels))
+    .bind(json(&new.task_inputs))
+    .execute(pool)
+    .await?
+    .rows_affected())
+        == 1;
+    if !inserted {
+        let sql = format!(
+            "SELECT {COLUMNS} WHERE tr.id = $1 OR (tr.flow_run_id = $2 AND tr.task_key = $3 AND tr.dynamic_key = $4)"
+        );
+        let existing = on_db!(writer, pool => sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(sql))
+            .bind(new.id).bind(new.flow_run_id).bind(&new.task_key).bind(&new.dynamic_key)
+            .fetch_one(pool).await?);
+        return Ok((existing, false));
+    }
+    let (_, run) = set_state(writer, new.id, new.state, true)
+        .await?
+        .expect("the run was just created");
+    Ok((run, true))
+}
+
+/// Task-run orchestration for HTTP clients: terminal runs, the enclosing flow run, retries and reruns, as in
+/// Prefect's CoreTaskPolicy (without caching and tag concurrency limits).
+pub async fn set_state(
+    writer: &Db,
+    id: Id,
+    mut proposed: Proposed,
+    force: bool,
+) -> Result<Option<(Decision, TaskRun)>, sqlx::Error> {
+    let lock = match writer.dialect() {
+        Dialect::Postgres => " FOR UPDATE OF tr",
+        Dialect::Sqlite => "",
+    };
+    let select = format!("SELECT {COLUMNS} WHERE tr.id = $1{lock}");
+    on_db!(writer, pool => {
+        let mut tx = pool.begin().await?;
+        let Some(run) = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(select.clone())).bind(id).fetch_optional(&mut *tx).await? else {
+            return Ok(None);
+        };
+        let flow_run: Option<(Option<String>, i32)> = match run.flow_run_id {
+            Some(flow_run_id) => sqlx::query_as("SELECT state_type, run_count FROM flow_run WHERE id = $1")
+                .bind(flow_run_id)
+                .fetch_optional(&mut *tx)
+                .await?,
+            None => None,
+        };
+        let initial = run.state();
+        let now = Timestamp::now();
+        let policy = normalise_policy(&run.empirical_policy.0);
+        let mut run_count = run.run_count;
+        let (status, reason, write) = if force {
+            (Status::Accept, None, Some(proposed))
+        } else {
+            task_policy(&run, initial.as_ref(), &mut proposed, flow_run.as_ref(), &policy, &mut run_count, now)
+        };
+        let decision = Decision { status, reason, delay_seconds: 0, write, policy };
+        if let Some(state) = &decision.write {
+            let mut state = state.clone();
+            let mut at = now;
+            if let Some(i) = &initial && at <= i.timestamp {
+                at = Timestamp(i.timestamp.0 + chrono::Duration::microseconds(1));
+            }
+            state.details["task_run_id"] = json!(run.id.to_string());
+            state.details["flow_run_id"] = json!(run.flow_run_id.map(|i| i.to_string()));
+            let before = Bookkeeping {
+                run_count,
+                start_time: run.start_time,
+                end_time: run.end_time,
+                total_run_time: run.total_run_time,
+                expected_start_time: run.expected_start_time,
+                next_scheduled_start_time: run.next_scheduled_start_time,
+            };
+            let mut unused = json!({});
+            let b = orchestration::record(&before, initial.as_ref(), &state, at, &mut unused, None, true);
+            let flow_run_run_count = if state.state_type == "RUNNING" {
+                flow_run.as_ref().map_or(run.flow_run_run_count, |f| f.1)
+            } else {
+                run.flow_run_run_count
+            };
+            let written = State {
+                id: new_v7(),
+                state_type: state.state_type.clone(),
+                name: state.name.clone(),
+                timestamp: at,
+                message: state.message.clone(),
+                data: state.data.clone(),
+                details: state.details.clone(),
+            };
+            insert_state!(&mut *tx, run.id, &written, at);
+            sqlx::query(
+                "UPDATE task_run SET state_id = $2, state_type = $3, state_name = $4, state_timestamp = $5, \
+                 run_count = $6, start_time = $7, end_time = $8, total_run_time = $9, expected_start_time = $10, \
+                 next_scheduled_start_time = $11, flow_run_run_count = $12, updated = $5 WHERE id = $1",
+            )
+            .bind(run.id)
+            .bind(written.id)
+            .bind(&written.state_type)
+            .bind(&written.name)
+            .bind(at)
+            .bind(b.run_count)
+            .bind(b.start_time)
+            .bind(b.end_time)
+            .bind(b.total_run_time)
+            .bind(b.expected_start_time)
+            .bind(b.next_scheduled_start_time)
+            .bind(flow_run_run_count)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let after = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(select.replace(lock, ""))).bind(id).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some((decision, after)))
+    })
+}
+
+fn task_policy(
+    run: &TaskRun,
+    initial: Option<&State>,
+    p: &mut Proposed,
+    flow_run: Option<&(Option<String>, i32)>,
+    policy: &Value,
+    run_count: &mut i32,
+    now: Timestamp,
+) -> (Status, Option<String>, Option<Proposed>) {
+    if let Some(i) = initial.filter(|i| is_terminal(&i.state_type)) {
+        if matches!(p.state_type.as_str(), "CANCELLING" | "PAUSED" | "CRASHED") {
+            return (
+                Status::Abort,
+                Some(format!("Run is already {}.", i.state_type)),
+                None,
+            );
+        }
+        let persisted = i
+            .data
+            .as_ref()
+            .and_then(Value::as_object)
+            .is_some_and(|d| d.get("type").and_then(Value::as_str) != Some("unpersisted"));
+        if i.state_type == "COMPLETED" && persisted {
+            return (
+                Status::Reject,
+                Some("This run is already completed.".into()),
+                None,
+            );
+        }
+        if !is_terminal(&p.state_type) {
+            *run_count = 0;
+        }
+    }
+    if p.state_type == "RUNNING" {
+        if let Some((flow_state, flow_run_count)) = flow_run {
+            if flow_state.as_deref() != Some("RUNNING") {
+                return (
+                    Status::Abort,
+                    Some("The enclosing flow must be running to begin task execution.".into()),
+                    None,
+                );
+            }
+            if initial.is_some_and(|i| is_terminal(&i.state_type))
+                && run.flow_run_run_count < *flow_run_count
+            {
+                p.name = "Retrying".into();
+            }
+        }
+        if *run_count > 0 {
+            p.name = if initial.is_some_and(|i| i.name == "AwaitingRetry") {
+                "Retrying".into()
+            } else {
+                "Rerunning".into()
+            };
+        }
+    }
+    if initial.is_some_and(|i| i.state_type == "RUNNING") && p.state_type == "FAILED" {
+        let retriable = p.detail("retriable").and_then(Value::as_bool) != Some(false);
+        let retries = policy.get("retries").and_then(Value::as_i64);
+        if retriable && retries.is_some_and(|r| i64::from(*run_count) <= r) {
+            let delay = match policy.get("retry_delay") {
+                Some(Value::Array(delays)) if !delays.is_empty() => {
+                    let index = usize::try_from(*run_count - 1)
+                        .unwrap_or(0)
+                        .min(delays.len() - 1);
+                    delays[index].as_f64().unwrap_or(0.0)
+                }
+                Some(value) => value.as_f64().unwrap_or(0.0),
+                None => 0.0,
+            };
+            let at = Timestamp(now.0 + chrono::Duration::milliseconds((delay * 1000.0) as i64));
+            let mut retry = Proposed::new("SCHEDULED", "AwaitingRetry");
+            retry.message = p.message.clone();
+            retry.data = p.data.clone();
+            retry.details = json!({ "scheduled_time": at.rfc3339() });
+            return (Status::Reject, Some("Retrying".into()), Some(retry));
+        }
+    }
+    (Status::Accept, None, Some(p.clone()))
+}
