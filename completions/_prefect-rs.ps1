@@ -35,7 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'View and set Prefect settings and prefect-rs stack settings')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'Create, switch and inspect Prefect profiles')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Create, switch and inspect Prefect profiles')
-            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Operate the Prefect server: its database')
+            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run the Prefect server, see whether it is up, stop it, and migrate its database')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -491,8 +491,68 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the server started with `server start --background`')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report whether the server answers: health, version, URL and PID')
             [CompletionResult]::new('database', 'database', [CompletionResultType]::ParameterValue, 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'prefect-rs;server;start' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to listen on [default: PREFECT_SERVER_API_HOST, 127.0.0.1]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on [default: PREFECT_SERVER_API_PORT, 4200]')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]')
+            [CompletionResult]::new('--keep-alive-timeout', '--keep-alive-timeout', [CompletionResultType]::ParameterName, 'Seconds an idle keep-alive connection stays open')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the background server to become healthy')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('--no-docker', '--no-docker', [CompletionResultType]::ParameterName, 'Run the API server in this process instead of the Docker stack')
+            [CompletionResult]::new('--no-services', '--no-services', [CompletionResultType]::ParameterName, 'Do not run background services (the task-run recorder still runs: clients need it)')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy')
+            [CompletionResult]::new('--detached-child', '--detached-child', [CompletionResultType]::ParameterName, 'Internal: this process is the background server started by --background')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'prefect-rs;server;stop' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for it to exit after SIGTERM')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'prefect-rs;server;status' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait with --wait')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the server is healthy (up to --timeout)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'prefect-rs;server;database' {
@@ -629,8 +689,20 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             break
         }
         'prefect-rs;server;help' {
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the server started with `server start --background`')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report whether the server answers: health, version, URL and PID')
             [CompletionResult]::new('database', 'database', [CompletionResultType]::ParameterValue, 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'prefect-rs;server;help;start' {
+            break
+        }
+        'prefect-rs;server;help;stop' {
+            break
+        }
+        'prefect-rs;server;help;status' {
             break
         }
         'prefect-rs;server;help;database' {
@@ -676,7 +748,7 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
         'prefect-rs;help' {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'View and set Prefect settings and prefect-rs stack settings')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'Create, switch and inspect Prefect profiles')
-            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Operate the Prefect server: its database')
+            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run the Prefect server, see whether it is up, stop it, and migrate its database')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -732,7 +804,19 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             break
         }
         'prefect-rs;help;server' {
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the server started with `server start --background`')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report whether the server answers: health, version, URL and PID')
             [CompletionResult]::new('database', 'database', [CompletionResultType]::ParameterValue, 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL')
+            break
+        }
+        'prefect-rs;help;server;start' {
+            break
+        }
+        'prefect-rs;help;server;stop' {
+            break
+        }
+        'prefect-rs;help;server;status' {
             break
         }
         'prefect-rs;help;server;database' {

@@ -115,6 +115,15 @@ _prefect__rs() {
             prefect__rs__subcmd__help__subcmd__server,database)
                 cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__database"
                 ;;
+            prefect__rs__subcmd__help__subcmd__server,start)
+                cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__start"
+                ;;
+            prefect__rs__subcmd__help__subcmd__server,status)
+                cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__status"
+                ;;
+            prefect__rs__subcmd__help__subcmd__server,stop)
+                cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__stop"
+                ;;
             prefect__rs__subcmd__help__subcmd__server__subcmd__database,current)
                 cmd="prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__current"
                 ;;
@@ -184,6 +193,15 @@ _prefect__rs() {
             prefect__rs__subcmd__server,help)
                 cmd="prefect__rs__subcmd__server__subcmd__help"
                 ;;
+            prefect__rs__subcmd__server,start)
+                cmd="prefect__rs__subcmd__server__subcmd__start"
+                ;;
+            prefect__rs__subcmd__server,status)
+                cmd="prefect__rs__subcmd__server__subcmd__status"
+                ;;
+            prefect__rs__subcmd__server,stop)
+                cmd="prefect__rs__subcmd__server__subcmd__stop"
+                ;;
             prefect__rs__subcmd__server__subcmd__database,current)
                 cmd="prefect__rs__subcmd__server__subcmd__database__subcmd__current"
                 ;;
@@ -225,6 +243,15 @@ _prefect__rs() {
                 ;;
             prefect__rs__subcmd__server__subcmd__help,help)
                 cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__help"
+                ;;
+            prefect__rs__subcmd__server__subcmd__help,start)
+                cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__start"
+                ;;
+            prefect__rs__subcmd__server__subcmd__help,status)
+                cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__status"
+                ;;
+            prefect__rs__subcmd__server__subcmd__help,stop)
+                cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__stop"
                 ;;
             prefect__rs__subcmd__server__subcmd__help__subcmd__database,current)
                 cmd="prefect__rs__subcmd__server__subcmd__help__subcmd__database__subcmd__current"
@@ -746,7 +773,7 @@ _prefect__rs() {
             return 0
             ;;
         prefect__rs__subcmd__help__subcmd__server)
-            opts="database"
+            opts="start stop status database"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -832,6 +859,48 @@ _prefect__rs() {
         prefect__rs__subcmd__help__subcmd__server__subcmd__database__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__help__subcmd__server__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__help__subcmd__server__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__help__subcmd__server__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1198,7 +1267,7 @@ _prefect__rs() {
             return 0
             ;;
         prefect__rs__subcmd__server)
-            opts="-q -v -p -h -V --quiet --verbose --color --profile --help --version database help"
+            opts="-q -v -p -h -V --quiet --verbose --color --profile --help --version start stop status database help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1510,7 +1579,7 @@ _prefect__rs() {
             return 0
             ;;
         prefect__rs__subcmd__server__subcmd__help)
-            opts="database help"
+            opts="start stop status database help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1614,6 +1683,162 @@ _prefect__rs() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__start)
+            opts="-b -q -v -p -h -V --no-docker --host --port --log-level --keep-alive-timeout --no-services --background --timeout --detached-child --quiet --verbose --color --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "DEBUG INFO WARNING ERROR CRITICAL" -- "${cur}"))
+                    return 0
+                    ;;
+                --keep-alive-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__status)
+            opts="-o -q -v -p -h -V --wait --timeout --output --quiet --verbose --color --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prefect__rs__subcmd__server__subcmd__stop)
+            opts="-q -v -p -h -V --timeout --quiet --verbose --color --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

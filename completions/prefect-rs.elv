@@ -32,7 +32,7 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
             cand config 'View and set Prefect settings and prefect-rs stack settings'
             cand profile 'Create, switch and inspect Prefect profiles'
             cand profiles 'Create, switch and inspect Prefect profiles'
-            cand server 'Operate the Prefect server: its database'
+            cand server 'Run the Prefect server, see whether it is up, stop it, and migrate its database'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -442,8 +442,65 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand start 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
+            cand stop 'Stop the server started with `server start --background`'
+            cand status 'Report whether the server answers: health, version, URL and PID'
             cand database 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;server;start'= {
+            cand --host 'Address to listen on [default: PREFECT_SERVER_API_HOST, 127.0.0.1]'
+            cand --port 'Port to listen on [default: PREFECT_SERVER_API_PORT, 4200]'
+            cand --log-level 'Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]'
+            cand --keep-alive-timeout 'Seconds an idle keep-alive connection stays open'
+            cand --timeout 'Seconds to wait for the background server to become healthy'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --no-docker 'Run the API server in this process instead of the Docker stack'
+            cand --no-services 'Do not run background services (the task-run recorder still runs: clients need it)'
+            cand -b 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy'
+            cand --background 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy'
+            cand --detached-child 'Internal: this process is the background server started by --background'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;server;stop'= {
+            cand --timeout 'Seconds to wait for it to exit after SIGTERM'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;server;status'= {
+            cand --timeout 'Seconds to wait with --wait'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --wait 'Wait until the server is healthy (up to --timeout)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'prefect-rs;server;database'= {
             cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
@@ -566,8 +623,17 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
         &'prefect-rs;server;database;help;help'= {
         }
         &'prefect-rs;server;help'= {
+            cand start 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
+            cand stop 'Stop the server started with `server start --background`'
+            cand status 'Report whether the server answers: health, version, URL and PID'
             cand database 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prefect-rs;server;help;start'= {
+        }
+        &'prefect-rs;server;help;stop'= {
+        }
+        &'prefect-rs;server;help;status'= {
         }
         &'prefect-rs;server;help;database'= {
             cand upgrade 'Apply pending migrations, up to head or to a revision'
@@ -604,7 +670,7 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
         &'prefect-rs;help'= {
             cand config 'View and set Prefect settings and prefect-rs stack settings'
             cand profile 'Create, switch and inspect Prefect profiles'
-            cand server 'Operate the Prefect server: its database'
+            cand server 'Run the Prefect server, see whether it is up, stop it, and migrate its database'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -646,7 +712,16 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
         &'prefect-rs;help;profile;populate-defaults'= {
         }
         &'prefect-rs;help;server'= {
+            cand start 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
+            cand stop 'Stop the server started with `server start --background`'
+            cand status 'Report whether the server answers: health, version, URL and PID'
             cand database 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
+        }
+        &'prefect-rs;help;server;start'= {
+        }
+        &'prefect-rs;help;server;stop'= {
+        }
+        &'prefect-rs;help;server;status'= {
         }
         &'prefect-rs;help;server;database'= {
             cand upgrade 'Apply pending migrations, up to head or to a revision'

@@ -35,7 +35,7 @@ complete -c prefect-rs -n "__fish_prefect_rs_needs_command" -s V -l version -d '
 complete -c prefect-rs -n "__fish_prefect_rs_needs_command" -f -a "config" -d 'View and set Prefect settings and prefect-rs stack settings'
 complete -c prefect-rs -n "__fish_prefect_rs_needs_command" -f -a "profile" -d 'Create, switch and inspect Prefect profiles'
 complete -c prefect-rs -n "__fish_prefect_rs_needs_command" -f -a "profiles" -d 'Create, switch and inspect Prefect profiles'
-complete -c prefect-rs -n "__fish_prefect_rs_needs_command" -f -a "server" -d 'Operate the Prefect server: its database'
+complete -c prefect-rs -n "__fish_prefect_rs_needs_command" -f -a "server" -d 'Run the Prefect server, see whether it is up, stop it, and migrate its database'
 complete -c prefect-rs -n "__fish_prefect_rs_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c prefect-rs -n "__fish_prefect_rs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand config; and not __fish_seen_subcommand_from set unset view validate help" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
@@ -274,16 +274,61 @@ complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand profiles; and __fi
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Display the settings of a profile; defaults to the active one'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "populate-defaults" -d 'Add Prefect\'s bundled profiles (ephemeral, local, test, cloud) that are missing from the profiles file'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from database help" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from database help" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from database help" -s q -l quiet -d 'Print only data and errors'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from database help" -s v -l verbose -d 'Print more detail (repeat for more)'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from database help" -s h -l help -d 'Print help'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from database help" -s V -l version -d 'Print version'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from database help" -f -a "database" -d 'Migrate the server\'s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from database help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -s q -l quiet -d 'Print only data and errors'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -s h -l help -d 'Print help'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -s V -l version -d 'Print version'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -f -a "start" -d 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -f -a "stop" -d 'Stop the server started with `server start --background`'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -f -a "status" -d 'Report whether the server answers: health, version, URL and PID'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -f -a "database" -d 'Migrate the server\'s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l host -d 'Address to listen on [default: PREFECT_SERVER_API_HOST, 127.0.0.1]' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l port -d 'Port to listen on [default: PREFECT_SERVER_API_PORT, 4200]' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l log-level -d 'Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]' -r -f -a "DEBUG\t''
+INFO\t''
+WARNING\t''
+ERROR\t''
+CRITICAL\t''"
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l keep-alive-timeout -d 'Seconds an idle keep-alive connection stays open' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l timeout -d 'Seconds to wait for the background server to become healthy' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l no-docker -d 'Run the API server in this process instead of the Docker stack'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l no-services -d 'Do not run background services (the task-run recorder still runs: clients need it)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s b -l background -d 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l detached-child -d 'Internal: this process is the background server started by --background'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print only data and errors'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -l timeout -d 'Seconds to wait for it to exit after SIGTERM' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Print only data and errors'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -l timeout -d 'Seconds to wait with --wait' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -l wait -d 'Wait until the server is healthy (up to --timeout)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from database" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -298,6 +343,9 @@ complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from database" -f -a "history" -d 'List every migration: applied (and when) or pending'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from database" -f -a "current" -d 'Print the database\'s current migration version'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from database" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the server started with `server start --background`'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Report whether the server answers: health, version, URL and PID'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "database" -d 'Migrate the server\'s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand completions" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
@@ -310,7 +358,7 @@ complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand completions" -s h 
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and not __fish_seen_subcommand_from config profile server completions help" -f -a "config" -d 'View and set Prefect settings and prefect-rs stack settings'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and not __fish_seen_subcommand_from config profile server completions help" -f -a "profile" -d 'Create, switch and inspect Prefect profiles'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and not __fish_seen_subcommand_from config profile server completions help" -f -a "server" -d 'Operate the Prefect server: its database'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and not __fish_seen_subcommand_from config profile server completions help" -f -a "server" -d 'Run the Prefect server, see whether it is up, stop it, and migrate its database'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and not __fish_seen_subcommand_from config profile server completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and not __fish_seen_subcommand_from config profile server completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change settings: Prefect settings go to the active profile, PREFECT_RS_* settings to config.toml'
@@ -324,6 +372,9 @@ complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_s
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "rename" -d 'Change the name of a profile'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "inspect" -d 'Display the settings of a profile; defaults to the active one'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "populate-defaults" -d 'Add Prefect\'s bundled profiles (ephemeral, local, test, cloud) that are missing from the profiles file'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the server started with `server start --background`'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Report whether the server answers: health, version, URL and PID'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "database" -d 'Migrate the server\'s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand config; and __fish_seen_subcommand_from set" -f -a "PREFECT_HOME\t'Where Prefect keeps profiles, the SQLite database and server files.'
 PREFECT_PROFILES_PATH\t'The profiles file.'

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod postgres;
+pub mod server;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
@@ -121,6 +122,11 @@ impl Run {
     pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
         self.command.env(key, value);
         self
+    }
+
+    /// The configured command, for a test that manages the process itself.
+    pub fn into_command(self) -> Command {
+        self.command
     }
 
     pub fn stdin(mut self, input: &str) -> Self {

@@ -1,0 +1,478 @@
+//! `server start --no-docker | stop | status`: the in-process server over real HTTP, its preflight errors, the
+//! background mode, and the official Python client and CLI running flows against it on SQLite and PostgreSQL.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::postgres::Postgres;
+use common::server::{Server, free_port, get, post, request};
+use common::{TestEnv, python_prefect, sqlite};
+use serde_json::Value;
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[test]
+fn start_serves_prefects_probe_endpoints_and_stops_cleanly_on_sigterm() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    let api = server.api_url();
+    assert_eq!(get(&format!("{api}/health")), (200, "true".into()));
+    assert_eq!(
+        get(&format!("{api}/ready")),
+        (200, r#"{"message":"OK"}"#.into())
+    );
+    assert_eq!(
+        get(&format!("{api}/admin/version")),
+        (200, r#""3.9.1""#.into())
+    );
+    assert_eq!(get(&format!("{api}/hello")).1, r#""👋""#);
+    assert_eq!(
+        get(&format!("{api}/csrf-token?client=x")),
+        (422, r#"{"detail":"CSRF protection is disabled."}"#.into())
+    );
+    let old = request(
+        "GET",
+        &format!("{api}/hello"),
+        None,
+        &[("X-Prefect-API-Version", "0.1.0")],
+    );
+    assert_eq!(
+        old,
+        (400, r#"{"detail":"The request specified API version 0.1.0 but this server requires version 0.8.0 or higher."}"#.into())
+    );
+    assert_eq!(
+        get(&format!("{api}/flow_runs/not-a-uuid")),
+        (404, r#"{"detail":"Not Found"}"#.into())
+    );
+    let out = server.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let banner = env.redact(&out.stderr);
+    assert!(banner.contains("Prefect server (prefect-rs"), "{banner}");
+    assert!(
+        banner.contains("prefect config set PREFECT_API_URL=http://127.0.0.1:"),
+        "{banner}"
+    );
+    assert!(
+        banner
+            .contains("Database: sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db (persistent)"),
+        "{banner}"
+    );
+    assert!(banner.trim_end().ends_with("Server stopped."), "{banner}");
+    assert!(env.home().join("prefect.db").exists(), "migrated on start");
+}
+
+#[test]
+fn a_busy_port_names_its_holder_and_an_invalid_host_is_invalid() {
+    let env = TestEnv::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = env
+        .cmd(&["server", "start", "--no-docker", "--port", &port])
+        .run()
+        .code(1);
+    assert!(
+        out.stderr.contains(&format!(
+            "error: Port {port} on 127.0.0.1 is already in use by process {}",
+            std::process::id()
+        )),
+        "{}",
+        out.stderr
+    );
+    let out = env
+        .cmd(&[
+            "server",
+            "start",
+            "--no-docker",
+            "--host",
+            "http://127.0.0.1",
+        ])
+        .run()
+        .code(1);
+    assert!(
+        out.stderr
+            .contains("error: Invalid host \"http://127.0.0.1\""),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !env.home().join("prefect.db").exists(),
+        "nothing was migrated"
+    );
+}
+
+#[test]
+fn the_docker_stack_is_not_built_yet_and_the_error_says_what_to_type() {
+    let env = TestEnv::new();
+    let out = env.cmd(&["server", "start"]).run().code(1);
+    insta::assert_snapshot!(out.stderr, @r"
+    error: This prefect-rs runs the server in-process only; the Docker stack is not built yet
+    hint: start it with: prefect-rs server start --no-docker
+    hint: or make it the default: prefect-rs config set PREFECT_RS_SERVER_MODE=process
+    ");
+}
+
+#[test]
+fn background_start_then_status_then_stop() {
+    let env = TestEnv::new();
+    let port = free_port().to_string();
+    let api = format!("http://127.0.0.1:{port}/api");
+    let out = env
+        .cmd(&["server", "start", "--no-docker", "-b", "--port", &port])
+        .run()
+        .success();
+    assert!(
+        out.stderr
+            .contains("Started the Prefect server in the background (PID "),
+        "{}",
+        out.stderr
+    );
+    let pid_file = env.home().join("server.pid");
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let out = env
+        .cmd(&["server", "status"])
+        .env("PREFECT_API_URL", &api)
+        .run()
+        .success();
+    assert_eq!(
+        out.stdout,
+        format!("Server is healthy at {api}, Prefect 3.9.1, background PID {pid}\n")
+    );
+    let out = env
+        .cmd(&["server", "status", "-o", "json"])
+        .env("PREFECT_API_URL", &api)
+        .run()
+        .success();
+    assert_eq!(json(&out.stdout)["healthy"], true);
+    // A second background start is refused while the first runs.
+    let out = env
+        .cmd(&[
+            "server",
+            "start",
+            "--no-docker",
+            "-b",
+            "--port",
+            &free_port().to_string(),
+        ])
+        .run()
+        .code(1);
+    assert!(
+        out.stderr.contains(&format!("already running (PID {pid})")),
+        "{}",
+        out.stderr
+    );
+
+    let out = env.cmd(&["server", "stop"]).run().success();
+    assert_eq!(
+        out.stderr,
+        format!("Stopped the Prefect server (PID {pid}).\n")
+    );
+    assert!(!pid_file.exists());
+    let out = env
+        .cmd(&["server", "status"])
+        .env("PREFECT_API_URL", &api)
+        .run()
+        .code(1);
+    assert!(
+        out.stderr
+            .contains(&format!("error: No healthy server at {api}")),
+        "{}",
+        out.stderr
+    );
+    let out = env.cmd(&["server", "stop"]).run().code(1);
+    assert!(
+        out.stderr.contains("No background server is running"),
+        "{}",
+        out.stderr
+    );
+
+    // A PID file left by a crash is recognised as stale, not signalled.
+    std::fs::write(&pid_file, "999999\n").unwrap();
+    let out = env.cmd(&["server", "stop"]).run().success();
+    assert!(
+        out.stderr
+            .contains("process 999999, which is not a running prefect-rs server"),
+        "{}",
+        out.stderr
+    );
+    assert!(!pid_file.exists());
+}
+
+#[test]
+fn basic_auth_protects_the_api_but_not_health() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[("PREFECT_SERVER_API_AUTH_STRING", "admin:s3cret")]);
+    let api = server.api_url();
+    assert_eq!(get(&format!("{api}/health")).0, 200);
+    assert_eq!(
+        post(&format!("{api}/flows/filter"), "{}"),
+        (401, r#"{"exception_message":"Unauthorized"}"#.into())
+    );
+    let good = [("Authorization", "Basic YWRtaW46czNjcmV0")];
+    assert_eq!(
+        request("POST", &format!("{api}/flows/filter"), Some("{}"), &good),
+        (200, "[]".into())
+    );
+    let bad = [("Authorization", "Basic YWRtaW46d3Jvbmc=")];
+    assert_eq!(
+        request("POST", &format!("{api}/flows/filter"), Some("{}"), &bad).0,
+        401
+    );
+}
+
+#[test]
+fn a_database_migrated_by_a_newer_prefect_rs_is_refused_at_start() {
+    let env = TestEnv::new();
+    env.cmd(&["server", "database", "upgrade", "-y"])
+        .run()
+        .success();
+    sqlite(
+        &env.home().join("prefect.db"),
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (29991231000000, 'from the future', TRUE, X'00', 0)",
+    );
+    let out = env
+        .cmd(&[
+            "server",
+            "start",
+            "--no-docker",
+            "--port",
+            &free_port().to_string(),
+        ])
+        .run()
+        .code(1);
+    assert!(
+        out.stderr
+            .contains("error: This database was migrated by a newer prefect-rs"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ------------------------------------------------------------------------------- the official Python client
+
+/// Runs a scenario script from tests/python with the pinned Python prefect against `server`.
+fn scenario(env: &TestEnv, server: &Server, script: &str) -> common::Output {
+    let python = python_prefect().parent().unwrap().join("python");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(script);
+    env.program(&python, &[path.to_str().unwrap()])
+        .env("PREFECT_API_URL", server.api_url())
+        .env("COLUMNS", "200")
+        .run()
+}
+
+fn prefect_cli(env: &TestEnv, server: &Server, args: &[&str]) -> common::Output {
+    env.program(python_prefect(), args)
+        .env("PREFECT_API_URL", server.api_url())
+        .env("COLUMNS", "200")
+        .run()
+        .success()
+}
+
+fn flow_run_id(out: &common::Output) -> String {
+    out.stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("FLOW_RUN_ID "))
+        .unwrap_or_else(|| panic!("no flow run id in {}\n{}", out.stdout, out.stderr))
+        .to_owned()
+}
+
+/// The task runs of a flow run, waiting briefly: the client reports them as events it flushes at exit.
+fn task_runs_of(server: &Server, flow_run: &str, expected: usize) -> Vec<Value> {
+    let body =
+        format!(r#"{{"flow_runs": {{"id": {{"any_": ["{flow_run}"]}}}}, "sort": "NAME_ASC"}}"#);
+    let started = Instant::now();
+    loop {
+        let (status, text) = post(&format!("{}/task_runs/filter", server.api_url()), &body);
+        assert_eq!(status, 200, "{text}");
+        let runs = json(&text).as_array().unwrap().clone();
+        let done = runs
+            .iter()
+            .filter(|r| r["state_type"] == "COMPLETED")
+            .count();
+        if done >= expected || started.elapsed() > Duration::from_secs(10) {
+            return runs;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// S1, S2 and S3 against one server; `state_names` reads a task run's state history from the database.
+fn python_client_scenarios(
+    env: &TestEnv,
+    server: &Server,
+    state_names: impl Fn(&str) -> Vec<String>,
+) {
+    // S1: three concurrent tasks, one retried, logs and a return value.
+    let s1 = scenario(env, server, "s1_three_tasks.py");
+    assert_eq!(s1.code, 0, "{}\n{}", s1.stdout, s1.stderr);
+    assert!(
+        s1.stdout.contains("FINAL_STATE COMPLETED Completed"),
+        "{}",
+        s1.stdout
+    );
+    assert!(s1.stdout.contains("RESULT {'total': 45}"), "{}", s1.stdout);
+    assert!(
+        !s1.stderr.contains("Unable to connect"),
+        "events websocket: {}",
+        s1.stderr
+    );
+    let s1_run = flow_run_id(&s1);
+    let (status, text) = get(&format!("{}/flow_runs/{s1_run}", server.api_url()));
+    assert_eq!(status, 200);
+    let run = json(&text);
+    assert_eq!(
+        (run["state_type"].as_str(), run["run_count"].as_i64()),
+        (Some("COMPLETED"), Some(1))
+    );
+    let tasks = task_runs_of(server, &s1_run, 3);
+    let summary: Vec<(String, String, i64)> = tasks
+        .iter()
+        .map(|t| {
+            let name = t["name"]
+                .as_str()
+                .unwrap()
+                .split('-')
+                .next()
+                .unwrap()
+                .to_owned();
+            (
+                name,
+                t["state_name"].as_str().unwrap().to_owned(),
+                t["run_count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("add".into(), "Completed".into(), 1),
+            ("flaky".into(), "Completed".into(), 2),
+            ("mul".into(), "Completed".into(), 1)
+        ]
+    );
+    let flaky = tasks
+        .iter()
+        .find(|t| t["name"].as_str().unwrap().starts_with("flaky"))
+        .unwrap();
+    assert_eq!(
+        state_names(flaky["id"].as_str().unwrap()),
+        [
+            "Pending",
+            "Running",
+            "AwaitingRetry",
+            "Retrying",
+            "Completed"
+        ]
+    );
+    let body = format!(r#"{{"logs": {{"flow_run_id": {{"any_": ["{s1_run}"]}}}}}}"#);
+    let (_, logs) = post(&format!("{}/logs/filter", server.api_url()), &body);
+    let messages: Vec<String> = json(&logs)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["message"].as_str().unwrap().to_owned())
+        .collect();
+    for line in [
+        "flow starting with n=3",
+        "flaky: attempt 1 fails on purpose",
+        "flaky: attempt 2 succeeds",
+        "total=45",
+    ] {
+        assert!(
+            messages.iter().any(|m| m == line),
+            "{line:?} not in {messages:?}"
+        );
+    }
+
+    // S2: a failing flow ends Failed with its error message.
+    let s2 = scenario(env, server, "s2_failing_flow.py");
+    assert_eq!(s2.code, 0, "{}\n{}", s2.stdout, s2.stderr);
+    let s2_run = flow_run_id(&s2);
+    let (_, text) = get(&format!("{}/flow_runs/{s2_run}", server.api_url()));
+    let run = json(&text);
+    assert_eq!(run["state_type"], "FAILED");
+    assert_eq!(
+        run["state"]["message"],
+        "Flow run encountered an exception: RuntimeError: this flow fails on purpose"
+    );
+
+    // S3: the CLI shows both runs, their flows, one run in detail, its logs, and the task runs.
+    let ls = prefect_cli(env, server, &["flow-run", "ls"]).stdout;
+    assert!(
+        ls.contains(&s1_run) && ls.contains("three-tasks") && ls.contains("COMPLETED"),
+        "{ls}"
+    );
+    assert!(
+        ls.contains(&s2_run) && ls.contains("failing-flow") && ls.contains("FAILED"),
+        "{ls}"
+    );
+    let flows = prefect_cli(env, server, &["flow", "ls"]).stdout;
+    assert!(
+        flows.contains("three-tasks") && flows.contains("failing-flow"),
+        "{flows}"
+    );
+    let inspect = prefect_cli(env, server, &["flow-run", "inspect", &s1_run]).stdout;
+    assert!(
+        inspect.contains(&format!("id='{s1_run}'")) && inspect.contains("type=StateType.COMPLETED"),
+        "{inspect}"
+    );
+    let logs = prefect_cli(env, server, &["flow-run", "logs", &s1_run]).stdout;
+    assert!(
+        logs.contains("flow starting with n=3") && logs.contains("Finished in state Completed()"),
+        "{logs}"
+    );
+    let tasks = prefect_cli(env, server, &["task-run", "ls"]).stdout;
+    assert!(
+        tasks.contains("flaky") && tasks.contains("COMPLETED"),
+        "{tasks}"
+    );
+    let status = prefect_cli(env, server, &["server", "status"]).stdout;
+    assert!(
+        status.contains("Server is available.") && status.contains("Server version: 3.9.1"),
+        "{status}"
+    );
+}
+
+#[test]
+fn the_python_client_runs_flows_and_its_cli_shows_them_on_sqlite() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    let db = env.home().join("prefect.db");
+    python_client_scenarios(&env, &server, |task_run| {
+        sqlite(&db, &format!("SELECT name FROM task_run_state WHERE task_run_id = '{task_run}' ORDER BY timestamp"))
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    });
+    assert_eq!(server.stop().code, 0);
+}
+
+#[test]
+fn the_python_client_runs_flows_and_its_cli_shows_them_on_postgres() {
+    let pg = Postgres::start();
+    pg.create_database("prefect");
+    let env = TestEnv::new();
+    let url = pg.url("prefect");
+    let server = Server::start(&env, &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)]);
+    python_client_scenarios(&env, &server, |task_run| {
+        pg.psql("prefect", &format!("SELECT name FROM task_run_state WHERE task_run_id = '{task_run}' ORDER BY timestamp"))
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    });
+    let out = server.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !out.stderr.contains(common::postgres::PASSWORD),
+        "the banner masks the password: {}",
+        out.stderr
+    );
+}
