@@ -508,7 +508,7 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
             [CompletionResult]::new('--no-docker', '--no-docker', [CompletionResultType]::ParameterName, 'Run the API server in this process instead of the Docker stack')
-            [CompletionResult]::new('--no-services', '--no-services', [CompletionResultType]::ParameterName, 'Do not run background services (the task-run recorder still runs: clients need it)')
+            [CompletionResult]::new('--no-services', '--no-services', [CompletionResultType]::ParameterName, 'Do not run background services (marking late runs); the task-run recorder still runs: clients need it')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy')
             [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy')
             [CompletionResult]::new('--detached-child', '--detached-child', [CompletionResultType]::ParameterName, 'Internal: this process is the background server started by --background')

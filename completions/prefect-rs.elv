@@ -458,7 +458,7 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
             cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
             cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
             cand --no-docker 'Run the API server in this process instead of the Docker stack'
-            cand --no-services 'Do not run background services (the task-run recorder still runs: clients need it)'
+            cand --no-services 'Do not run background services (marking late runs); the task-run recorder still runs: clients need it'
             cand -b 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy'
             cand --background 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy'
             cand --detached-child 'Internal: this process is the background server started by --background'

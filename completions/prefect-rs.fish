@@ -301,7 +301,7 @@ always\t''
 never\t''"
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l no-docker -d 'Run the API server in this process instead of the Docker stack'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l no-services -d 'Do not run background services (the task-run recorder still runs: clients need it)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l no-services -d 'Do not run background services (marking late runs); the task-run recorder still runs: clients need it'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s b -l background -d 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l detached-child -d 'Internal: this process is the background server started by --background'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print only data and errors'

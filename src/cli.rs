@@ -219,7 +219,7 @@ pub struct StartArgs {
     /// Seconds an idle keep-alive connection stays open
     #[arg(long, default_value_t = 5, value_name = "SECONDS")]
     pub keep_alive_timeout: u64,
-    /// Do not run background services (the task-run recorder still runs: clients need it)
+    /// Do not run background services (marking late runs); the task-run recorder still runs: clients need it
     #[arg(long)]
     pub no_services: bool,
     /// Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy

@@ -13,6 +13,7 @@ mod output;
 mod probe;
 mod prompt;
 mod server;
+mod services;
 mod settings;
 mod store;
 

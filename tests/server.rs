@@ -476,3 +476,48 @@ fn the_python_client_runs_flows_and_its_cli_shows_them_on_postgres() {
         out.stderr
     );
 }
+
+/// A scheduled run whose start time has passed is marked Late by the service, and left alone with --no-services.
+#[test]
+fn the_late_runs_service_marks_overdue_scheduled_runs_unless_services_are_off() {
+    let fast = [
+        ("PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS", "0.1"),
+        ("PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS", "0"),
+    ];
+    let scheduled_run = |server: &Server| {
+        let (_, flow) = post(
+            &format!("{}/flows/", server.api_url()),
+            r#"{"name": "nightly"}"#,
+        );
+        let flow_id = json(&flow)["id"].as_str().unwrap().to_owned();
+        let body = format!(
+            r#"{{"flow_id": "{flow_id}", "state": {{"type": "SCHEDULED", "state_details": {{"scheduled_time": "2020-01-01T00:00:00Z"}}}}}}"#
+        );
+        let (status, run) = post(&format!("{}/flow_runs/", server.api_url()), &body);
+        assert_eq!(status, 201, "{run}");
+        json(&run)["id"].as_str().unwrap().to_owned()
+    };
+    let state_name = |server: &Server, id: &str| {
+        let (_, run) = get(&format!("{}/flow_runs/{id}", server.api_url()));
+        json(&run)["state_name"].as_str().unwrap().to_owned()
+    };
+
+    let env = TestEnv::new();
+    let server = Server::start(&env, &fast);
+    let id = scheduled_run(&server);
+    let started = Instant::now();
+    while state_name(&server, &id) != "Late" {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never marked Late"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(server);
+
+    let env = TestEnv::new();
+    let server = Server::start_with_args(&env, &fast, &["--no-services"]);
+    let id = scheduled_run(&server);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(state_name(&server, &id), "Scheduled");
+}

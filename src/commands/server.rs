@@ -78,6 +78,29 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         database: Target::from_settings(settings)?,
         public_settings: public_settings(settings),
         pid_file: None,
+        late_runs: late_runs(args, settings),
+    })
+}
+
+/// PREFECT_SERVER_SERVICES_LATE_RUNS_{ENABLED, LOOP_SECONDS, AFTER_SECONDS}, Prefect's defaults 5 s and 15 s.
+fn late_runs(args: &StartArgs, settings: &Settings) -> Option<crate::services::late_runs::Config> {
+    let enabled = settings
+        .effective("PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED")
+        .is_none_or(|v| is_true(&v));
+    let seconds = |name: &str, default: f64| {
+        let value = settings
+            .effective(name)
+            .and_then(|v| v.trim().parse::<f64>().ok());
+        Duration::from_secs_f64(
+            value
+                .filter(|v| v.is_finite() && *v >= 0.0)
+                .unwrap_or(default),
+        )
+    };
+    (enabled && !args.no_services).then(|| crate::services::late_runs::Config {
+        every: seconds("PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS", 5.0)
+            .max(Duration::from_millis(10)),
+        after: seconds("PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS", 15.0),
     })
 }
 
@@ -162,6 +185,7 @@ fn start_background(
             &options.log_level,
         ])
         .args(["--keep-alive-timeout", &args.keep_alive_timeout.to_string()])
+        .args(args.no_services.then_some("--no-services"))
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)

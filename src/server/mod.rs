@@ -33,6 +33,8 @@ pub struct Options {
     pub public_settings: serde_json::Value,
     /// Written once serving, removed on exit: set for the background server.
     pub pid_file: Option<PathBuf>,
+    /// The late-runs service, unless `--no-services` or PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED=false.
+    pub late_runs: Option<crate::services::late_runs::Config>,
 }
 
 impl Options {
@@ -57,7 +59,7 @@ pub fn run(options: Options, printer: &Printer) -> Result<()> {
     runtime.block_on(serve(options, printer))
 }
 
-async fn serve(options: Options, printer: &Printer) -> Result<()> {
+async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     let listener = preflight::bind(&options.host, options.port)?;
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
@@ -98,6 +100,12 @@ async fn serve(options: Options, printer: &Printer) -> Result<()> {
         logs: tokio::sync::broadcast::channel(1024).0,
     });
     let app = api::router(state);
+    let services: Vec<tokio::task::JoinHandle<()>> = options
+        .late_runs
+        .take()
+        .map(|config| tokio::spawn(crate::services::late_runs::run(writer.clone(), config)))
+        .into_iter()
+        .collect();
 
     banner(&options, printer)?;
     if let Some(pid_file) = &options.pid_file {
@@ -105,6 +113,9 @@ async fn serve(options: Options, printer: &Printer) -> Result<()> {
     }
     let outcome = accept_until_stopped(listener, app, options.keep_alive).await;
     printer.status("Stopping: finishing in-flight requests ...")?;
+    for service in services {
+        service.abort();
+    }
     writer.close().await;
     db.close().await;
     if let Some(pid_file) = &options.pid_file {

@@ -24,14 +24,16 @@ pub fn free_port() -> u16 {
 impl Server {
     /// `prefect-rs server start --no-docker` with `env` (and extra variables), waited for until healthy.
     pub fn start(env: &TestEnv, vars: &[(&str, &str)]) -> Server {
+        Self::start_with_args(env, vars, &[])
+    }
+
+    /// Like `start`, with extra command-line arguments.
+    pub fn start_with_args(env: &TestEnv, vars: &[(&str, &str)], extra: &[&str]) -> Server {
         let port = free_port();
-        let mut run = env.cmd(&[
-            "server",
-            "start",
-            "--no-docker",
-            "--port",
-            &port.to_string(),
-        ]);
+        let port_text = port.to_string();
+        let mut args = vec!["server", "start", "--no-docker", "--port", &port_text];
+        args.extend_from_slice(extra);
+        let mut run = env.cmd(&args);
         for (key, value) in vars {
             run = run.env(key, value);
         }

@@ -1,0 +1,52 @@
+//! Prefect's late-runs service: a SCHEDULED flow run whose start time passed more than `after` ago is marked
+//! `Late`, through the orchestration rules (which refuse a second marking, so two replicas on one PostgreSQL
+//! database cannot mark a run twice).
+
+use std::time::Duration;
+
+use chrono::Duration as Span;
+use serde_json::json;
+
+use crate::db::Db;
+use crate::db::types::{Id, Timestamp};
+use crate::store::flow_runs;
+use crate::store::on_db;
+use crate::store::states::Proposed;
+
+pub struct Config {
+    pub every: Duration,
+    pub after: Duration,
+}
+
+/// Runs until the task is aborted.
+pub async fn run(writer: Db, config: Config) {
+    loop {
+        tokio::time::sleep(config.every).await;
+        if let Err(e) = mark_late(&writer, config.after).await {
+            eprintln!("error: late-runs service: {e}");
+        }
+    }
+}
+
+/// Marks the runs that are late now; returns how many.
+pub async fn mark_late(writer: &Db, after: Duration) -> Result<usize, sqlx::Error> {
+    let cutoff = Timestamp(Timestamp::now().0 - Span::from_std(after).unwrap_or_default());
+    let late: Vec<(Id, Option<Timestamp>)> = on_db!(writer, pool => sqlx::query_as(
+        "SELECT id, next_scheduled_start_time FROM flow_run WHERE state_type = 'SCHEDULED' \
+         AND state_name <> 'Late' AND next_scheduled_start_time <= $1 ORDER BY next_scheduled_start_time LIMIT 100",
+    )
+    .bind(cutoff)
+    .fetch_all(pool)
+    .await?);
+    let mut marked = 0;
+    for (id, scheduled) in late {
+        let mut proposed = Proposed::new("SCHEDULED", "Late");
+        proposed.details = json!({ "scheduled_time": scheduled.map(|t| t.rfc3339()) });
+        if let Some((decision, _)) = flow_runs::set_state(writer, id, proposed, false, None).await?
+            && decision.write.is_some()
+        {
+            marked += 1;
+        }
+    }
+    Ok(marked)
+}

@@ -1,0 +1,4 @@
+//! Background services the server runs beside the API (off with `server start --no-services`). The task-run
+//! recorder is not one of them: it runs inline on `/api/events/in`, because clients need it.
+
+pub mod late_runs;
