@@ -521,3 +521,36 @@ fn the_late_runs_service_marks_overdue_scheduled_runs_unless_services_are_off() 
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(state_name(&server, &id), "Scheduled");
 }
+
+#[test]
+fn events_out_streams_flow_run_state_events_and_websockets_check_the_auth_token() {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/subscribe_events.py");
+    let python = python_prefect().parent().unwrap().join("python");
+    let subscribe = |env: &TestEnv, server: &Server, token: &str| {
+        env.program(
+            &python,
+            &[script.to_str().unwrap(), &server.api_url(), token],
+        )
+        .run()
+        .success()
+        .stdout
+    };
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    assert_eq!(
+        subscribe(&env, &server, "-"),
+        "AUTH auth_success\nEVENT event prefect.flow-run.Pending\n"
+    );
+
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[("PREFECT_SERVER_API_AUTH_STRING", "admin:s3cret")]);
+    assert_eq!(
+        subscribe(&env, &server, "admin:wrong"),
+        "CLOSED 1008 Invalid token\n"
+    );
+    assert_eq!(
+        subscribe(&env, &server, "admin:s3cret"),
+        "AUTH auth_success\nEVENT event prefect.flow-run.Pending\n"
+    );
+}

@@ -119,7 +119,12 @@ async fn check_auth(State(state): State<Shared>, request: Request, next: Next) -
     };
     let open = request.method() == axum::http::Method::GET
         && matches!(request.uri().path(), "/health" | "/ready");
-    if open || authorized(request.headers(), expected) {
+    // Websockets authenticate in their own handshake (the token in the first message), as in Prefect.
+    let websocket = request
+        .headers()
+        .get(header::UPGRADE)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
+    if open || websocket || authorized(request.headers(), expected) {
         return next.run(request).await;
     }
     let mut response = (

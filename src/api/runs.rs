@@ -226,8 +226,14 @@ async fn create_flow_run(
         deployment_id: body_id(&body, "deployment_id")?,
         state: proposed,
     };
-    let (run, created) = flow_runs::create(&state.writer, new, api_version(&headers)).await?;
-    Ok(created_or_ok(created, run.to_json(Timestamp::now())))
+    let (run, transition) = flow_runs::create(&state.writer, new, api_version(&headers)).await?;
+    if let Some(transition) = &transition {
+        emit_state_event(&state, transition).await;
+    }
+    Ok(created_or_ok(
+        transition.is_some(),
+        run.to_json(Timestamp::now()),
+    ))
 }
 
 async fn read_flow_run(
@@ -302,8 +308,52 @@ async fn set_flow_run_state(
     let (proposed, force) = proposed_state(&body)?;
     let outcome =
         flow_runs::set_state(&state.writer, id, proposed, force, api_version(&headers)).await?;
-    let (decision, run) = outcome.ok_or_else(|| not_found_exception("Flow run", id))?;
-    Ok(orchestration_response(&decision, run.state()))
+    let transition = outcome.ok_or_else(|| not_found_exception("Flow run", id))?;
+    emit_state_event(&state, &transition).await;
+    Ok(orchestration_response(
+        &transition.decision,
+        transition.run.state(),
+    ))
+}
+
+/// Like Prefect, every state a flow run enters is also an event (`prefect.flow-run.Running`, …): stored, and sent
+/// to `/events/out` subscribers such as the client's cancellation observer.
+async fn emit_state_event(state: &Shared, transition: &flow_runs::Transition) {
+    if transition.decision.write.is_none() {
+        return;
+    }
+    let run = &transition.run;
+    let Some(new) = run.state() else { return };
+    let brief = |s: &RunState| {
+        json!({ "type": s.state_type, "name": s.name, "message": s.message.clone().unwrap_or_default(),
+                "state_details": crate::store::states::full_details(&s.details) })
+    };
+    let initial = transition.initial.as_ref();
+    let follows = initial
+        .filter(|i| (new.timestamp.0 - i.timestamp.0).num_minutes().abs() < 5)
+        .map(|i| i.id.to_string());
+    let event = json!({
+        "occurred": new.timestamp.rfc3339(),
+        "event": format!("prefect.flow-run.{}", new.name),
+        "resource": {
+            "prefect.resource.id": format!("prefect.flow-run.{}", run.id),
+            "prefect.resource.name": run.name,
+            "prefect.run-count": run.run_count.to_string(),
+            "prefect.state-message": new.message.clone().unwrap_or_default(),
+            "prefect.state-name": new.name,
+            "prefect.state-timestamp": new.timestamp.rfc3339(),
+            "prefect.state-type": new.state_type,
+        },
+        "related": [{ "prefect.resource.id": format!("prefect.flow.{}", run.flow_id), "prefect.resource.role": "flow" }],
+        "payload": {
+            "intended": { "from": initial.map(|i| i.state_type.clone()), "to": new.state_type },
+            "initial_state": initial.map(brief),
+            "validated_state": brief(&new),
+        },
+        "id": new.id.to_string(),
+        "follows": follows,
+    });
+    super::events::receive(state, event).await;
 }
 
 async fn filter_flow_runs(

@@ -42,8 +42,8 @@ pub async fn mark_late(writer: &Db, after: Duration) -> Result<usize, sqlx::Erro
     for (id, scheduled) in late {
         let mut proposed = Proposed::new("SCHEDULED", "Late");
         proposed.details = json!({ "scheduled_time": scheduled.map(|t| t.rfc3339()) });
-        if let Some((decision, _)) = flow_runs::set_state(writer, id, proposed, false, None).await?
-            && decision.write.is_some()
+        if let Some(transition) = flow_runs::set_state(writer, id, proposed, false, None).await?
+            && transition.decision.write.is_some()
         {
             marked += 1;
         }

@@ -217,12 +217,12 @@ pub struct NewFlowRun {
 }
 
 /// Creates a run and gives it its first state; with an idempotency key already used for this flow, returns
-/// that run instead. `true` when created.
+/// that run instead (and no transition).
 pub async fn create(
     writer: &Db,
     new: NewFlowRun,
     api: ApiVersion,
-) -> Result<(FlowRun, bool), sqlx::Error> {
+) -> Result<(FlowRun, Option<Transition>), sqlx::Error> {
     let now = Timestamp::now();
     let id = super::new_id();
     let inserted = on_db!(writer, pool => {
@@ -263,13 +263,13 @@ pub async fn create(
             new.idempotency_key.as_deref().unwrap_or_default(),
         )
         .await?;
-        return Ok((existing.expect("the conflicting run exists"), false));
+        return Ok((existing.expect("the conflicting run exists"), None));
     }
     // The first state goes through the forced (minimal) policy, as in Prefect.
-    let (_, run) = set_state(writer, id, new.state, true, api)
+    let transition = set_state(writer, id, new.state, true, api)
         .await?
         .expect("the run was just created");
-    Ok((run, true))
+    Ok((transition.run.clone(), Some(transition)))
 }
 
 async fn by_idempotency_key(
@@ -290,15 +290,21 @@ pub async fn get(db: &Db, id: Id) -> Result<Option<FlowRun>, sqlx::Error> {
     )
 }
 
+/// What `set_state` did: the decision, the state the run had before, and the run as it is afterwards.
+pub struct Transition {
+    pub decision: Decision,
+    pub initial: Option<State>,
+    pub run: FlowRun,
+}
+
 /// Orchestrates a proposed state and records the outcome; `None` when the run does not exist.
-/// Returns the decision (with the written or current state) and the run as it is afterwards.
 pub async fn set_state(
     writer: &Db,
     id: Id,
     proposed: Proposed,
     force: bool,
     api: ApiVersion,
-) -> Result<Option<(Decision, FlowRun)>, sqlx::Error> {
+) -> Result<Option<Transition>, sqlx::Error> {
     let lock = match writer.dialect() {
         Dialect::Postgres => " FOR UPDATE OF fr",
         Dialect::Sqlite => "",
@@ -376,7 +382,7 @@ pub async fn set_state(
         }
         let after = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(select.replace(lock, ""))).bind(id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
-        Ok(Some((decision, after)))
+        Ok(Some(Transition { decision, initial, run: after }))
     })
 }
 
