@@ -563,12 +563,24 @@ fn concurrent_writers_on_sqlite_all_succeed() {
     let server = Server::start(&env, &[]);
     let api = server.api_url();
     let (_, flow) = post(&format!("{api}/flows/"), r#"{"name": "busy"}"#);
-    let body = format!(r#"{{"flow_id": "{}"}}"#, json(&flow)["id"].as_str().unwrap());
+    let body = format!(
+        r#"{{"flow_id": "{}"}}"#,
+        json(&flow)["id"].as_str().unwrap()
+    );
     let statuses: Vec<u16> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..8)
-            .map(|_| scope.spawn(|| (0..40).map(|_| post(&format!("{api}/flow_runs/"), &body).0).collect::<Vec<_>>()))
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..40)
+                        .map(|_| post(&format!("{api}/flow_runs/"), &body).0)
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
     });
     assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
     let (_, count) = post(&format!("{api}/flow_runs/count"), "{}");

@@ -11,7 +11,6 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::{Shared, constant_time_eq};
-use crate::store::{events, task_runs};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -126,17 +125,10 @@ async fn events_in(
     })
 }
 
-/// Stores an event, records the task run it describes, and passes it to subscribers.
+/// Queues an event for the event sink, which stores it, records the task run it describes, and passes it to
+/// subscribers. Waits only when the queue is full.
 pub async fn receive(state: &Shared, event: Value) {
-    if let Some(recorded) = task_runs::from_event(&event)
-        && let Err(e) = task_runs::record(&state.writer, &recorded).await
-    {
-        eprintln!("error: recording task run {} from event: {e}", recorded.id);
-    }
-    if let Err(e) = events::insert(&state.writer, &event).await {
-        eprintln!("error: storing event: {e}");
-    }
-    let _ = state.events.send(std::sync::Arc::new(event));
+    let _ = state.events.send(event).await;
 }
 
 async fn events_out(
@@ -154,7 +146,7 @@ async fn events_out(
             return;
         };
         let filter = message.get("filter").cloned().unwrap_or(Value::Null);
-        let mut feed = state.events.subscribe();
+        let mut feed = state.subscribers.subscribe();
         loop {
             tokio::select! {
                 event = feed.recv() => {

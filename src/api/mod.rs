@@ -36,16 +36,18 @@ const MINIMUM_API_VERSION: (u64, u64, u64) = (0, 8, 0);
 pub struct AppState {
     /// Reads (many connections; WAL lets them run beside the writer).
     pub db: Db,
-    /// Writes: one connection on a SQLite file, the same pool as `db` otherwise.
-    pub writer: Db,
+    /// Writes: group commit on SQLite's one write connection, the pool on PostgreSQL.
+    pub writer: crate::store::Writer,
     /// `user:password` from PREFECT_SERVER_API_AUTH_STRING.
     pub auth: Option<String>,
     /// Requests are logged at INFO and below.
     pub log_requests: bool,
     /// What `GET /admin/settings` shows (secrets masked).
     pub public_settings: serde_json::Value,
-    /// Events as they arrive, for `/events/out` subscribers.
-    pub events: tokio::sync::broadcast::Sender<Arc<serde_json::Value>>,
+    /// The queue to the event sink, which stores events (and the task runs they describe) in batches.
+    pub events: tokio::sync::mpsc::Sender<serde_json::Value>,
+    /// Stored events, for `/events/out` subscribers.
+    pub subscribers: tokio::sync::broadcast::Sender<Arc<serde_json::Value>>,
     /// Logs as they arrive, for `/logs/out` subscribers.
     pub logs: tokio::sync::broadcast::Sender<Arc<serde_json::Value>>,
 }

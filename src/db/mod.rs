@@ -2,6 +2,7 @@
 //! UUID, timestamptz or JSONB), the URL forms Prefect accepts, and the migrations that shape the schema.
 
 mod connect;
+pub mod group_commit;
 pub mod lock;
 pub mod migrations;
 pub mod migrator;

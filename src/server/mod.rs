@@ -1,6 +1,7 @@
 //! The in-process API server: take the port, migrate, open the database, serve until Ctrl+C or SIGTERM, then
 //! stop accepting, let in-flight requests finish (bounded), and close the database.
 
+mod event_sink;
 pub mod pidfile;
 pub mod preflight;
 
@@ -15,9 +16,11 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 
 use crate::api::{self, AppState};
+use crate::db::group_commit::GroupCommit;
 use crate::db::session::{Target, require_head, upgrade_to_head};
 use crate::db::{ConnectOptions, Db};
 use crate::output::Printer;
+use crate::store::Writer;
 
 /// How long in-flight requests (and open websockets) get to finish after a stop signal.
 const DRAIN: Duration = Duration::from_secs(10);
@@ -84,26 +87,45 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         create_sqlite_file: true,
     };
     let db = Db::connect(url, connect(8)).await?;
-    // SQLite takes one writer at a time; funnelling writes through one connection queues them in the pool
-    // instead of failing them with "database is locked".
-    let writer = match (&db, url.sqlite_path()) {
-        (Db::Sqlite(_), Some(_)) => Db::connect(url, connect(1)).await?,
-        _ => db.clone(),
+    // SQLite takes one writer at a time: concurrent writers share its one write connection through group
+    // commit instead of failing with "database is locked". A file gets its own write connection; an in-memory
+    // database has only the one.
+    let writer = match &db {
+        Db::Sqlite(pool) => {
+            let write_pool = match url.sqlite_path() {
+                Some(_) => match Db::connect(url, connect(1)).await? {
+                    Db::Sqlite(pool) => pool,
+                    Db::Postgres(_) => unreachable!("a SQLite URL opens SQLite"),
+                },
+                None => pool.clone(),
+            };
+            Writer::Sqlite(GroupCommit::new(write_pool))
+        }
+        Db::Postgres(pool) => Writer::Postgres(pool.clone()),
     };
+    let subscribers = tokio::sync::broadcast::channel(1024).0;
+    let (events, sink) = event_sink::spawn(writer.clone(), subscribers.clone());
     let state = Arc::new(AppState {
         db: db.clone(),
         writer: writer.clone(),
         auth: options.auth.clone(),
         log_requests: matches!(options.log_level.as_str(), "DEBUG" | "INFO"),
         public_settings: options.public_settings.clone(),
-        events: tokio::sync::broadcast::channel(1024).0,
+        events,
+        subscribers,
         logs: tokio::sync::broadcast::channel(1024).0,
     });
     let app = api::router(state);
     let services: Vec<tokio::task::JoinHandle<()>> = options
         .late_runs
         .take()
-        .map(|config| tokio::spawn(crate::services::late_runs::run(writer.clone(), config)))
+        .map(|config| {
+            tokio::spawn(crate::services::late_runs::run(
+                db.clone(),
+                writer.clone(),
+                config,
+            ))
+        })
         .into_iter()
         .collect();
 
@@ -116,7 +138,10 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     for service in services {
         service.abort();
     }
-    writer.close().await;
+    sink.flush_and_stop().await;
+    if let Writer::Sqlite(group) = &writer {
+        group.close().await;
+    }
     db.close().await;
     if let Some(pid_file) = &options.pid_file {
         pidfile::remove(pid_file);

@@ -10,8 +10,8 @@ use serde_json::json;
 use crate::db::Db;
 use crate::db::types::{Id, Timestamp};
 use crate::store::flow_runs;
-use crate::store::on_db;
 use crate::store::states::Proposed;
+use crate::store::{Writer, on_db};
 
 pub struct Config {
     pub every: Duration,
@@ -19,19 +19,23 @@ pub struct Config {
 }
 
 /// Runs until the task is aborted.
-pub async fn run(writer: Db, config: Config) {
+pub async fn run(reader: Db, writer: Writer, config: Config) {
     loop {
         tokio::time::sleep(config.every).await;
-        if let Err(e) = mark_late(&writer, config.after).await {
+        if let Err(e) = mark_late(&reader, &writer, config.after).await {
             eprintln!("error: late-runs service: {e}");
         }
     }
 }
 
 /// Marks the runs that are late now; returns how many.
-pub async fn mark_late(writer: &Db, after: Duration) -> Result<usize, sqlx::Error> {
+pub async fn mark_late(
+    reader: &Db,
+    writer: &Writer,
+    after: Duration,
+) -> Result<usize, sqlx::Error> {
     let cutoff = Timestamp(Timestamp::now().0 - Span::from_std(after).unwrap_or_default());
-    let late: Vec<(Id, Option<Timestamp>)> = on_db!(writer, pool => sqlx::query_as(
+    let late: Vec<(Id, Option<Timestamp>)> = on_db!(reader, pool => sqlx::query_as(
         "SELECT id, next_scheduled_start_time FROM flow_run WHERE state_type = 'SCHEDULED' \
          AND state_name <> 'Late' AND next_scheduled_start_time <= $1 ORDER BY next_scheduled_start_time LIMIT 100",
     )

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use super::filter::Where;
 use super::flows::reject_unsupported;
 use super::states::{Proposed, State, is_terminal};
-use super::{JsonValue, Param, bind_all, json, new_v7, on_db};
+use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::api::ApiError;
 use crate::db::types::{Id, Timestamp};
 use crate::db::{Db, Dialect};
@@ -198,6 +198,102 @@ pub fn estimates(
     (run_time, delta)
 }
 
+/// Orchestrates `$proposed` for run `$id` on transaction `$tx` and records the outcome: the body of `set_state`,
+/// a macro so `create` can give a new run its first state in the same transaction.
+macro_rules! transition_in {
+    ($tx:ident, $select:expr, $id:expr, $proposed:expr, $force:expr, $api:expr) => {
+        'transition: {
+        let Some(run) = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe($select.clone())).bind($id).fetch_optional(&mut *$tx).await? else {
+            break 'transition None;
+        };
+        let initial = run.state();
+        let now = Timestamp::now();
+        let facts = Run {
+            initial: initial.as_ref(),
+            run_count: run.run_count,
+            policy: normalise_policy(&run.empirical_policy.0),
+            has_deployment: run.deployment_id.is_some(),
+            has_infrastructure_pid: run.infrastructure_pid.is_some(),
+            is_subflow: run.parent_task_run_id.is_some(),
+        };
+        let mut decision = orchestration::set_flow_run_state(&facts, $proposed, $force, $api, now);
+        // The run as it is afterwards, kept in memory rather than read back.
+        let mut after = run.clone();
+        after.empirical_policy = json(&decision.policy);
+        if let Some(state) = decision.write.as_mut() {
+            // Timestamps of one run's states are unique (Prefect's index); step past the current one.
+            let mut at = now;
+            if let Some(i) = &initial && at <= i.timestamp {
+                at = Timestamp(i.timestamp.0 + chrono::Duration::microseconds(1));
+            }
+            state.details["flow_run_id"] = json!(run.id.to_string());
+            if let Some(parent) = run.parent_task_run_id {
+                state.details["task_run_id"] = json!(parent.to_string());
+            }
+            let mut policy = decision.policy.clone();
+            let b = orchestration::record(&run.bookkeeping(), initial.as_ref(), state, at, &mut policy, $api, true);
+            decision.policy = policy;
+            let state_id = new_v7();
+            sqlx::query(
+                "INSERT INTO flow_run_state (id, created, updated, flow_run_id, type, timestamp, name, message, \
+                 state_details, data) VALUES ($1, $2, $2, $3, $4, $2, $5, $6, $7, $8)",
+            )
+            .bind(state_id)
+            .bind(at)
+            .bind(run.id)
+            .bind(&state.state_type)
+            .bind(&state.name)
+            .bind(&state.message)
+            .bind(json(&state.details))
+            .bind(state.data.as_ref().map(json))
+            .execute(&mut *$tx)
+            .await?;
+            sqlx::query(
+                "UPDATE flow_run SET state_id = $2, state_type = $3, state_name = $4, state_timestamp = $5, \
+                 run_count = $6, start_time = $7, end_time = $8, total_run_time = $9, expected_start_time = $10, \
+                 next_scheduled_start_time = $11, empirical_policy = $12, updated = $5 WHERE id = $1",
+            )
+            .bind(run.id)
+            .bind(state_id)
+            .bind(&state.state_type)
+            .bind(&state.name)
+            .bind(at)
+            .bind(b.run_count)
+            .bind(b.start_time)
+            .bind(b.end_time)
+            .bind(b.total_run_time)
+            .bind(b.expected_start_time)
+            .bind(b.next_scheduled_start_time)
+            .bind(json(&decision.policy))
+            .execute(&mut *$tx)
+            .await?;
+            after.empirical_policy = json(&decision.policy);
+            after.state_id = Some(state_id);
+            after.state_type = Some(state.state_type.clone());
+            after.state_name = Some(state.name.clone());
+            after.state_timestamp = Some(at);
+            after.updated = at;
+            after.run_count = b.run_count;
+            after.start_time = b.start_time;
+            after.end_time = b.end_time;
+            after.total_run_time = b.total_run_time;
+            after.expected_start_time = b.expected_start_time;
+            after.next_scheduled_start_time = b.next_scheduled_start_time;
+            after.s_message = state.message.clone();
+            after.s_data = state.data.as_ref().map(json);
+            after.s_details = Some(json(&state.details));
+        } else if decision.policy != normalise_policy(&run.empirical_policy.0) {
+            sqlx::query("UPDATE flow_run SET empirical_policy = $2 WHERE id = $1")
+                .bind(run.id)
+                .bind(json(&decision.policy))
+                .execute(&mut *$tx)
+                .await?;
+        }
+            Some(Transition { decision, initial, run: after })
+        }
+    };
+}
+
 pub struct NewFlowRun {
     pub flow_id: Id,
     pub name: String,
@@ -219,14 +315,15 @@ pub struct NewFlowRun {
 /// Creates a run and gives it its first state; with an idempotency key already used for this flow, returns
 /// that run instead (and no transition).
 pub async fn create(
-    writer: &Db,
+    writer: &Writer,
     new: NewFlowRun,
     api: ApiVersion,
 ) -> Result<(FlowRun, Option<Transition>), sqlx::Error> {
     let now = Timestamp::now();
     let id = super::new_id();
-    let inserted = on_db!(writer, pool => {
-        let mut tx = pool.begin().await?;
+    let select = select_for_update(writer);
+    let proposed = new.state.clone();
+    let transition = write_tx!(writer, tx => {
         let rows = sqlx::query(
             "INSERT INTO flow_run (id, created, updated, name, flow_id, flow_version, parameters, context, \
              parent_task_run_id, infrastructure_document_id, empirical_policy, tags, labels, idempotency_key, \
@@ -253,34 +350,20 @@ pub async fn create(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        tx.commit().await?;
-        rows == 1
-    });
-    if !inserted {
-        let existing = by_idempotency_key(
-            writer,
-            new.flow_id,
-            new.idempotency_key.as_deref().unwrap_or_default(),
-        )
-        .await?;
-        return Ok((existing.expect("the conflicting run exists"), None));
+        // The first state goes through the forced (minimal) policy, as in Prefect, in the same transaction.
+        if rows == 1 { transition_in!(tx, select, id, proposed, true, api) } else { None }
+    })?;
+    if let Some(transition) = transition {
+        return Ok((transition.run.clone(), Some(transition)));
     }
-    // The first state goes through the forced (minimal) policy, as in Prefect.
-    let transition = set_state(writer, id, new.state, true, api)
-        .await?
-        .expect("the run was just created");
-    Ok((transition.run.clone(), Some(transition)))
-}
-
-async fn by_idempotency_key(
-    db: &Db,
-    flow_id: Id,
-    key: &str,
-) -> Result<Option<FlowRun>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} WHERE fr.flow_id = $1 AND fr.idempotency_key = $2");
-    Ok(
-        on_db!(db, pool => sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql)).bind(flow_id).bind(key).fetch_optional(pool).await?),
-    )
+    let key = new.idempotency_key.clone().unwrap_or_default();
+    let existing = write_tx!(writer, tx => sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(new.flow_id)
+        .bind(key.clone())
+        .fetch_optional(&mut *tx)
+        .await?)?;
+    Ok((existing.expect("the conflicting run exists"), None))
 }
 
 pub async fn get(db: &Db, id: Id) -> Result<Option<FlowRun>, sqlx::Error> {
@@ -299,95 +382,31 @@ pub struct Transition {
 
 /// Orchestrates a proposed state and records the outcome; `None` when the run does not exist.
 pub async fn set_state(
-    writer: &Db,
+    writer: &Writer,
     id: Id,
     proposed: Proposed,
     force: bool,
     api: ApiVersion,
 ) -> Result<Option<Transition>, sqlx::Error> {
+    let select = select_for_update(writer);
+    write_tx!(writer, tx => transition_in!(tx, select, id, proposed, force, api))
+}
+
+/// The run by id, locked for the transaction on PostgreSQL (SQLite has one writer anyway).
+fn select_for_update(writer: &Writer) -> String {
     let lock = match writer.dialect() {
         Dialect::Postgres => " FOR UPDATE OF fr",
         Dialect::Sqlite => "",
     };
-    let select = format!("SELECT {COLUMNS} WHERE fr.id = $1{lock}");
-    on_db!(writer, pool => {
-        let mut tx = pool.begin().await?;
-        let Some(run) = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(select.clone())).bind(id).fetch_optional(&mut *tx).await? else {
-            return Ok(None);
-        };
-        let initial = run.state();
-        let now = Timestamp::now();
-        let facts = Run {
-            initial: initial.as_ref(),
-            run_count: run.run_count,
-            policy: normalise_policy(&run.empirical_policy.0),
-            has_deployment: run.deployment_id.is_some(),
-            has_infrastructure_pid: run.infrastructure_pid.is_some(),
-            is_subflow: run.parent_task_run_id.is_some(),
-        };
-        let mut decision = orchestration::set_flow_run_state(&facts, proposed, force, api, now);
-        if let Some(state) = decision.write.as_mut() {
-            // Timestamps of one run's states are unique (Prefect's index); step past the current one.
-            let mut at = now;
-            if let Some(i) = &initial && at <= i.timestamp {
-                at = Timestamp(i.timestamp.0 + chrono::Duration::microseconds(1));
-            }
-            state.details["flow_run_id"] = json!(run.id.to_string());
-            if let Some(parent) = run.parent_task_run_id {
-                state.details["task_run_id"] = json!(parent.to_string());
-            }
-            let mut policy = decision.policy.clone();
-            let b = orchestration::record(&run.bookkeeping(), initial.as_ref(), state, at, &mut policy, api, true);
-            decision.policy = policy;
-            let state_id = new_v7();
-            sqlx::query(
-                "INSERT INTO flow_run_state (id, created, updated, flow_run_id, type, timestamp, name, message, \
-                 state_details, data) VALUES ($1, $2, $2, $3, $4, $2, $5, $6, $7, $8)",
-            )
-            .bind(state_id)
-            .bind(at)
-            .bind(run.id)
-            .bind(&state.state_type)
-            .bind(&state.name)
-            .bind(&state.message)
-            .bind(json(&state.details))
-            .bind(state.data.as_ref().map(json))
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE flow_run SET state_id = $2, state_type = $3, state_name = $4, state_timestamp = $5, \
-                 run_count = $6, start_time = $7, end_time = $8, total_run_time = $9, expected_start_time = $10, \
-                 next_scheduled_start_time = $11, empirical_policy = $12, updated = $5 WHERE id = $1",
-            )
-            .bind(run.id)
-            .bind(state_id)
-            .bind(&state.state_type)
-            .bind(&state.name)
-            .bind(at)
-            .bind(b.run_count)
-            .bind(b.start_time)
-            .bind(b.end_time)
-            .bind(b.total_run_time)
-            .bind(b.expected_start_time)
-            .bind(b.next_scheduled_start_time)
-            .bind(json(&decision.policy))
-            .execute(&mut *tx)
-            .await?;
-        } else if decision.policy != normalise_policy(&run.empirical_policy.0) {
-            sqlx::query("UPDATE flow_run SET empirical_policy = $2 WHERE id = $1")
-                .bind(run.id)
-                .bind(json(&decision.policy))
-                .execute(&mut *tx)
-                .await?;
-        }
-        let after = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(select.replace(lock, ""))).bind(id).fetch_one(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(Some(Transition { decision, initial, run: after }))
-    })
+    format!("SELECT {COLUMNS} WHERE fr.id = $1{lock}")
 }
 
 /// `PATCH /flow_runs/{id}`: only the keys given change. `false` when the run does not exist.
-pub async fn update(writer: &Db, id: Id, changes: &Map<String, Value>) -> Result<bool, ApiError> {
+pub async fn update(
+    writer: &Writer,
+    id: Id,
+    changes: &Map<String, Value>,
+) -> Result<bool, ApiError> {
     let mut w = Where::new(writer.dialect());
     let mut sets = Vec::new();
     for (key, value) in changes {
@@ -425,18 +444,17 @@ pub async fn update(writer: &Db, id: Id, changes: &Map<String, Value>) -> Result
     let id_p = w.bind(Param::Id(id));
     let sql = format!("UPDATE flow_run SET {} WHERE id = {id_p}", sets.join(", "));
     let params = w.params;
-    let rows = on_db!(writer, pool => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), &params).execute(pool).await?.rows_affected());
+    let rows = write_tx!(writer, tx => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), &params).execute(&mut *tx).await?.rows_affected())?;
     Ok(rows == 1)
 }
 
 /// `PATCH /flow_runs/{id}/labels`: merges the given labels over the run's. `false` when the run does not exist.
 pub async fn merge_labels(
-    writer: &Db,
+    writer: &Writer,
     id: Id,
     labels: &Map<String, Value>,
 ) -> Result<bool, sqlx::Error> {
-    on_db!(writer, pool => {
-        let mut tx = pool.begin().await?;
+    write_tx!(writer, tx => {
         let current: Option<Option<JsonValue>> = sqlx::query_scalar("SELECT labels FROM flow_run WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -450,8 +468,7 @@ pub async fn merge_labels(
             .bind(Timestamp::now())
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok(true)
+        true
     })
 }
 

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::filter::Where;
-use super::{JsonValue, bind_all, json, new_id, on_db};
+use super::{JsonValue, Writer, bind_all, json, new_id, on_db, write_tx};
 use crate::api::ApiError;
 use crate::db::Db;
 use crate::db::types::{Id, Timestamp};
@@ -35,27 +35,29 @@ const COLUMNS: &str = "f.id, f.created, f.updated, f.name, f.tags, f.labels";
 
 /// Creates the flow, or finds the one with this name; `true` when it was created.
 pub async fn create(
-    writer: &Db,
+    writer: &Writer,
     name: &str,
     tags: &Value,
     labels: &Value,
 ) -> Result<(Flow, bool), sqlx::Error> {
     let now = Timestamp::now();
-    let inserted = on_db!(writer, pool => sqlx::query(
-        "INSERT INTO flow (id, created, updated, name, tags, labels) VALUES ($1, $2, $2, $3, $4, $5) \
-         ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(new_id())
-    .bind(now)
-    .bind(name)
-    .bind(json(tags))
-    .bind(json(labels))
-    .execute(pool)
-    .await?
-    .rows_affected());
-    let sql = format!("SELECT {COLUMNS} FROM flow f WHERE f.name = $1");
-    let flow = on_db!(writer, pool => sqlx::query_as::<_, Flow>(sqlx::AssertSqlSafe(sql)).bind(name).fetch_one(pool).await?);
-    Ok((flow, inserted == 1))
+    let select = format!("SELECT {COLUMNS} FROM flow f WHERE f.name = $1");
+    write_tx!(writer, tx => {
+        let inserted = sqlx::query(
+            "INSERT INTO flow (id, created, updated, name, tags, labels) VALUES ($1, $2, $2, $3, $4, $5) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(now)
+        .bind(name)
+        .bind(json(tags))
+        .bind(json(labels))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let flow = sqlx::query_as::<_, Flow>(sqlx::AssertSqlSafe(select.clone())).bind(name).fetch_one(&mut *tx).await?;
+        (flow, inserted == 1)
+    })
 }
 
 pub async fn get(db: &Db, id: Id) -> Result<Option<Flow>, sqlx::Error> {

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::filter::{Where, parse_time};
-use super::{Param, bind_all, new_v7, on_db};
+use super::{Param, Writer, bind_all, new_v7, on_db, write_tx};
 use crate::api::ApiError;
 use crate::db::Db;
 use crate::db::types::{Id, Timestamp};
@@ -106,7 +106,7 @@ pub fn parse(index: usize, value: &Value) -> Result<NewLog, ApiError> {
 }
 
 /// Inserts a batch in one transaction and returns the stored logs (for live subscribers).
-pub async fn insert(writer: &Db, logs: Vec<NewLog>) -> Result<Vec<Log>, sqlx::Error> {
+pub async fn insert(writer: &Writer, logs: Vec<NewLog>) -> Result<Vec<Log>, sqlx::Error> {
     let now = Timestamp::now();
     let stored: Vec<Log> = logs
         .into_iter()
@@ -122,8 +122,7 @@ pub async fn insert(writer: &Db, logs: Vec<NewLog>) -> Result<Vec<Log>, sqlx::Er
             task_run_id: l.task_run_id,
         })
         .collect();
-    on_db!(writer, pool => {
-        let mut tx = pool.begin().await?;
+    write_tx!(writer, tx => {
         for log in &stored {
             sqlx::query(
                 "INSERT INTO log (id, created, updated, name, level, flow_run_id, task_run_id, message, timestamp) \
@@ -140,8 +139,7 @@ pub async fn insert(writer: &Db, logs: Vec<NewLog>) -> Result<Vec<Log>, sqlx::Er
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
-    });
+    })?;
     Ok(stored)
 }
 

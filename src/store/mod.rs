@@ -26,6 +26,49 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
+/// Where writes go: SQLite's one write connection, shared by concurrent writers through group commit, or the
+/// PostgreSQL pool (which takes concurrent writers itself).
+#[derive(Clone)]
+pub enum Writer {
+    Sqlite(std::sync::Arc<crate::db::group_commit::GroupCommit>),
+    Postgres(sqlx::PgPool),
+}
+
+impl Writer {
+    pub fn dialect(&self) -> crate::db::Dialect {
+        match self {
+            Writer::Sqlite(_) => crate::db::Dialect::Sqlite,
+            Writer::Postgres(_) => crate::db::Dialect::Postgres,
+        }
+    }
+}
+
+/// Runs `$body` in a write transaction bound to `$tx` (use it as `&mut *$tx`) and evaluates to
+/// `Result<value of $body, sqlx::Error>`. `?` and `return Ok(…)` inside the body end the transaction early:
+/// rolled back on error, and on SQLite rolled back to the writer's savepoint.
+macro_rules! write_tx {
+    ($writer:expr, $tx:ident => $body:expr) => {
+        match $writer {
+            $crate::store::Writer::Sqlite(group) => {
+                group
+                    .write(
+                        async |$tx: &mut sqlx::SqliteConnection| -> Result<_, sqlx::Error> {
+                            Ok($body)
+                        },
+                    )
+                    .await
+            }
+            $crate::store::Writer::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let value = $body;
+                $tx.commit().await?;
+                Ok(value)
+            }
+        }
+    };
+}
+pub(crate) use write_tx;
+
 /// A value bound into a statement built at run time (filters).
 #[derive(Clone, Debug)]
 pub enum Param {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::filter::{Where, parse_time};
 use super::flow_runs::estimates;
 use super::states::{Proposed, State, is_terminal};
-use super::{JsonValue, Param, bind_all, json, new_v7, on_db};
+use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::api::ApiError;
 use crate::db::types::{Id, Timestamp};
 use crate::db::{Db, Dialect};
@@ -17,7 +17,7 @@ use crate::orchestration::{self, Bookkeeping, Decision, Status};
 /// A macro rather than a function: it runs inside each dialect's transaction.
 macro_rules! insert_state {
     ($executor:expr, $task_run_id:expr, $state:expr, $now:expr) => {{
-        let state: &State = $state;
+        let state: &$crate::store::states::State = $state;
         sqlx::query(
             "INSERT INTO task_run_state (id, created, updated, task_run_id, type, timestamp, name, message, \
              state_details, data) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
@@ -29,12 +29,13 @@ macro_rules! insert_state {
         .bind(state.timestamp)
         .bind(&state.name)
         .bind(&state.message)
-        .bind(json(&state.details))
-        .bind(state.data.as_ref().map(json))
+        .bind($crate::store::json(&state.details))
+        .bind(state.data.as_ref().map($crate::store::json))
         .execute($executor)
         .await?;
     }};
 }
+pub(crate) use insert_state;
 
 #[derive(sqlx::FromRow)]
 pub struct TaskRun {
@@ -232,32 +233,33 @@ pub fn from_event(event: &Value) -> Option<Recorded> {
     })
 }
 
-/// Upserts the task run (only if this state is newer than the one it has: events may arrive out of order) and
-/// inserts the state (idempotent: a re-delivered event changes nothing).
-pub async fn record(writer: &Db, r: &Recorded) -> Result<(), sqlx::Error> {
-    let f = &r.fields;
-    let text = |k: &str| f.get(k).and_then(Value::as_str).map(str::to_owned);
-    let int = |k: &str| {
-        f.get(k)
-            .and_then(Value::as_i64)
-            .and_then(|v| i32::try_from(v).ok())
-    };
-    let time = |k: &str| f.get(k).and_then(Value::as_str).and_then(parse_time);
-    let obj = |k: &str| f.get(k).filter(|v| !v.is_null()).map(json);
-    let now = Timestamp::now();
-    let name = text("name").unwrap_or_else(crate::names::slug);
-    on_db!(writer, pool => {
-        let mut tx = pool.begin().await?;
+/// Upserts the task run an event describes (only if this state is newer than the one it has: events may arrive
+/// out of order) and inserts the state (idempotent: a re-delivered event changes nothing), on transaction `$tx`.
+/// A macro because it runs inside each dialect's transaction.
+macro_rules! record_task_run {
+    ($tx:ident, $recorded:expr, $now:expr) => {{
+        let r: &$crate::store::task_runs::Recorded = $recorded;
+        let now: $crate::db::types::Timestamp = $now;
+        let f = &r.fields;
+        let text = |k: &str| f.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
+        let int = |k: &str| {
+            f.get(k)
+                .and_then(serde_json::Value::as_i64)
+                .and_then(|v| i32::try_from(v).ok())
+        };
+        let time = |k: &str| f.get(k).and_then(serde_json::Value::as_str).and_then($crate::store::filter::parse_time);
+        let obj = |k: &str| f.get(k).filter(|v| !v.is_null()).map($crate::store::json);
+        let name = text("name").unwrap_or_else($crate::names::slug);
         // The same (flow run, task key, dynamic key) is the same task run, whatever id an event carries.
         let mut id = r.id;
         if let (Some(flow_run_id), Some(key), Some(dynamic)) = (r.flow_run_id, text("task_key"), text("dynamic_key")) {
-            let existing: Option<Id> = sqlx::query_scalar(
+            let existing: Option<$crate::db::types::Id> = sqlx::query_scalar(
                 "SELECT id FROM task_run WHERE flow_run_id = $1 AND task_key = $2 AND dynamic_key = $3",
             )
             .bind(flow_run_id)
             .bind(key)
             .bind(dynamic)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *$tx)
             .await?;
             id = existing.unwrap_or(id);
         }
@@ -305,18 +307,17 @@ pub async fn record(writer: &Db, r: &Recorded) -> Result<(), sqlx::Error> {
         .bind(time("next_scheduled_start_time"))
         .bind(time("start_time"))
         .bind(time("end_time"))
-        .bind(f.get("total_run_time").and_then(Value::as_f64))
+        .bind(f.get("total_run_time").and_then(serde_json::Value::as_f64))
         .bind(r.state.id)
         .bind(&r.state.state_type)
         .bind(&r.state.name)
         .bind(r.state.timestamp)
-        .execute(&mut *tx)
+        .execute(&mut *$tx)
         .await?;
-        insert_state!(&mut *tx, id, &r.state, now);
-        tx.commit().await?;
-    });
-    Ok(())
+        $crate::store::task_runs::insert_state!(&mut *$tx, id, &r.state, now);
+    }};
 }
+pub(crate) use record_task_run;
 
 pub async fn get(db: &Db, id: Id) -> Result<Option<TaskRun>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} WHERE tr.id = $1");
@@ -411,37 +412,42 @@ pub struct NewTaskRun {
 
 /// `POST /task_runs/`: creates the run (or finds the one with the same flow run, task key and dynamic key) and
 /// gives a new one its first state. `true` when created.
-pub async fn create(writer: &Db, new: NewTaskRun) -> Result<(TaskRun, bool), sqlx::Error> {
+pub async fn create(writer: &Writer, new: NewTaskRun) -> Result<(TaskRun, bool), sqlx::Error> {
     let now = Timestamp::now();
-    let inserted = on_db!(writer, pool => sqlx::query(
-        "INSERT INTO task_run (id, created, updated, name, flow_run_id, task_key, dynamic_key, cache_key, \
-         cache_expiration, task_version, empirical_policy, tags, labels, task_inputs) \
-         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
-    )
-    .bind(new.id)
-    .bind(now)
-    .bind(&new.name)
-    .bind(new.flow_run_id)
-    .bind(&new.task_key)
-    .bind(&new.dynamic_key)
-    .bind(&new.cache_key)
-    .bind(new.cache_expiration)
-    .bind(&new.task_version)
-    .bind(json(&new.empirical_policy))
-    .bind(json(&new.tags))
-    .bind(json(&new.labels))
-    .bind(json(&new.task_inputs))
-    .execute(pool)
-    .await?
-    .rows_affected())
-        == 1;
-    if !inserted {
-        let sql = format!(
-            "SELECT {COLUMNS} WHERE tr.id = $1 OR (tr.flow_run_id = $2 AND tr.task_key = $3 AND tr.dynamic_key = $4)"
-        );
-        let existing = on_db!(writer, pool => sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(sql))
-            .bind(new.id).bind(new.flow_run_id).bind(&new.task_key).bind(&new.dynamic_key)
-            .fetch_one(pool).await?);
+    let existing_sql = format!(
+        "SELECT {COLUMNS} WHERE tr.id = $1 OR (tr.flow_run_id = $2 AND tr.task_key = $3 AND tr.dynamic_key = $4)"
+    );
+    let existing = write_tx!(writer, tx => {
+        let rows = sqlx::query(
+            "INSERT INTO task_run (id, created, updated, name, flow_run_id, task_key, dynamic_key, cache_key, \
+             cache_expiration, task_version, empirical_policy, tags, labels, task_inputs) \
+             VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
+        )
+        .bind(new.id)
+        .bind(now)
+        .bind(&new.name)
+        .bind(new.flow_run_id)
+        .bind(&new.task_key)
+        .bind(&new.dynamic_key)
+        .bind(&new.cache_key)
+        .bind(new.cache_expiration)
+        .bind(&new.task_version)
+        .bind(json(&new.empirical_policy))
+        .bind(json(&new.tags))
+        .bind(json(&new.labels))
+        .bind(json(&new.task_inputs))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if rows == 1 {
+            None
+        } else {
+            Some(sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(existing_sql.clone()))
+                .bind(new.id).bind(new.flow_run_id).bind(&new.task_key).bind(&new.dynamic_key)
+                .fetch_one(&mut *tx).await?)
+        }
+    })?;
+    if let Some(existing) = existing {
         return Ok((existing, false));
     }
     let (_, run) = set_state(writer, new.id, new.state, true)
@@ -453,7 +459,7 @@ pub async fn create(writer: &Db, new: NewTaskRun) -> Result<(TaskRun, bool), sql
 /// Task-run orchestration for HTTP clients: terminal runs, the enclosing flow run, retries and reruns, as in
 /// Prefect's CoreTaskPolicy (without caching and tag concurrency limits).
 pub async fn set_state(
-    writer: &Db,
+    writer: &Writer,
     id: Id,
     mut proposed: Proposed,
     force: bool,
@@ -463,8 +469,7 @@ pub async fn set_state(
         Dialect::Sqlite => "",
     };
     let select = format!("SELECT {COLUMNS} WHERE tr.id = $1{lock}");
-    on_db!(writer, pool => {
-        let mut tx = pool.begin().await?;
+    write_tx!(writer, tx => {
         let Some(run) = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(select.clone())).bind(id).fetch_optional(&mut *tx).await? else {
             return Ok(None);
         };
@@ -539,8 +544,7 @@ pub async fn set_state(
             .await?;
         }
         let after = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(select.replace(lock, ""))).bind(id).fetch_one(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(Some((decision, after)))
+        Some((decision, after))
     })
 }
 

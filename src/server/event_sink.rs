@@ -1,0 +1,82 @@
+//! Events reach the database through one queue: the websocket handlers (and the flow-run state changes) hand
+//! events over and move on; this task stores them in batches (one transaction per batch, with the task runs the
+//! recorder builds from them), then passes them to `/events/out` subscribers. On shutdown it drains the queue.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::store::Writer;
+use crate::store::events;
+
+/// Prefect's event persister holds up to 50 000 events; beyond that, senders wait.
+const QUEUE: usize = 50_000;
+const BATCH: usize = 500;
+
+pub struct EventSink {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+pub fn spawn(
+    writer: Writer,
+    subscribers: broadcast::Sender<Arc<Value>>,
+) -> (mpsc::Sender<Value>, EventSink) {
+    let (sender, receiver) = mpsc::channel(QUEUE);
+    let (stop, stopped) = oneshot::channel();
+    let task = tokio::spawn(run(receiver, stopped, writer, subscribers));
+    (sender, EventSink { stop, task })
+}
+
+impl EventSink {
+    /// Stores every event still queued, then ends.
+    pub async fn flush_and_stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+async fn run(
+    mut queue: mpsc::Receiver<Value>,
+    mut stop: oneshot::Receiver<()>,
+    writer: Writer,
+    subscribers: broadcast::Sender<Arc<Value>>,
+) {
+    let mut stopping = false;
+    loop {
+        let first = if stopping {
+            queue.recv().await
+        } else {
+            tokio::select! {
+                event = queue.recv() => event,
+                _ = &mut stop => {
+                    stopping = true;
+                    queue.close();
+                    continue;
+                }
+            }
+        };
+        let Some(first) = first else { break };
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match queue.try_recv() {
+                Ok(event) => batch.push(event),
+                Err(_) => break,
+            }
+        }
+        if events::persist(&writer, &batch).await.is_err() {
+            // One bad event must not lose the others: store them one by one and report the ones that fail.
+            for event in &batch {
+                if let Err(e) = events::persist(&writer, std::slice::from_ref(event)).await {
+                    let id = event.get("id").and_then(Value::as_str).unwrap_or("?");
+                    eprintln!("error: could not store event {id}: {e}");
+                }
+            }
+        }
+        for event in batch {
+            let _ = subscribers.send(Arc::new(event));
+        }
+    }
+}
