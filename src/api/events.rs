@@ -8,7 +8,10 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
+use std::sync::Arc;
+
 use serde_json::{Value, json};
+use tokio::sync::broadcast;
 
 use super::{Shared, constant_time_eq};
 
@@ -136,37 +139,28 @@ async fn events_out(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let (ws, prefect) = upgrade(ws, &headers);
-    ws.on_upgrade(move |socket| async move {
-        let Some(mut socket) = handshake(socket, prefect, state.auth.as_deref()).await else {
-            return;
-        };
-        // The subscriber says what it wants first: {"type": "filter", "filter": {...}}.
-        let Some(message) = next_json(&mut socket).await else {
-            return;
-        };
-        let filter = message.get("filter").cloned().unwrap_or(Value::Null);
-        let mut feed = state.subscribers.subscribe();
-        loop {
-            tokio::select! {
-                event = feed.recv() => {
-                    let Ok(event) = event else { break };
-                    if !matches(&filter, &event) { continue }
-                    let frame = json!({ "type": "event", "event": *event }).to_string();
-                    if socket.send(Message::Text(frame.into())).await.is_err() { break }
-                }
-                incoming = socket.recv() => {
-                    if !matches!(incoming, Some(Ok(_))) { break }
-                }
-            }
-        }
-    })
+    let feed = state.subscribers.subscribe();
+    subscribe(state, headers, ws, feed, "event", matches)
 }
 
 async fn logs_out(
     State(state): State<Shared>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
+) -> Response {
+    let feed = state.logs.subscribe();
+    subscribe(state, headers, ws, feed, "log", log_matches)
+}
+
+/// A subscriber socket: the handshake, then its filter (`{"type": "filter", "filter": {...}}`), then every item
+/// of `feed` that passes the filter, as `{"type": kind, kind: item}`, until either side goes away.
+fn subscribe(
+    state: Shared,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+    mut feed: broadcast::Receiver<Arc<Value>>,
+    kind: &'static str,
+    passes: fn(&Value, &Value) -> bool,
 ) -> Response {
     let (ws, prefect) = upgrade(ws, &headers);
     ws.on_upgrade(move |socket| async move {
@@ -177,13 +171,12 @@ async fn logs_out(
             return;
         };
         let filter = message.get("filter").cloned().unwrap_or(Value::Null);
-        let mut feed = state.logs.subscribe();
         loop {
             tokio::select! {
-                log = feed.recv() => {
-                    let Ok(log) = log else { break };
-                    if !log_matches(&filter, &log) { continue }
-                    let frame = json!({ "type": "log", "log": *log }).to_string();
+                item = feed.recv() => {
+                    let Ok(item) = item else { break };
+                    if !passes(&filter, &item) { continue }
+                    let frame = json!({ "type": kind, kind: *item }).to_string();
                     if socket.send(Message::Text(frame.into())).await.is_err() { break }
                 }
                 incoming = socket.recv() => {

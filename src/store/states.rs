@@ -88,6 +88,28 @@ pub struct State {
 }
 
 impl State {
+    /// The current state of a run, from its denormalised columns and its state row (`None` without a state).
+    #[allow(clippy::too_many_arguments)]
+    pub fn of_run(
+        id: Option<Id>,
+        state_type: Option<&String>,
+        name: Option<&String>,
+        timestamp: Option<Timestamp>,
+        message: Option<&String>,
+        data: Option<&sqlx::types::Json<Value>>,
+        details: Option<&sqlx::types::Json<Value>>,
+    ) -> Option<State> {
+        Some(State {
+            id: id?,
+            state_type: state_type?.clone(),
+            name: name?.clone(),
+            timestamp: timestamp?,
+            message: message.cloned(),
+            data: data.map(|d| d.0.clone()).filter(|d| !d.is_null()),
+            details: details.map_or_else(|| json!({}), |d| d.0.clone()),
+        })
+    }
+
     pub fn to_json(&self) -> Value {
         json!({
             "id": self.id.to_string(),

@@ -90,22 +90,15 @@ fn normalise_policy(given: &Value) -> Value {
 
 impl TaskRun {
     pub fn state(&self) -> Option<State> {
-        Some(State {
-            id: self.state_id?,
-            state_type: self.state_type.clone()?,
-            name: self.state_name.clone()?,
-            timestamp: self.state_timestamp?,
-            message: self.s_message.clone(),
-            data: self
-                .s_data
-                .as_ref()
-                .map(|d| d.0.clone())
-                .filter(|d| !d.is_null()),
-            details: self
-                .s_details
-                .as_ref()
-                .map_or_else(|| json!({}), |d| d.0.clone()),
-        })
+        State::of_run(
+            self.state_id,
+            self.state_type.as_ref(),
+            self.state_name.as_ref(),
+            self.state_timestamp,
+            self.s_message.as_ref(),
+            self.s_data.as_ref(),
+            self.s_details.as_ref(),
+        )
     }
 
     pub fn to_json(&self, now: Timestamp) -> Value {
