@@ -46,6 +46,10 @@ pub struct AppState {
     pub public_settings: serde_json::Value,
     /// The queue to the event sink, which stores events (and the task runs they describe) in batches.
     pub events: tokio::sync::mpsc::Sender<serde_json::Value>,
+    /// Labels of flows already looked up (flows are never changed through the API): saves a read per new run.
+    pub known_flows: std::sync::Mutex<
+        std::collections::HashMap<crate::db::types::Id, serde_json::Map<String, serde_json::Value>>,
+    >,
     /// Stored events, for `/events/out` subscribers.
     pub subscribers: tokio::sync::broadcast::Sender<Arc<serde_json::Value>>,
     /// Logs as they arrive, for `/logs/out` subscribers.

@@ -182,6 +182,33 @@ async fn count_flows(
 
 // -------------------------------------------------------------------------------------------- flow runs
 
+/// A flow's labels, which a new run inherits; a 404 when the flow does not exist. Flows never change or go away
+/// through this API, so each is read once.
+async fn flow_labels(state: &Shared, flow_id: Id) -> ApiResult<Map<String, Value>> {
+    if let Some(labels) = state
+        .known_flows
+        .lock()
+        .expect("not poisoned")
+        .get(&flow_id)
+    {
+        return Ok(labels.clone());
+    }
+    let flow = flows::get(&state.db, flow_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found_plain("Flow not found"))?;
+    let labels = flow
+        .labels
+        .as_ref()
+        .and_then(|l| l.0.as_object().cloned())
+        .unwrap_or_default();
+    let mut known = state.known_flows.lock().expect("not poisoned");
+    if known.len() >= 10_000 {
+        known.clear();
+    }
+    known.insert(flow_id, labels.clone());
+    Ok(labels)
+}
+
 async fn create_flow_run(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -189,14 +216,7 @@ async fn create_flow_run(
 ) -> ApiResult<Response> {
     let flow_id = body_id(&body, "flow_id")?
         .ok_or_else(|| ApiError::invalid(&["body", "flow_id"], "Field required"))?;
-    let flow = flows::get(&state.db, flow_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found_plain("Flow not found"))?;
-    let mut labels = flow
-        .labels
-        .as_ref()
-        .and_then(|l| l.0.as_object().cloned())
-        .unwrap_or_default();
+    let mut labels = flow_labels(&state, flow_id).await?;
     labels.insert("prefect.flow.id".into(), json!(flow_id.to_string()));
     if let Some(given) = body.get("labels").and_then(Value::as_object) {
         labels.extend(given.clone());

@@ -112,6 +112,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         log_requests: matches!(options.log_level.as_str(), "DEBUG" | "INFO"),
         public_settings: options.public_settings.clone(),
         events,
+        known_flows: Default::default(),
         subscribers,
         logs: tokio::sync::broadcast::channel(1024).0,
     });

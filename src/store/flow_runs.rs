@@ -194,10 +194,16 @@ pub fn estimates(
 /// Orchestrates `$proposed` for run `$id` on transaction `$tx` and records the outcome: the body of `set_state`,
 /// a macro so `create` can give a new run its first state in the same transaction.
 macro_rules! transition_in {
-    ($tx:ident, $select:expr, $id:expr, $proposed:expr, $force:expr, $api:expr) => {
+    ($tx:ident, $select:expr, $id:expr, $known:expr, $proposed:expr, $force:expr, $api:expr) => {
         'transition: {
-        let Some(run) = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe($select.clone())).bind($id).fetch_optional(&mut *$tx).await? else {
-            break 'transition None;
+        let known: Option<FlowRun> = $known;
+        let run = match known {
+            Some(run) => run,
+            None => {
+                let found = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe($select.clone())).bind($id).fetch_optional(&mut *$tx).await?;
+                let Some(run) = found else { break 'transition None };
+                run
+            }
         };
         let initial = run.state();
         let now = Timestamp::now();
@@ -316,6 +322,44 @@ pub async fn create(
     let id = super::new_id();
     let select = select_for_update(writer);
     let proposed = new.state.clone();
+    // The run as inserted: its first state is decided without reading it back.
+    let fresh = FlowRun {
+        id,
+        created: now,
+        updated: now,
+        name: new.name.clone(),
+        flow_id: new.flow_id,
+        state_id: None,
+        deployment_id: new.deployment_id,
+        deployment_version: None,
+        work_queue_id: None,
+        work_queue_name: new.work_queue_name.clone(),
+        flow_version: new.flow_version.clone(),
+        parameters: json(&new.parameters),
+        idempotency_key: new.idempotency_key.clone(),
+        context: json(&new.context),
+        empirical_policy: json(&new.empirical_policy),
+        tags: json(&new.tags),
+        labels: Some(json(&new.labels)),
+        parent_task_run_id: new.parent_task_run_id,
+        state_type: None,
+        state_name: None,
+        state_timestamp: None,
+        run_count: 0,
+        expected_start_time: None,
+        next_scheduled_start_time: None,
+        start_time: None,
+        end_time: None,
+        total_run_time: 0.0,
+        auto_scheduled: false,
+        infrastructure_document_id: new.infrastructure_document_id,
+        infrastructure_pid: None,
+        created_by: None,
+        job_variables: Some(json(&new.job_variables)),
+        s_message: None,
+        s_data: None,
+        s_details: None,
+    };
     let transition = write_tx!(writer, tx => {
         let rows = sqlx::query(
             "INSERT INTO flow_run (id, created, updated, name, flow_id, flow_version, parameters, context, \
@@ -344,7 +388,7 @@ pub async fn create(
         .await?
         .rows_affected();
         // The first state goes through the forced (minimal) policy, as in Prefect, in the same transaction.
-        if rows == 1 { transition_in!(tx, select, id, proposed, true, api) } else { None }
+        if rows == 1 { transition_in!(tx, select, id, Some(fresh.clone()), proposed, true, api) } else { None }
     })?;
     if let Some(transition) = transition {
         return Ok((transition.run.clone(), Some(transition)));
@@ -382,7 +426,7 @@ pub async fn set_state(
     api: ApiVersion,
 ) -> Result<Option<Transition>, sqlx::Error> {
     let select = select_for_update(writer);
-    write_tx!(writer, tx => transition_in!(tx, select, id, proposed, force, api))
+    write_tx!(writer, tx => transition_in!(tx, select, id, None, proposed, force, api))
 }
 
 /// The run by id, locked for the transaction on PostgreSQL (SQLite has one writer anyway).
