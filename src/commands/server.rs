@@ -15,6 +15,7 @@ use crate::error::{Failure, fail};
 use crate::output::{OutputFormat, Printer};
 use crate::probe;
 use crate::server::{self, Options, pidfile, preflight};
+use crate::settings::kind::parse_bool;
 use crate::settings::{Settings, registry};
 
 pub fn start(
@@ -74,7 +75,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
             .filter(|a| !a.is_empty()),
         migrate_on_start: settings
             .effective("PREFECT_SERVER_DATABASE_MIGRATE_ON_START")
-            .is_none_or(|v| is_true(&v)),
+            .is_none_or(|v| parse_bool(&v) == Some(true)),
         database: Target::from_settings(settings)?,
         public_settings: public_settings(settings),
         pid_file: None,
@@ -86,7 +87,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
 fn late_runs(args: &StartArgs, settings: &Settings) -> Option<crate::services::late_runs::Config> {
     let enabled = settings
         .effective("PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED")
-        .is_none_or(|v| is_true(&v));
+        .is_none_or(|v| parse_bool(&v) == Some(true));
     let seconds = |name: &str, default: f64| {
         let value = settings
             .effective(name)
@@ -102,13 +103,6 @@ fn late_runs(args: &StartArgs, settings: &Settings) -> Option<crate::services::l
             .max(Duration::from_millis(10)),
         after: seconds("PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS", 15.0),
     })
-}
-
-fn is_true(value: &str) -> bool {
-    matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "true" | "1" | "yes" | "on" | "t" | "y"
-    )
 }
 
 /// The server's effective PREFECT_SERVER_* settings for `GET /admin/settings`, secrets masked.
