@@ -585,4 +585,10 @@ fn concurrent_writers_on_sqlite_all_succeed() {
     assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
     let (_, count) = post(&format!("{api}/flow_runs/count"), "{}");
     assert_eq!(count, "320");
+    assert_eq!(post(&format!("{api}/flows/count"), "{}"), (200, "1".into()));
+    let by_name = r#"{"flows": {"name": {"any_": ["busy"]}}, "flow_runs": {"state": {"type": {"any_": ["PENDING"]}}}}"#;
+    assert_eq!(
+        post(&format!("{api}/flow_runs/count"), by_name),
+        (200, "320".into())
+    );
 }

@@ -111,9 +111,7 @@ fn page(body: &Value) -> ApiResult<(i64, i64)> {
 
 /// The client's `X-Prefect-API-Version`, which some orchestration rules depend on.
 fn api_version(headers: &HeaderMap) -> ApiVersion {
-    let text = headers.get("x-prefect-api-version")?.to_str().ok()?;
-    let mut parts = text.trim().split('.').map(|p| p.parse::<u64>().ok());
-    Some((parts.next()??, parts.next()??, parts.next()??))
+    super::parse_version(headers.get("x-prefect-api-version")?.to_str().ok()?.trim())
 }
 
 fn created_or_ok(created: bool, body: Value) -> Response {
@@ -176,8 +174,7 @@ async fn count_flows(
     State(state): State<Shared>,
     Body(body): Body<Value>,
 ) -> ApiResult<Json<Value>> {
-    let found = flows::filter(&state.db, &body, i64::MAX, 0).await?;
-    Ok(Json(json!(found.len())))
+    Ok(Json(json!(flows::count(&state.db, &body).await?)))
 }
 
 // -------------------------------------------------------------------------------------------- flow runs

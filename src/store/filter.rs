@@ -41,6 +41,13 @@ impl Where {
         }
     }
 
+    /// ` ORDER BY {order}, {tiebreak} LIMIT $n OFFSET $m`: every page ends on a unique column, so paging is stable.
+    pub fn page(&mut self, order: &str, tiebreak: &str, limit: i64, offset: i64) -> String {
+        let limit = self.bind(Param::Int(limit));
+        let offset = self.bind(Param::Int(offset));
+        format!(" ORDER BY {order}, {tiebreak} LIMIT {limit} OFFSET {offset}")
+    }
+
     /// The next placeholder for `param`; numbering continues across the whole statement.
     pub fn bind(&mut self, param: Param) -> String {
         self.params.push(param);
@@ -203,40 +210,12 @@ impl Where {
     }
 
     fn id_filter(&mut self, column: &str, value: &Value, field: &str) -> Result<Option<String>> {
-        let mut parts = Vec::new();
-        if let Some(ids) = id_list(value.get("any_"), field)? {
-            parts.push(if ids.is_empty() {
-                "1 = 0".to_owned()
-            } else {
-                format!("{column} IN ({})", self.list(&ids))
-            });
-        }
-        if let Some(ids) = id_list(value.get("not_any_"), field)?.filter(|ids| !ids.is_empty()) {
-            parts.push(format!("{column} NOT IN ({})", self.list(&ids)));
-        }
-        if let Some(is_null) = value.get("is_null_").and_then(Value::as_bool) {
-            parts.push(format!(
-                "{column} IS {}NULL",
-                if is_null { "" } else { "NOT " }
-            ));
-        }
+        let parts = self.membership(column, value, field, id_list)?;
         Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
     }
 
     fn text_filter(&mut self, column: &str, value: &Value, field: &str) -> Result<Option<String>> {
-        let mut parts = Vec::new();
-        if let Some(names) = text_list(value.get("any_"), field)? {
-            let names: Vec<Param> = names.into_iter().map(Param::Text).collect();
-            parts.push(if names.is_empty() {
-                "1 = 0".to_owned()
-            } else {
-                format!("{column} IN ({})", self.list(&names))
-            });
-        }
-        if let Some(names) = text_list(value.get("not_any_"), field)?.filter(|n| !n.is_empty()) {
-            let names: Vec<Param> = names.into_iter().map(Param::Text).collect();
-            parts.push(format!("{column} NOT IN ({})", self.list(&names)));
-        }
+        let mut parts = self.membership(column, value, field, text_params)?;
         if let Some(like) = value.get("like_").and_then(Value::as_str) {
             let p = self.bind(Param::Text(format!("%{}%", like.to_lowercase())));
             parts.push(format!("lower({column}) LIKE {p}"));
@@ -245,13 +224,31 @@ impl Where {
             let p = self.bind(Param::Text(format!("{}%", start.to_lowercase())));
             parts.push(format!("lower({column}) LIKE {p}"));
         }
-        if let Some(is_null) = value.get("is_null_").and_then(Value::as_bool) {
-            parts.push(format!(
-                "{column} IS {}NULL",
-                if is_null { "" } else { "NOT " }
-            ));
-        }
         Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
+    }
+
+    /// `any_` (an empty list matches nothing), `not_any_` and `is_null_` on `column`, with the lists read by
+    /// `values`.
+    fn membership(
+        &mut self,
+        column: &str,
+        value: &Value,
+        field: &str,
+        values: ListReader,
+    ) -> Result<Vec<String>> {
+        let mut parts = Vec::new();
+        if let Some(any) = values(value.get("any_"), field)? {
+            parts.push(if any.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                format!("{column} IN ({})", self.list(&any))
+            });
+        }
+        if let Some(none) = values(value.get("not_any_"), field)?.filter(|v| !v.is_empty()) {
+            parts.push(format!("{column} NOT IN ({})", self.list(&none)));
+        }
+        parts.extend(null_check(column, value));
+        Ok(parts)
     }
 
     /// Tags are a JSON array: `all_` needs every tag, `any_` one of them, `is_null_` means no tags.
@@ -303,12 +300,7 @@ impl Where {
                 parts.push(format!("{column} {sql} {p}"));
             }
         }
-        if let Some(is_null) = value.get("is_null_").and_then(Value::as_bool) {
-            parts.push(format!(
-                "{column} IS {}NULL",
-                if is_null { "" } else { "NOT " }
-            ));
-        }
+        parts.extend(null_check(column, value));
         Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
     }
 
@@ -327,6 +319,36 @@ impl Where {
     }
 }
 
+/// ` WHERE a AND b`, or nothing when there are no conditions.
+pub fn where_sql(parts: &[String]) -> String {
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", parts.join(" AND "))
+    }
+}
+
+/// Ascending or descending on `column`, runs without a value last (as Prefect sorts them).
+pub fn nulls_last(column: &str, direction: &str) -> String {
+    format!("{column} IS NULL, {column} {direction}")
+}
+
+/// Filters on resources prefect-rs does not store yet must be empty (null, or only nulls and an operator).
+pub fn reject_unsupported(body: &Value, names: &[&str]) -> Result<()> {
+    for name in names {
+        let Some(filter) = body.get(*name).and_then(Value::as_object) else {
+            continue;
+        };
+        if filter.iter().any(|(k, v)| k != "operator" && !v.is_null()) {
+            return Err(ApiError::invalid(
+                &["body", name],
+                format!("prefect-rs does not support filtering by {name} yet"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn object<'v>(filter: &'v Value, name: &str) -> Result<Option<&'v Map<String, Value>>> {
     match filter {
         Value::Null => Ok(None),
@@ -343,6 +365,22 @@ fn unsupported(filter: &str, field: &str) -> ApiError {
         &["body", filter, field],
         format!("prefect-rs does not support filtering {filter} by {field:?} yet"),
     )
+}
+
+/// Reads a filter's list (`any_`, `not_any_`) as parameters; `None` when it is absent or null.
+type ListReader = fn(Option<&Value>, &str) -> Result<Option<Vec<Param>>>;
+
+/// `is_null_: true` / `false` as SQL.
+fn null_check(column: &str, value: &Value) -> Option<String> {
+    let is_null = value.get("is_null_").and_then(Value::as_bool)?;
+    Some(format!(
+        "{column} IS {}NULL",
+        if is_null { "" } else { "NOT " }
+    ))
+}
+
+fn text_params(value: Option<&Value>, field: &str) -> Result<Option<Vec<Param>>> {
+    Ok(text_list(value, field)?.map(|names| names.into_iter().map(Param::Text).collect()))
 }
 
 fn id_list(value: Option<&Value>, field: &str) -> Result<Option<Vec<Param>>> {

@@ -3,8 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::filter::Where;
-use super::flows::reject_unsupported;
+use super::filter::{Where, nulls_last, reject_unsupported, where_sql};
 use super::states::{Proposed, State, is_terminal};
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::api::ApiError;
@@ -525,11 +524,7 @@ fn where_clause(w: &mut Where, body: &Value) -> Result<String, ApiError> {
         ));
     }
     reject_unsupported(body, &["deployments", "work_pools", "work_pool_queues"])?;
-    Ok(if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", parts.join(" AND "))
-    })
+    Ok(where_sql(&parts))
 }
 
 pub async fn filter(
@@ -540,7 +535,6 @@ pub async fn filter(
 ) -> Result<Vec<FlowRun>, ApiError> {
     let mut w = Where::new(db.dialect());
     let where_sql = where_clause(&mut w, body)?;
-    let nulls_last = |column: &str, dir: &str| format!("{column} IS NULL, {column} {dir}");
     let order = match body
         .get("sort")
         .and_then(Value::as_str)
@@ -556,11 +550,8 @@ pub async fn filter(
         "END_TIME_DESC" => nulls_last("fr.end_time", "DESC"),
         _ => "fr.id DESC".into(),
     };
-    let limit_p = w.bind(Param::Int(limit));
-    let offset_p = w.bind(Param::Int(offset));
-    let sql = format!(
-        "SELECT {COLUMNS}{where_sql} ORDER BY {order}, fr.id LIMIT {limit_p} OFFSET {offset_p}"
-    );
+    let page = w.page(&order, "fr.id", limit, offset);
+    let sql = format!("SELECT {COLUMNS}{where_sql}{page}");
     let params = w.params;
     Ok(
         on_db!(db, pool => bind_all!(sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),

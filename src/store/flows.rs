@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::filter::Where;
+use super::filter::{Where, reject_unsupported, where_sql};
 use super::{JsonValue, Writer, bind_all, json, new_id, on_db, write_tx};
 use crate::api::ApiError;
 use crate::db::Db;
@@ -67,22 +67,29 @@ pub async fn get(db: &Db, id: Id) -> Result<Option<Flow>, sqlx::Error> {
     )
 }
 
-/// `POST /flows/filter`: flows matching `flows`, with runs matching `flow_runs` / task runs matching `task_runs`.
-pub async fn filter(db: &Db, body: &Value, limit: i64, offset: i64) -> Result<Vec<Flow>, ApiError> {
-    let mut w = Where::new(db.dialect());
+/// The `WHERE` shared by `/flows/filter` and `/flows/count`: flows matching `flows`, with runs matching
+/// `flow_runs` / task runs matching `task_runs`.
+fn where_clause(w: &mut Where, body: &Value) -> Result<String, ApiError> {
+    let null = Value::Null;
     let mut parts = Vec::new();
-    parts.extend(w.flows(body.get("flows").unwrap_or(&Value::Null), "f")?);
-    if let Some(runs) = w.flow_runs(body.get("flow_runs").unwrap_or(&Value::Null), "fr")? {
+    parts.extend(w.flows(body.get("flows").unwrap_or(&null), "f")?);
+    if let Some(runs) = w.flow_runs(body.get("flow_runs").unwrap_or(&null), "fr")? {
         parts.push(format!(
             "EXISTS (SELECT 1 FROM flow_run fr WHERE fr.flow_id = f.id AND {runs})"
         ));
     }
-    if let Some(tasks) = w.task_runs(body.get("task_runs").unwrap_or(&Value::Null), "tr")? {
+    if let Some(tasks) = w.task_runs(body.get("task_runs").unwrap_or(&null), "tr")? {
         parts.push(format!(
             "EXISTS (SELECT 1 FROM flow_run fr JOIN task_run tr ON tr.flow_run_id = fr.id WHERE fr.flow_id = f.id AND {tasks})"
         ));
     }
     reject_unsupported(body, &["deployments", "work_pools"])?;
+    Ok(where_sql(&parts))
+}
+
+pub async fn filter(db: &Db, body: &Value, limit: i64, offset: i64) -> Result<Vec<Flow>, ApiError> {
+    let mut w = Where::new(db.dialect());
+    let where_sql = where_clause(&mut w, body)?;
     let order = match body
         .get("sort")
         .and_then(Value::as_str)
@@ -93,34 +100,19 @@ pub async fn filter(db: &Db, body: &Value, limit: i64, offset: i64) -> Result<Ve
         "NAME_DESC" => "f.name DESC",
         _ => "f.name ASC",
     };
-    let where_sql = if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", parts.join(" AND "))
-    };
-    let limit_p = w.bind(super::Param::Int(limit));
-    let offset_p = w.bind(super::Param::Int(offset));
-    let sql = format!(
-        "SELECT {COLUMNS} FROM flow f{where_sql} ORDER BY {order}, f.id LIMIT {limit_p} OFFSET {offset_p}"
-    );
+    let page = w.page(order, "f.id", limit, offset);
+    let sql = format!("SELECT {COLUMNS} FROM flow f{where_sql}{page}");
     let params = w.params;
     Ok(
         on_db!(db, pool => bind_all!(sqlx::query_as::<_, Flow>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
     )
 }
 
-/// Filters on resources prefect-rs does not store yet must be empty (null, or only nulls and an operator).
-pub fn reject_unsupported(body: &Value, names: &[&str]) -> Result<(), ApiError> {
-    for name in names {
-        let Some(filter) = body.get(*name).and_then(Value::as_object) else {
-            continue;
-        };
-        if filter.iter().any(|(k, v)| k != "operator" && !v.is_null()) {
-            return Err(ApiError::invalid(
-                &["body", name],
-                format!("prefect-rs does not support filtering by {name} yet"),
-            ));
-        }
-    }
-    Ok(())
+pub async fn count(db: &Db, body: &Value) -> Result<i64, ApiError> {
+    let mut w = Where::new(db.dialect());
+    let sql = format!("SELECT COUNT(*) FROM flow f{}", where_clause(&mut w, body)?);
+    let params = w.params;
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?),
+    )
 }

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::filter::{Where, parse_time};
-use super::{Param, Writer, bind_all, new_v7, on_db, write_tx};
+use super::{Writer, bind_all, new_v7, on_db, write_tx};
 use crate::api::ApiError;
 use crate::db::Db;
 use crate::db::types::{Id, Timestamp};
@@ -153,11 +153,10 @@ pub async fn filter(db: &Db, body: &Value, limit: i64, offset: i64) -> Result<Ve
         Some("TIMESTAMP_DESC") => "l.timestamp DESC",
         _ => "l.timestamp ASC",
     };
-    let limit_p = w.bind(Param::Int(limit));
-    let offset_p = w.bind(Param::Int(offset));
+    let page = w.page(order, "l.id", limit, offset);
     let sql = format!(
         "SELECT l.id, l.created, l.updated, l.name, l.level, l.message, l.timestamp, l.flow_run_id, l.task_run_id \
-         FROM log l{where_sql} ORDER BY {order}, l.id LIMIT {limit_p} OFFSET {offset_p}"
+         FROM log l{where_sql}{page}"
     );
     let params = w.params;
     Ok(

@@ -4,10 +4,10 @@
 
 use serde_json::{Value, json};
 
-use super::filter::{Where, parse_time};
+use super::filter::{Where, nulls_last, parse_time, reject_unsupported, where_sql};
 use super::flow_runs::estimates;
 use super::states::{Proposed, State, is_terminal};
-use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
+use super::{JsonValue, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::api::ApiError;
 use crate::db::types::{Id, Timestamp};
 use crate::db::{Db, Dialect};
@@ -334,12 +334,8 @@ fn where_clause(w: &mut Where, body: &Value) -> Result<String, ApiError> {
             "tr.flow_run_id IN (SELECT fr2.id FROM flow_run fr2 JOIN flow f ON f.id = fr2.flow_id WHERE {flows})"
         ));
     }
-    super::flows::reject_unsupported(body, &["deployments"])?;
-    Ok(if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", parts.join(" AND "))
-    })
+    reject_unsupported(body, &["deployments"])?;
+    Ok(where_sql(&parts))
 }
 
 pub async fn filter(
@@ -350,7 +346,6 @@ pub async fn filter(
 ) -> Result<Vec<TaskRun>, ApiError> {
     let mut w = Where::new(db.dialect());
     let where_sql = where_clause(&mut w, body)?;
-    let nulls_last = |column: &str, dir: &str| format!("{column} IS NULL, {column} {dir}");
     let order = match body
         .get("sort")
         .and_then(Value::as_str)
@@ -366,11 +361,8 @@ pub async fn filter(
         "DURATION_DESC" => "tr.total_run_time DESC".into(),
         _ => "tr.id DESC".into(),
     };
-    let limit_p = w.bind(Param::Int(limit));
-    let offset_p = w.bind(Param::Int(offset));
-    let sql = format!(
-        "SELECT {COLUMNS}{where_sql} ORDER BY {order}, tr.id LIMIT {limit_p} OFFSET {offset_p}"
-    );
+    let page = w.page(&order, "tr.id", limit, offset);
+    let sql = format!("SELECT {COLUMNS}{where_sql}{page}");
     let params = w.params;
     Ok(
         on_db!(db, pool => bind_all!(sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
