@@ -55,6 +55,10 @@ impl Printer {
         }
     }
 
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// One line of data on stdout.
     pub fn data(&self, line: impl AsRef<str>) -> io::Result<()> {
         let mut out = io::stdout().lock();

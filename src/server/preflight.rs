@@ -42,7 +42,7 @@ pub fn bind(host: &str, port: u16) -> Result<TcpListener, Failure> {
 }
 
 /// `process 1234 (python3)` when a listening socket on `port` belongs to a process we may inspect.
-fn holder_of(port: u16) -> Option<String> {
+pub fn holder_of(port: u16) -> Option<String> {
     let inode = ["/proc/net/tcp", "/proc/net/tcp6"]
         .iter()
         .filter_map(|path| std::fs::read_to_string(path).ok())

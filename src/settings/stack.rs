@@ -61,6 +61,14 @@ pub const KEYS: &[StackKey] = &[
         "The server image in Docker mode."
     ),
     key!(
+        "PREFECT_RS_SERVER_FLAVOR",
+        ["server", "flavor"],
+        Kind::Choice(&["prefect", "prefect-rs"]),
+        StackDefault::Static("prefect"),
+        false,
+        "What the server image runs: `prefect` (Prefect's `prefect server start`) or `prefect-rs` (this binary's server)."
+    ),
+    key!(
         "PREFECT_RS_SERVER_HOST_IP",
         ["server", "host_ip"],
         Kind::IpAddr,

@@ -1,0 +1,105 @@
+//! What a stack's containers are doing: per service its container, state, health, published ports and image,
+//! and the URLs its server answers on.
+
+use anyhow::Result;
+use bollard::query_parameters::InspectContainerOptions;
+use serde::Serialize;
+
+use super::engine::{Engine, describe};
+use super::up::containers_by_service;
+use crate::error::Failure;
+
+#[derive(Debug, Serialize)]
+pub struct ServiceStatus {
+    pub service: String,
+    pub container: String,
+    pub state: String,
+    /// `healthy`, `unhealthy`, `starting`, or `none` without a healthcheck.
+    pub health: String,
+    pub ports: Vec<String>,
+    pub image: String,
+}
+
+impl ServiceStatus {
+    /// Running, and not known to be unhealthy (a healthcheck may still be `starting` while the service works).
+    pub fn is_up(&self) -> bool {
+        self.state == "running" && self.health != "unhealthy"
+    }
+}
+
+pub async fn services(engine: &Engine, project: &str) -> Result<Vec<ServiceStatus>> {
+    let mut found: Vec<_> = containers_by_service(engine, project)
+        .await?
+        .into_iter()
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut statuses = Vec::new();
+    for (service, summary) in found {
+        let container = summary
+            .names
+            .as_deref()
+            .and_then(|n| n.first())
+            .map(|n| n.trim_start_matches('/').to_owned())
+            .unwrap_or_default();
+        let inspect = engine
+            .docker
+            .inspect_container(&container, None::<InspectContainerOptions>)
+            .await
+            .map_err(|e| {
+                Failure::new(format!("Could not inspect {container}: {}", describe(&e)))
+            })?;
+        let state = inspect.state.unwrap_or_default();
+        let health = state
+            .health
+            .and_then(|h| h.status)
+            .map_or_else(|| "none".to_owned(), |s| s.to_string());
+        let mut ports: Vec<String> = summary
+            .ports
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| {
+                Some(format!(
+                    "{}:{}->{}",
+                    p.ip.clone()?,
+                    p.public_port?,
+                    p.private_port
+                ))
+            })
+            .collect();
+        ports.sort();
+        ports.dedup();
+        statuses.push(ServiceStatus {
+            service,
+            container,
+            state: state
+                .status
+                .map_or_else(|| "unknown".to_owned(), |s| s.to_string()),
+            health: if health.is_empty() {
+                "none".to_owned()
+            } else {
+                health
+            },
+            ports,
+            image: summary.image.unwrap_or_default(),
+        });
+    }
+    Ok(statuses)
+}
+
+/// `http://HOST:PORT/api` from the server's published port (what the running stack really uses, whatever the
+/// stack file says now).
+pub fn api_url(services: &[ServiceStatus]) -> Option<String> {
+    let server = services.iter().find(|s| s.service == "server")?;
+    let published = server.ports.iter().find(|p| p.ends_with("->4200"))?;
+    let (host, port) = published.trim_end_matches("->4200").rsplit_once(':')?;
+    let host = match host {
+        "0.0.0.0" | "::" => "127.0.0.1",
+        host => host,
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    Some(format!("http://{host}:{port}/api"))
+}

@@ -1,0 +1,472 @@
+//! `server start` in Docker mode: check, then create exactly what the compose model says, in dependency order,
+//! waiting (bounded) for each dependency's health and finally for the API. What this start created is recorded as
+//! it goes, so a failure removes exactly that.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use bollard::models::{ContainerSummary, HealthStatusEnum};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, InspectContainerOptions, ListContainersOptionsBuilder,
+    ListNetworksOptionsBuilder, ListVolumesOptionsBuilder, RemoveContainerOptionsBuilder,
+};
+
+use super::compose::{ComposeFile, Condition, MountKind, Port};
+use super::engine::{Engine, describe};
+use super::images::{self, PullPolicy};
+use super::logs;
+use super::objects::{self, CONFIG_HASH, SERVICE};
+use crate::error::Failure;
+use crate::output::Printer;
+use crate::probe;
+
+pub struct StartOptions {
+    pub pull: PullPolicy,
+    pub timeout: Duration,
+}
+
+/// Everything this start created, to remove on failure.
+#[derive(Default, Debug)]
+pub struct Created {
+    pub containers: Vec<String>,
+    pub networks: Vec<String>,
+    pub volumes: Vec<String>,
+}
+
+/// What happened to each service.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Change {
+    Unchanged,
+    Started,
+    Created,
+    Recreated,
+}
+
+pub struct Up<'a> {
+    pub engine: &'a Engine,
+    pub file: &'a ComposeFile,
+    pub project: &'a str,
+    /// The service whose API must answer, and where.
+    pub api: (&'a str, String),
+    pub printer: &'a Printer,
+}
+
+impl Up<'_> {
+    pub async fn run(
+        &self,
+        options: &StartOptions,
+        created: &mut Created,
+    ) -> Result<Vec<(String, Change)>> {
+        let existing = containers_by_service(self.engine, self.project).await?;
+        self.check_ports(&existing).await?;
+        self.check_bind_sources()?;
+        let image_ids = images::ensure(self.engine, self.file, options.pull, self.printer).await?;
+        self.ensure_networks(created).await?;
+        self.ensure_volumes(created).await?;
+
+        let deadline = Instant::now() + options.timeout;
+        let mut changes = Vec::new();
+        for name in self.file.start_order() {
+            let service = &self.file.services[name];
+            for (dependency, rule) in &service.depends_on {
+                if rule.condition == Condition::ServiceHealthy {
+                    self.wait_healthy(dependency, options.timeout, deadline)
+                        .await?;
+                }
+            }
+            let hash = objects::config_hash(service, &image_ids[&service.image]);
+            let change = self
+                .converge(name, &hash, existing.get(name), created)
+                .await?;
+            changes.push((name.to_owned(), change));
+        }
+        let (api_service, api_url) = &self.api;
+        self.wait_api(api_service, api_url, options.timeout, deadline)
+            .await?;
+        Ok(changes)
+    }
+
+    /// Create, recreate, start or leave one service's container.
+    async fn converge(
+        &self,
+        service_name: &str,
+        hash: &str,
+        current: Option<&ContainerSummary>,
+        created: &mut Created,
+    ) -> Result<Change> {
+        let name = objects::container_name(self.project, service_name);
+        let docker = &self.engine.docker;
+        let current_hash = current.and_then(|c| c.labels.as_ref()?.get(CONFIG_HASH).cloned());
+        let running = current
+            .is_some_and(|c| c.state == Some(bollard::models::ContainerSummaryStateEnum::RUNNING));
+        let change = match (current, current_hash.as_deref() == Some(hash)) {
+            (Some(_), true) if running => return Ok(Change::Unchanged),
+            (Some(_), true) => {
+                docker
+                    .start_container(&name, None)
+                    .await
+                    .map_err(|e| fail_on(&name, "start", &e))?;
+                Change::Started
+            }
+            (Some(_), false) => {
+                let remove = RemoveContainerOptionsBuilder::new().force(true).build();
+                docker
+                    .remove_container(&name, Some(remove))
+                    .await
+                    .map_err(|e| fail_on(&name, "remove", &e))?;
+                self.create_and_start(service_name, hash, created).await?;
+                Change::Recreated
+            }
+            (None, _) => {
+                self.create_and_start(service_name, hash, created).await?;
+                Change::Created
+            }
+        };
+        self.printer
+            .status(format!("Container {name}: {}", describe_change(&change)))?;
+        Ok(change)
+    }
+
+    async fn create_and_start(
+        &self,
+        service_name: &str,
+        hash: &str,
+        created: &mut Created,
+    ) -> Result<()> {
+        let name = objects::container_name(self.project, service_name);
+        let body = objects::container(
+            self.project,
+            service_name,
+            &self.file.services[service_name],
+            hash,
+        );
+        let options = CreateContainerOptionsBuilder::new().name(&name).build();
+        let docker = &self.engine.docker;
+        docker
+            .create_container(Some(options), body)
+            .await
+            .map_err(|e| fail_on(&name, "create", &e))?;
+        created.containers.push(name.clone());
+        docker.start_container(&name, None).await.map_err(|e| {
+            Failure::new(format!(
+                "Could not start container {name}: {}",
+                describe(&e)
+            ))
+            .hint("another program may hold a port it publishes; see `prefect-rs server status`")
+        })?;
+        Ok(())
+    }
+
+    /// Published host ports must be free, unless this stack's own container for that service holds them.
+    async fn check_ports(&self, existing: &HashMap<String, ContainerSummary>) -> Result<()> {
+        for (service_name, service) in &self.file.services {
+            for port in service.published_ports() {
+                let ours = existing
+                    .get(service_name)
+                    .is_some_and(|c| publishes(c, &port));
+                if ours {
+                    continue;
+                }
+                if let Err(busy) =
+                    std::net::TcpListener::bind((port.host_ip.as_str(), port.host_port))
+                {
+                    let holder = port_holder(self.engine, &port).await;
+                    return Err(Failure::new(format!(
+                        "Port {} on {} (for the {service_name} service) is already in use{}",
+                        port.host_port,
+                        port.host_ip,
+                        holder.map(|h| format!(" by {h}")).unwrap_or_else(|| format!(": {busy}"))
+                    ))
+                    .hint("stop whatever holds it, or publish elsewhere: prefect-rs server start --port PORT")
+                    .into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A bind mount's host directory must exist (we create it, 0700) and be writable, before any container runs.
+    fn check_bind_sources(&self) -> Result<()> {
+        for service in self.file.services.values() {
+            for mount in service.volumes.iter().filter(|m| m.kind == MountKind::Bind) {
+                let path = std::path::Path::new(&mount.source);
+                let check = || -> std::io::Result<()> {
+                    std::fs::DirBuilder::new().recursive(true).create(path)?;
+                    let probe = path.join(".prefect-rs-write-check");
+                    std::fs::write(&probe, b"")?;
+                    std::fs::remove_file(&probe)
+                };
+                check().map_err(|e| {
+                    Failure::new(format!("Cannot use {} for PostgreSQL's data: {e}", path.display()))
+                        .hint("pick a writable directory: prefect-rs server start --use-volume --volume-path DIR")
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn ensure_networks(&self, created: &mut Created) -> Result<()> {
+        for name in self.file.networks.keys() {
+            let full = objects::network_name(self.project, name);
+            // Docker 20.10 creates a second network with the same name, so look before creating.
+            let filters = HashMap::from([("name", vec![full.clone()])]);
+            let found = self
+                .engine
+                .docker
+                .list_networks(Some(
+                    ListNetworksOptionsBuilder::new().filters(&filters).build(),
+                ))
+                .await
+                .map_err(|e| Failure::new(format!("Could not list networks: {}", describe(&e))))?;
+            if found
+                .iter()
+                .any(|n| n.name.as_deref() == Some(full.as_str()))
+            {
+                continue;
+            }
+            self.engine
+                .docker
+                .create_network(objects::network(self.project, name))
+                .await
+                .map_err(|e| fail_on(&full, "create network", &e))?;
+            created.networks.push(full.clone());
+            self.printer.status(format!("Network {full}: created"))?;
+        }
+        Ok(())
+    }
+
+    async fn ensure_volumes(&self, created: &mut Created) -> Result<()> {
+        for name in self.file.volumes.keys() {
+            let full = objects::volume_name(self.project, name);
+            let filters = HashMap::from([("name", vec![full.clone()])]);
+            let found = self
+                .engine
+                .docker
+                .list_volumes(Some(
+                    ListVolumesOptionsBuilder::new().filters(&filters).build(),
+                ))
+                .await
+                .map_err(|e| Failure::new(format!("Could not list volumes: {}", describe(&e))))?;
+            let exists = found
+                .volumes
+                .unwrap_or_default()
+                .iter()
+                .any(|v| v.name == full);
+            if exists {
+                continue;
+            }
+            self.engine
+                .docker
+                .create_volume(objects::volume(self.project, name))
+                .await
+                .map_err(|e| fail_on(&full, "create volume", &e))?;
+            created.volumes.push(full.clone());
+            self.printer.status(format!("Volume {full}: created"))?;
+        }
+        Ok(())
+    }
+
+    async fn wait_healthy(
+        &self,
+        service: &str,
+        timeout: Duration,
+        deadline: Instant,
+    ) -> Result<()> {
+        let name = objects::container_name(self.project, service);
+        let started = Instant::now();
+        let spinner = self
+            .printer
+            .spinner(&format!("Waiting for {name} to be healthy"));
+        loop {
+            let health = self.container_state(&name).await?;
+            match health {
+                State::Healthy => break,
+                State::Unhealthy(why) => return Err(self.failed(&name, &why).await),
+                State::Starting => {}
+            }
+            if Instant::now() > deadline {
+                return Err(self
+                    .failed(
+                        &name,
+                        &format!("not healthy after {} s (--timeout)", timeout.as_secs()),
+                    )
+                    .await);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        spinner.finish_and_clear();
+        self.printer.status(format!(
+            "Container {name}: healthy ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        ))?;
+        Ok(())
+    }
+
+    async fn wait_api(
+        &self,
+        service: &str,
+        api_url: &str,
+        timeout: Duration,
+        deadline: Instant,
+    ) -> Result<()> {
+        let name = objects::container_name(self.project, service);
+        let started = Instant::now();
+        let spinner = self
+            .printer
+            .spinner(&format!("Waiting for the API at {api_url}"));
+        loop {
+            if let State::Unhealthy(why) = self.container_state(&name).await? {
+                return Err(self.failed(&name, &why).await);
+            }
+            let url = api_url.to_owned();
+            let answered = tokio::task::spawn_blocking(move || {
+                matches!(probe::get(&url, "health", Duration::from_secs(1), None), Ok(r) if r.status == 200)
+            })
+            .await
+            .unwrap_or(false);
+            if answered {
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err(self
+                    .failed(
+                        &name,
+                        &format!(
+                            "{api_url}/health did not answer within {} s (--timeout)",
+                            timeout.as_secs()
+                        ),
+                    )
+                    .await);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        spinner.finish_and_clear();
+        self.printer.status(format!(
+            "Container {name}: API answers ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        ))?;
+        Ok(())
+    }
+
+    async fn container_state(&self, name: &str) -> Result<State> {
+        let inspect = self
+            .engine
+            .docker
+            .inspect_container(name, None::<InspectContainerOptions>)
+            .await
+            .map_err(|e| fail_on(name, "inspect", &e))?;
+        let state = inspect.state.unwrap_or_default();
+        // With a restart policy a crashing container comes back, so a restart is as telling as an exit.
+        if inspect.restart_count.unwrap_or(0) > 0
+            || state.restarting == Some(true)
+            || state.running == Some(false)
+        {
+            return Ok(State::Unhealthy(format!(
+                "the container exited with code {}{}",
+                state.exit_code.unwrap_or(-1),
+                state
+                    .error
+                    .filter(|e| !e.is_empty())
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default()
+            )));
+        }
+        Ok(match state.health.and_then(|h| h.status) {
+            Some(HealthStatusEnum::HEALTHY) => State::Healthy,
+            Some(HealthStatusEnum::UNHEALTHY) => {
+                State::Unhealthy("its healthcheck reports it unhealthy".into())
+            }
+            _ => State::Starting,
+        })
+    }
+
+    /// The failure of a container, with the last lines of its log.
+    async fn failed(&self, name: &str, why: &str) -> anyhow::Error {
+        let tail = logs::tail(self.engine, name, 20).await;
+        let mut message = format!("Container {name} failed: {why}");
+        if !tail.trim().is_empty() {
+            message.push_str(&format!("\nLast lines of its log:\n{}", indent(&tail)));
+        }
+        Failure::new(message)
+            .hint(format!("see the whole log with: docker logs {name}"))
+            .into()
+    }
+}
+
+enum State {
+    Starting,
+    Healthy,
+    Unhealthy(String),
+}
+
+fn describe_change(change: &Change) -> &'static str {
+    match change {
+        Change::Unchanged => "unchanged",
+        Change::Started => "started",
+        Change::Created => "created and started",
+        Change::Recreated => "configuration changed, recreated",
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn fail_on(name: &str, action: &str, error: &bollard::errors::Error) -> anyhow::Error {
+    Failure::new(format!("Could not {action} {name}: {}", describe(error))).into()
+}
+
+fn publishes(container: &ContainerSummary, port: &Port) -> bool {
+    container
+        .ports
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .any(|p| p.public_port == Some(port.host_port))
+}
+
+/// `container foo (stack bar)` when a container publishes the port; otherwise the process, if /proc tells.
+async fn port_holder(engine: &Engine, port: &Port) -> Option<String> {
+    let options = ListContainersOptionsBuilder::new().build();
+    let containers = engine.docker.list_containers(Some(options)).await.ok()?;
+    if let Some(holder) = containers.iter().find(|c| publishes(c, port)) {
+        let name = holder
+            .names
+            .as_deref()
+            .and_then(|n| n.first())
+            .map(|n| n.trim_start_matches('/').to_owned())
+            .unwrap_or_default();
+        let stack = holder
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(objects::PROJECT))
+            .map(|p| format!(" of stack {p}"))
+            .unwrap_or_default();
+        return Some(format!("container {name}{stack}"));
+    }
+    crate::server::preflight::holder_of(port.host_port)
+}
+
+/// The stack's containers (running or not), by service.
+pub async fn containers_by_service(
+    engine: &Engine,
+    project: &str,
+) -> Result<HashMap<String, ContainerSummary>> {
+    let options = ListContainersOptionsBuilder::new()
+        .all(true)
+        .filters(&objects::project_filter(project))
+        .build();
+    let containers = engine
+        .docker
+        .list_containers(Some(options))
+        .await
+        .map_err(|e| Failure::new(format!("Could not list containers: {}", describe(&e))))?;
+    Ok(containers
+        .into_iter()
+        .filter_map(|c| Some((c.labels.as_ref()?.get(SERVICE)?.clone(), c)))
+        .collect())
+}
