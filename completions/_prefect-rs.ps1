@@ -491,26 +491,35 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the server started with `server start --background`')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report whether the server answers: health, version, URL and PID')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the Prefect server: PostgreSQL and the API server in Docker, or in this process with --no-docker')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the server: the Docker stack''s containers (data kept), or the background in-process server')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report on the server: each Docker service''s state and health, or whether the API answers')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the Docker stack''s logs, each line prefixed by its service')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Print the stack''s compose file (the database password masked), or write it with --output')
             [CompletionResult]::new('database', 'database', [CompletionResultType]::ParameterValue, 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'prefect-rs;server;start' {
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to listen on [default: PREFECT_SERVER_API_HOST, 127.0.0.1]')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on [default: PREFECT_SERVER_API_PORT, 4200]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to listen on (--no-docker) or publish the server''s port on [default: 127.0.0.1]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on, or publish the server on [default: PREFECT_SERVER_API_PORT / config.toml, 4200]')
+            [CompletionResult]::new('--postgres-port', '--postgres-port', [CompletionResultType]::ParameterName, 'Docker: also publish PostgreSQL on this host port (not published by default)')
+            [CompletionResult]::new('--volume-path', '--volume-path', [CompletionResultType]::ParameterName, 'Docker: the directory for PostgreSQL''s data with --use-volume [default: PREFECT_HOME/pg_data]')
+            [CompletionResult]::new('--pull', '--pull', [CompletionResultType]::ParameterName, 'Docker: when to pull images')
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]')
             [CompletionResult]::new('--keep-alive-timeout', '--keep-alive-timeout', [CompletionResultType]::ParameterName, 'Seconds an idle keep-alive connection stays open')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the background server to become healthy')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the server to become healthy [default: 30, or 180 for the Docker stack]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
             [CompletionResult]::new('--no-docker', '--no-docker', [CompletionResultType]::ParameterName, 'Run the API server in this process instead of the Docker stack')
+            [CompletionResult]::new('--expose', '--expose', [CompletionResultType]::ParameterName, 'Docker: publish the server on every interface (0.0.0.0) instead of 127.0.0.1')
+            [CompletionResult]::new('--use-volume', '--use-volume', [CompletionResultType]::ParameterName, 'Docker: keep PostgreSQL''s data in --volume-path on this machine instead of a named Docker volume')
             [CompletionResult]::new('--no-services', '--no-services', [CompletionResultType]::ParameterName, 'Do not run background services (marking late runs); the task-run recorder still runs: clients need it')
-            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy')
-            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log')
+            [CompletionResult]::new('--detach', '--detach', [CompletionResultType]::ParameterName, 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log')
             [CompletionResult]::new('--detached-child', '--detached-child', [CompletionResultType]::ParameterName, 'Internal: this process is the background server started by --background')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
@@ -523,10 +532,14 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             break
         }
         'prefect-rs;server;stop' {
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for it to exit after SIGTERM')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a graceful stop before killing')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('--no-docker', '--no-docker', [CompletionResultType]::ParameterName, 'Stop the background in-process server instead of the Docker stack')
+            [CompletionResult]::new('--remove-data', '--remove-data', [CompletionResultType]::ParameterName, 'Also delete the stack''s PostgreSQL data (its volume or --volume-path directory), after confirmation')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Skip confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Skip confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
@@ -544,7 +557,41 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('--no-docker', '--no-docker', [CompletionResultType]::ParameterName, 'Check the in-process server (PREFECT_API_URL) instead of the Docker stack')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the server is healthy (up to --timeout)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'prefect-rs;server;logs' {
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N lines of each service')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep following new lines (Ctrl+C to stop)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep following new lines (Ctrl+C to stop)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'prefect-rs;server;config' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the file here instead (mode 0600: it holds the database password)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the file here instead (mode 0600: it holds the database password)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
@@ -689,9 +736,11 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             break
         }
         'prefect-rs;server;help' {
-            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the server started with `server start --background`')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report whether the server answers: health, version, URL and PID')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the Prefect server: PostgreSQL and the API server in Docker, or in this process with --no-docker')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the server: the Docker stack''s containers (data kept), or the background in-process server')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report on the server: each Docker service''s state and health, or whether the API answers')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the Docker stack''s logs, each line prefixed by its service')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Print the stack''s compose file (the database password masked), or write it with --output')
             [CompletionResult]::new('database', 'database', [CompletionResultType]::ParameterValue, 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -703,6 +752,12 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             break
         }
         'prefect-rs;server;help;status' {
+            break
+        }
+        'prefect-rs;server;help;logs' {
+            break
+        }
+        'prefect-rs;server;help;config' {
             break
         }
         'prefect-rs;server;help;database' {
@@ -804,9 +859,11 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             break
         }
         'prefect-rs;help;server' {
-            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the server started with `server start --background`')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report whether the server answers: health, version, URL and PID')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the Prefect server: PostgreSQL and the API server in Docker, or in this process with --no-docker')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the server: the Docker stack''s containers (data kept), or the background in-process server')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Report on the server: each Docker service''s state and health, or whether the API answers')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the Docker stack''s logs, each line prefixed by its service')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Print the stack''s compose file (the database password masked), or write it with --output')
             [CompletionResult]::new('database', 'database', [CompletionResultType]::ParameterValue, 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL')
             break
         }
@@ -817,6 +874,12 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             break
         }
         'prefect-rs;help;server;status' {
+            break
+        }
+        'prefect-rs;help;server;logs' {
+            break
+        }
+        'prefect-rs;help;server;config' {
             break
         }
         'prefect-rs;help;server;database' {

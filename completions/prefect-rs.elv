@@ -442,25 +442,34 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand start 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
-            cand stop 'Stop the server started with `server start --background`'
-            cand status 'Report whether the server answers: health, version, URL and PID'
+            cand start 'Start the Prefect server: PostgreSQL and the API server in Docker, or in this process with --no-docker'
+            cand stop 'Stop the server: the Docker stack''s containers (data kept), or the background in-process server'
+            cand status 'Report on the server: each Docker service''s state and health, or whether the API answers'
+            cand logs 'Print the Docker stack''s logs, each line prefixed by its service'
+            cand config 'Print the stack''s compose file (the database password masked), or write it with --output'
             cand database 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prefect-rs;server;start'= {
-            cand --host 'Address to listen on [default: PREFECT_SERVER_API_HOST, 127.0.0.1]'
-            cand --port 'Port to listen on [default: PREFECT_SERVER_API_PORT, 4200]'
+            cand --host 'Address to listen on (--no-docker) or publish the server''s port on [default: 127.0.0.1]'
+            cand --port 'Port to listen on, or publish the server on [default: PREFECT_SERVER_API_PORT / config.toml, 4200]'
+            cand --postgres-port 'Docker: also publish PostgreSQL on this host port (not published by default)'
+            cand --volume-path 'Docker: the directory for PostgreSQL''s data with --use-volume [default: PREFECT_HOME/pg_data]'
+            cand --pull 'Docker: when to pull images'
             cand --log-level 'Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]'
             cand --keep-alive-timeout 'Seconds an idle keep-alive connection stays open'
-            cand --timeout 'Seconds to wait for the background server to become healthy'
+            cand --timeout 'Seconds to wait for the server to become healthy [default: 30, or 180 for the Docker stack]'
             cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
             cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
             cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
             cand --no-docker 'Run the API server in this process instead of the Docker stack'
+            cand --expose 'Docker: publish the server on every interface (0.0.0.0) instead of 127.0.0.1'
+            cand --use-volume 'Docker: keep PostgreSQL''s data in --volume-path on this machine instead of a named Docker volume'
             cand --no-services 'Do not run background services (marking late runs); the task-run recorder still runs: clients need it'
-            cand -b 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy'
-            cand --background 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy'
+            cand -b 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log'
+            cand -d 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log'
+            cand --background 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log'
+            cand --detach 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log'
             cand --detached-child 'Internal: this process is the background server started by --background'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
@@ -472,10 +481,14 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
             cand --version 'Print version'
         }
         &'prefect-rs;server;stop'= {
-            cand --timeout 'Seconds to wait for it to exit after SIGTERM'
+            cand --timeout 'Seconds to wait for a graceful stop before killing'
             cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
             cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
             cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --no-docker 'Stop the background in-process server instead of the Docker stack'
+            cand --remove-data 'Also delete the stack''s PostgreSQL data (its volume or --volume-path directory), after confirmation'
+            cand -y 'Skip confirmation'
+            cand --yes 'Skip confirmation'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
             cand -v 'Print more detail (repeat for more)'
@@ -492,7 +505,39 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
             cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
             cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
             cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --no-docker 'Check the in-process server (PREFECT_API_URL) instead of the Docker stack'
             cand --wait 'Wait until the server is healthy (up to --timeout)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;server;logs'= {
+            cand --tail 'Only the last N lines of each service'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand -f 'Keep following new lines (Ctrl+C to stop)'
+            cand --follow 'Keep following new lines (Ctrl+C to stop)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'prefect-rs;server;config'= {
+            cand -o 'Write the file here instead (mode 0600: it holds the database password)'
+            cand --output 'Write the file here instead (mode 0600: it holds the database password)'
+            cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
+            cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
+            cand --profile 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
             cand -v 'Print more detail (repeat for more)'
@@ -623,9 +668,11 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
         &'prefect-rs;server;database;help;help'= {
         }
         &'prefect-rs;server;help'= {
-            cand start 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
-            cand stop 'Stop the server started with `server start --background`'
-            cand status 'Report whether the server answers: health, version, URL and PID'
+            cand start 'Start the Prefect server: PostgreSQL and the API server in Docker, or in this process with --no-docker'
+            cand stop 'Stop the server: the Docker stack''s containers (data kept), or the background in-process server'
+            cand status 'Report on the server: each Docker service''s state and health, or whether the API answers'
+            cand logs 'Print the Docker stack''s logs, each line prefixed by its service'
+            cand config 'Print the stack''s compose file (the database password masked), or write it with --output'
             cand database 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -634,6 +681,10 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
         &'prefect-rs;server;help;stop'= {
         }
         &'prefect-rs;server;help;status'= {
+        }
+        &'prefect-rs;server;help;logs'= {
+        }
+        &'prefect-rs;server;help;config'= {
         }
         &'prefect-rs;server;help;database'= {
             cand upgrade 'Apply pending migrations, up to head or to a revision'
@@ -712,9 +763,11 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
         &'prefect-rs;help;profile;populate-defaults'= {
         }
         &'prefect-rs;help;server'= {
-            cand start 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
-            cand stop 'Stop the server started with `server start --background`'
-            cand status 'Report whether the server answers: health, version, URL and PID'
+            cand start 'Start the Prefect server: PostgreSQL and the API server in Docker, or in this process with --no-docker'
+            cand stop 'Stop the server: the Docker stack''s containers (data kept), or the background in-process server'
+            cand status 'Report on the server: each Docker service''s state and health, or whether the API answers'
+            cand logs 'Print the Docker stack''s logs, each line prefixed by its service'
+            cand config 'Print the stack''s compose file (the database password masked), or write it with --output'
             cand database 'Migrate the server''s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
         }
         &'prefect-rs;help;server;start'= {
@@ -722,6 +775,10 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
         &'prefect-rs;help;server;stop'= {
         }
         &'prefect-rs;help;server;status'= {
+        }
+        &'prefect-rs;help;server;logs'= {
+        }
+        &'prefect-rs;help;server;config'= {
         }
         &'prefect-rs;help;server;database'= {
             cand upgrade 'Apply pending migrations, up to head or to a revision'

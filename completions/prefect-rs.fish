@@ -274,45 +274,57 @@ complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand profiles; and __fi
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Display the settings of a profile; defaults to the active one'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "populate-defaults" -d 'Add Prefect\'s bundled profiles (ephemeral, local, test, cloud) that are missing from the profiles file'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -s q -l quiet -d 'Print only data and errors'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -s v -l verbose -d 'Print more detail (repeat for more)'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -s h -l help -d 'Print help'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -s V -l version -d 'Print version'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -f -a "start" -d 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -f -a "stop" -d 'Stop the server started with `server start --background`'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -f -a "status" -d 'Report whether the server answers: health, version, URL and PID'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -f -a "database" -d 'Migrate the server\'s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status database help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l host -d 'Address to listen on [default: PREFECT_SERVER_API_HOST, 127.0.0.1]' -r
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l port -d 'Port to listen on [default: PREFECT_SERVER_API_PORT, 4200]' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -s q -l quiet -d 'Print only data and errors'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -s h -l help -d 'Print help'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -s V -l version -d 'Print version'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -f -a "start" -d 'Start the Prefect server: PostgreSQL and the API server in Docker, or in this process with --no-docker'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -f -a "stop" -d 'Stop the server: the Docker stack\'s containers (data kept), or the background in-process server'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -f -a "status" -d 'Report on the server: each Docker service\'s state and health, or whether the API answers'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -f -a "logs" -d 'Print the Docker stack\'s logs, each line prefixed by its service'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -f -a "config" -d 'Print the stack\'s compose file (the database password masked), or write it with --output'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -f -a "database" -d 'Migrate the server\'s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and not __fish_seen_subcommand_from start stop status logs config database help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l host -d 'Address to listen on (--no-docker) or publish the server\'s port on [default: 127.0.0.1]' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l port -d 'Port to listen on, or publish the server on [default: PREFECT_SERVER_API_PORT / config.toml, 4200]' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l postgres-port -d 'Docker: also publish PostgreSQL on this host port (not published by default)' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l volume-path -d 'Docker: the directory for PostgreSQL\'s data with --use-volume [default: PREFECT_HOME/pg_data]' -r -F
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l pull -d 'Docker: when to pull images' -r -f -a "missing\t'Pull images that are not on this machine'
+always\t'Pull every image, even when present'
+never\t'Never pull; fail when an image is missing'"
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l log-level -d 'Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]' -r -f -a "DEBUG\t''
 INFO\t''
 WARNING\t''
 ERROR\t''
 CRITICAL\t''"
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l keep-alive-timeout -d 'Seconds an idle keep-alive connection stays open' -r
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l timeout -d 'Seconds to wait for the background server to become healthy' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l timeout -d 'Seconds to wait for the server to become healthy [default: 30, or 180 for the Docker stack]' -r
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l no-docker -d 'Run the API server in this process instead of the Docker stack'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l expose -d 'Docker: publish the server on every interface (0.0.0.0) instead of 127.0.0.1'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l use-volume -d 'Docker: keep PostgreSQL\'s data in --volume-path on this machine instead of a named Docker volume'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l no-services -d 'Do not run background services (marking late runs); the task-run recorder still runs: clients need it'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s b -l background -d 'Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s b -s d -l background -l detach -d 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -l detached-child -d 'Internal: this process is the background server started by --background'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print only data and errors'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -l timeout -d 'Seconds to wait for it to exit after SIGTERM' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -l timeout -d 'Seconds to wait for a graceful stop before killing' -r
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -l no-docker -d 'Stop the background in-process server instead of the Docker stack'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -l remove-data -d 'Also delete the stack\'s PostgreSQL data (its volume or --volume-path directory), after confirmation'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -s y -l yes -d 'Skip confirmation'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Print only data and errors'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
@@ -324,11 +336,31 @@ complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish
 always\t''
 never\t''"
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -l no-docker -d 'Check the in-process server (PREFECT_API_URL) instead of the Docker stack'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -l wait -d 'Wait until the server is healthy (up to --timeout)'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from logs" -l tail -d 'Only the last N lines of each service' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from logs" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from logs" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep following new lines (Ctrl+C to stop)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from logs" -s q -l quiet -d 'Print only data and errors'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from logs" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from config" -s o -l output -d 'Write the file here instead (mode 0600: it holds the database password)' -r -F
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from config" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from config" -s p -l profile -d 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)' -r
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from config" -s q -l quiet -d 'Print only data and errors'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from config" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from config" -s h -l help -d 'Print help'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from config" -s V -l version -d 'Print version'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from database" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -343,9 +375,11 @@ complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from database" -f -a "history" -d 'List every migration: applied (and when) or pending'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from database" -f -a "current" -d 'Print the database\'s current migration version'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from database" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the server started with `server start --background`'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Report whether the server answers: health, version, URL and PID'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start the Prefect server: PostgreSQL and the API server in Docker, or in this process with --no-docker'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the server: the Docker stack\'s containers (data kept), or the background in-process server'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Report on the server: each Docker service\'s state and health, or whether the API answers'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "logs" -d 'Print the Docker stack\'s logs, each line prefixed by its service'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "config" -d 'Print the stack\'s compose file (the database password masked), or write it with --output'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "database" -d 'Migrate the server\'s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand completions" -l color -d 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]' -r -f -a "auto\t''
@@ -372,9 +406,11 @@ complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_s
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "rename" -d 'Change the name of a profile'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "inspect" -d 'Display the settings of a profile; defaults to the active one'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "populate-defaults" -d 'Add Prefect\'s bundled profiles (ephemeral, local, test, cloud) that are missing from the profiles file'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the server started with `server start --background`'
-complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Report whether the server answers: health, version, URL and PID'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start the Prefect server: PostgreSQL and the API server in Docker, or in this process with --no-docker'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the server: the Docker stack\'s containers (data kept), or the background in-process server'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Report on the server: each Docker service\'s state and health, or whether the API answers'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "logs" -d 'Print the Docker stack\'s logs, each line prefixed by its service'
+complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "config" -d 'Print the stack\'s compose file (the database password masked), or write it with --output'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "database" -d 'Migrate the server\'s database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL'
 complete -c prefect-rs -n "__fish_prefect_rs_using_subcommand config; and __fish_seen_subcommand_from set" -f -a "PREFECT_HOME\t'Where Prefect keeps profiles, the SQLite database and server files.'
 PREFECT_PROFILES_PATH\t'The profiles file.'
@@ -399,6 +435,7 @@ PREFECT_UI_URL\t'Where the UI is, for links in logs and the CLI.'
 PREFECT_SERVER_ANALYTICS_ENABLED\t'Send anonymous usage analytics.'
 PREFECT_RS_SERVER_MODE\t'How `server start` runs the server: `docker` (PostgreSQL + server containers) or `process` (in this process).'
 PREFECT_RS_SERVER_IMAGE\t'The server image in Docker mode.'
+PREFECT_RS_SERVER_FLAVOR\t'What the server image runs: `prefect` (Prefect\\'s `prefect server start`) or `prefect-rs` (this binary\\'s server).'
 PREFECT_RS_SERVER_HOST_IP\t'Host address the server\\'s port is published on.'
 PREFECT_RS_SERVER_PORT\t'Host port of the server\\'s API and UI.'
 PREFECT_RS_SERVER_UI_API_URL\t'The API URL the browser UI calls; derived from the published address unless set.'
@@ -743,6 +780,7 @@ PREFECT_UI_URL\t'Where the UI is, for links in logs and the CLI.'
 PREFECT_SERVER_ANALYTICS_ENABLED\t'Send anonymous usage analytics.'
 PREFECT_RS_SERVER_MODE\t'How `server start` runs the server: `docker` (PostgreSQL + server containers) or `process` (in this process).'
 PREFECT_RS_SERVER_IMAGE\t'The server image in Docker mode.'
+PREFECT_RS_SERVER_FLAVOR\t'What the server image runs: `prefect` (Prefect\\'s `prefect server start`) or `prefect-rs` (this binary\\'s server).'
 PREFECT_RS_SERVER_HOST_IP\t'Host address the server\\'s port is published on.'
 PREFECT_RS_SERVER_PORT\t'Host port of the server\\'s API and UI.'
 PREFECT_RS_SERVER_UI_API_URL\t'The API URL the browser UI calls; derived from the published address unless set.'

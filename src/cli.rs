@@ -1,11 +1,14 @@
 //! The whole command line. Doc comments are the help text.
 
+use std::path::PathBuf;
+
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
 
 use crate::output::{ColorChoice, OutputFormat};
 use crate::settings::{registry, stack};
+use crate::stack::images::PullPolicy;
 
 /// Stand up and operate a Prefect server stack.
 ///
@@ -170,20 +173,36 @@ pub enum ProfileCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ServerCommand {
-    /// Start the Prefect API server: in this process with --no-docker (or mode = "process" in config.toml)
+    /// Start the Prefect server: PostgreSQL and the API server in Docker, or in this process with --no-docker
     ///
-    /// The in-process server speaks Prefect 3's API on SQLite (PREFECT_HOME/prefect.db) or PostgreSQL
-    /// (PREFECT_SERVER_DATABASE_CONNECTION_URL), and migrates the database first unless
-    /// PREFECT_SERVER_DATABASE_MIGRATE_ON_START is false. It serves the API only, not Prefect's web UI.
+    /// Docker mode (the default) renders the stack's compose file (see `server config`) and creates exactly that
+    /// through the Docker Engine API, waiting until PostgreSQL is healthy and the API answers. In the foreground it
+    /// streams the services' logs; Ctrl+C stops and removes the containers and keeps the data.
+    ///
+    /// The in-process server (--no-docker, or mode = "process" in config.toml) speaks Prefect 3's API on SQLite
+    /// (PREFECT_HOME/prefect.db) or PostgreSQL (PREFECT_SERVER_DATABASE_CONNECTION_URL), and migrates the database
+    /// first unless PREFECT_SERVER_DATABASE_MIGRATE_ON_START is false. It serves the API only, not the web UI.
     Start(StartArgs),
-    /// Stop the server started with `server start --background`
+    /// Stop the server: the Docker stack's containers (data kept), or the background in-process server
     Stop {
-        /// Seconds to wait for it to exit after SIGTERM
+        /// Stop the background in-process server instead of the Docker stack
+        #[arg(long)]
+        no_docker: bool,
+        /// Seconds to wait for a graceful stop before killing
         #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
         timeout: f64,
+        /// Also delete the stack's PostgreSQL data (its volume or --volume-path directory), after confirmation
+        #[arg(long)]
+        remove_data: bool,
+        /// Skip confirmation
+        #[arg(short, long)]
+        yes: bool,
     },
-    /// Report whether the server answers: health, version, URL and PID
+    /// Report on the server: each Docker service's state and health, or whether the API answers
     Status {
+        /// Check the in-process server (PREFECT_API_URL) instead of the Docker stack
+        #[arg(long)]
+        no_docker: bool,
         /// Wait until the server is healthy (up to --timeout)
         #[arg(long)]
         wait: bool,
@@ -192,6 +211,23 @@ pub enum ServerCommand {
         timeout: f64,
         #[command(flatten)]
         output: OutputArgs,
+    },
+    /// Print the Docker stack's logs, each line prefixed by its service
+    Logs {
+        /// Keep following new lines (Ctrl+C to stop)
+        #[arg(short, long)]
+        follow: bool,
+        /// Only the last N lines of each service
+        #[arg(long, value_name = "N")]
+        tail: Option<usize>,
+        /// Only this service (postgres or server)
+        service: Option<String>,
+    },
+    /// Print the stack's compose file (the database password masked), or write it with --output
+    Config {
+        /// Write the file here instead (mode 0600: it holds the database password)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Migrate the server's database (PREFECT_SERVER_DATABASE_CONNECTION_URL): SQLite or PostgreSQL
     ///
@@ -207,12 +243,27 @@ pub struct StartArgs {
     /// Run the API server in this process instead of the Docker stack
     #[arg(long)]
     pub no_docker: bool,
-    /// Address to listen on [default: PREFECT_SERVER_API_HOST, 127.0.0.1]
+    /// Address to listen on (--no-docker) or publish the server's port on [default: 127.0.0.1]
     #[arg(long)]
     pub host: Option<String>,
-    /// Port to listen on [default: PREFECT_SERVER_API_PORT, 4200]
+    /// Port to listen on, or publish the server on [default: PREFECT_SERVER_API_PORT / config.toml, 4200]
     #[arg(long)]
     pub port: Option<u16>,
+    /// Docker: publish the server on every interface (0.0.0.0) instead of 127.0.0.1
+    #[arg(long, conflicts_with = "host")]
+    pub expose: bool,
+    /// Docker: also publish PostgreSQL on this host port (not published by default)
+    #[arg(long, value_name = "PORT")]
+    pub postgres_port: Option<u16>,
+    /// Docker: keep PostgreSQL's data in --volume-path on this machine instead of a named Docker volume
+    #[arg(long)]
+    pub use_volume: bool,
+    /// Docker: the directory for PostgreSQL's data with --use-volume [default: PREFECT_HOME/pg_data]
+    #[arg(long, value_name = "DIR")]
+    pub volume_path: Option<PathBuf>,
+    /// Docker: when to pull images
+    #[arg(long, value_enum, default_value_t = PullPolicy::Missing)]
+    pub pull: PullPolicy,
     /// Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]
     #[arg(long, value_name = "LEVEL", ignore_case = true, value_parser = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])]
     pub log_level: Option<String>,
@@ -222,12 +273,13 @@ pub struct StartArgs {
     /// Do not run background services (marking late runs); the task-run recorder still runs: clients need it
     #[arg(long)]
     pub no_services: bool,
-    /// Start in the background, write PREFECT_HOME/server.pid and server.log, and return once healthy
-    #[arg(short, long)]
+    /// Return once healthy: the Docker stack keeps running; the in-process server detaches and writes
+    /// PREFECT_HOME/server.pid and server.log
+    #[arg(short, long, visible_alias = "detach", visible_short_alias = 'd')]
     pub background: bool,
-    /// Seconds to wait for the background server to become healthy
-    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
-    pub timeout: f64,
+    /// Seconds to wait for the server to become healthy [default: 30, or 180 for the Docker stack]
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
     /// Internal: this process is the background server started by --background
     #[arg(long, hide = true)]
     pub detached_child: bool,

@@ -5,6 +5,7 @@ mod config;
 mod database;
 mod profile;
 mod server;
+mod stack;
 
 use anyhow::Result;
 
@@ -22,22 +23,48 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
             database::run(command, &load(profile, printer)?, printer)
         }
         Command::Server(ServerCommand::Start(args)) => {
-            server::start(args, &load(profile, printer)?, profile, printer)
+            let mut settings = load(profile, printer)?;
+            if server::runs_in_process(args.no_docker, &settings) {
+                server::start(args, &settings, profile, printer)
+            } else {
+                server::refuse_process_flags(&args)?;
+                stack::start(args, &mut settings, printer)
+            }
         }
-        Command::Server(ServerCommand::Stop { timeout }) => {
-            server::stop(timeout, &load(profile, printer)?, printer)
+        Command::Server(ServerCommand::Stop {
+            no_docker,
+            timeout,
+            remove_data,
+            yes,
+        }) => {
+            let mut settings = load(profile, printer)?;
+            if server::runs_in_process(no_docker, &settings) {
+                server::stop(timeout, &settings, printer)
+            } else {
+                stack::stop(timeout, remove_data, yes, &mut settings, printer)
+            }
         }
         Command::Server(ServerCommand::Status {
+            no_docker,
             wait,
             timeout,
             output,
-        }) => server::status(
-            wait,
-            timeout,
-            output.output,
-            &load(profile, printer)?,
-            printer,
-        ),
+        }) => {
+            let mut settings = load(profile, printer)?;
+            if server::runs_in_process(no_docker, &settings) {
+                server::status(wait, timeout, output.output, &settings, printer)
+            } else {
+                stack::status(output.output, &mut settings, printer)
+            }
+        }
+        Command::Server(ServerCommand::Logs {
+            follow,
+            tail,
+            service,
+        }) => stack::logs(follow, tail, service, &mut load(profile, printer)?),
+        Command::Server(ServerCommand::Config { output }) => {
+            stack::config(output.as_deref(), &mut load(profile, printer)?, printer)
+        }
     }
 }
 

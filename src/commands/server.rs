@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::cli::StartArgs;
 use crate::db::session::Target;
-use crate::error::{Failure, fail};
+use crate::error::{Failure, UsageError, fail};
 use crate::output::{OutputFormat, Printer};
 use crate::probe;
 use crate::server::{self, Options, pidfile, preflight};
@@ -24,17 +24,7 @@ pub fn start(
     profile: Option<&str>,
     printer: &Printer,
 ) -> Result<()> {
-    let mode = crate::settings::stack::lookup("PREFECT_RS_SERVER_MODE")
-        .and_then(|key| settings.stack_effective(key))
-        .unwrap_or_default();
-    if !args.no_docker && mode != "process" {
-        return Err(Failure::new(
-            "This prefect-rs runs the server in-process only; the Docker stack is not built yet",
-        )
-        .hint("start it with: prefect-rs server start --no-docker")
-        .hint("or make it the default: prefect-rs config set PREFECT_RS_SERVER_MODE=process")
-        .into());
-    }
+    refuse_docker_flags(&args)?;
     let options = options(&args, settings)?;
     if args.background {
         return start_background(&args, &options, settings, profile, printer);
@@ -44,6 +34,51 @@ pub fn start(
         ..options
     };
     server::run(options, printer)
+}
+
+/// `--no-docker`, or `mode = "process"` in config.toml (PREFECT_RS_SERVER_MODE).
+pub fn runs_in_process(no_docker: bool, settings: &Settings) -> bool {
+    no_docker
+        || crate::settings::stack::lookup("PREFECT_RS_SERVER_MODE")
+            .and_then(|key| settings.stack_effective(key))
+            .is_some_and(|mode| mode == "process")
+}
+
+/// Flags that only shape the Docker stack mean nothing to the in-process server: say so rather than ignore them.
+fn refuse_docker_flags(args: &StartArgs) -> Result<()> {
+    let given = [
+        (args.expose, "--expose"),
+        (args.postgres_port.is_some(), "--postgres-port"),
+        (args.use_volume, "--use-volume"),
+        (args.volume_path.is_some(), "--volume-path"),
+        (
+            args.pull != crate::stack::images::PullPolicy::Missing,
+            "--pull",
+        ),
+    ];
+    match given.iter().find(|(set, _)| *set) {
+        Some((_, flag)) => Err(UsageError(format!(
+            "{flag} applies to the Docker stack, not to the in-process server (--no-docker / mode = \"process\")"
+        ))
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// The reverse: in-process flags given to a Docker start.
+pub fn refuse_process_flags(args: &StartArgs) -> Result<()> {
+    let given = [
+        (args.log_level.is_some(), "--log-level"),
+        (args.no_services, "--no-services"),
+        (args.keep_alive_timeout != 5, "--keep-alive-timeout"),
+    ];
+    match given.iter().find(|(set, _)| *set) {
+        Some((_, flag)) => Err(UsageError(format!(
+            "{flag} applies to the in-process server; add --no-docker, or set it in the server image's environment"
+        ))
+        .into()),
+        None => Ok(()),
+    }
 }
 
 fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
@@ -188,7 +223,7 @@ fn start_background(
     let mut child = command.spawn()?;
     let api_url = options.api_url();
     let started = Instant::now();
-    let timeout = Duration::from_secs_f64(args.timeout.max(0.1));
+    let timeout = Duration::from_secs_f64(args.timeout.unwrap_or(30.0).max(0.1));
     loop {
         if let Some(status) = child.try_wait()? {
             return Err(
