@@ -104,14 +104,26 @@ fn a_busy_port_names_its_holder_and_an_invalid_host_is_invalid() {
 }
 
 #[test]
-fn the_docker_stack_is_not_built_yet_and_the_error_says_what_to_type() {
+fn flags_of_the_other_mode_are_refused_not_ignored() {
     let env = TestEnv::new();
-    let out = env.cmd(&["server", "start"]).run().code(1);
-    insta::assert_snapshot!(out.stderr, @r"
-    error: This prefect-rs runs the server in-process only; the Docker stack is not built yet
-    hint: start it with: prefect-rs server start --no-docker
-    hint: or make it the default: prefect-rs config set PREFECT_RS_SERVER_MODE=process
+    let out = env
+        .cmd(&["server", "start", "--no-docker", "--use-volume"])
+        .run()
+        .code(2);
+    insta::assert_snapshot!(out.stderr, @r#"
+    error: --use-volume applies to the Docker stack, not to the in-process server (--no-docker / mode = "process")
+    hint: see prefect-rs --help
+    "#);
+    let out = env
+        .cmd(&["server", "start", "--log-level", "INFO"])
+        .env("DOCKER_HOST", "unix:///nonexistent.sock")
+        .run()
+        .code(2);
+    insta::assert_snapshot!(out.stderr, @"
+    error: --log-level applies to the in-process server; add --no-docker, or set it in the server image's environment
+    hint: see prefect-rs --help
     ");
+    assert!(!env.home().join("prefect.db").exists());
 }
 
 #[test]
@@ -135,7 +147,7 @@ fn background_start_then_status_then_stop() {
         .trim()
         .to_owned();
     let out = env
-        .cmd(&["server", "status"])
+        .cmd(&["server", "status", "--no-docker"])
         .env("PREFECT_API_URL", &api)
         .run()
         .success();
@@ -144,7 +156,7 @@ fn background_start_then_status_then_stop() {
         format!("Server is healthy at {api}, Prefect 3.9.1, background PID {pid}\n")
     );
     let out = env
-        .cmd(&["server", "status", "-o", "json"])
+        .cmd(&["server", "status", "--no-docker", "-o", "json"])
         .env("PREFECT_API_URL", &api)
         .run()
         .success();
@@ -167,14 +179,14 @@ fn background_start_then_status_then_stop() {
         out.stderr
     );
 
-    let out = env.cmd(&["server", "stop"]).run().success();
+    let out = env.cmd(&["server", "stop", "--no-docker"]).run().success();
     assert_eq!(
         out.stderr,
         format!("Stopped the Prefect server (PID {pid}).\n")
     );
     assert!(!pid_file.exists());
     let out = env
-        .cmd(&["server", "status"])
+        .cmd(&["server", "status", "--no-docker"])
         .env("PREFECT_API_URL", &api)
         .run()
         .code(1);
@@ -184,7 +196,7 @@ fn background_start_then_status_then_stop() {
         "{}",
         out.stderr
     );
-    let out = env.cmd(&["server", "stop"]).run().code(1);
+    let out = env.cmd(&["server", "stop", "--no-docker"]).run().code(1);
     assert!(
         out.stderr.contains("No background server is running"),
         "{}",
@@ -193,7 +205,7 @@ fn background_start_then_status_then_stop() {
 
     // A PID file left by a crash is recognised as stale, not signalled.
     std::fs::write(&pid_file, "999999\n").unwrap();
-    let out = env.cmd(&["server", "stop"]).run().success();
+    let out = env.cmd(&["server", "stop", "--no-docker"]).run().success();
     assert!(
         out.stderr
             .contains("process 999999, which is not a running prefect-rs server"),

@@ -5,6 +5,7 @@
 
 pub mod postgres;
 pub mod server;
+pub mod stack;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
