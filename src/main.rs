@@ -15,6 +15,7 @@ mod prompt;
 mod server;
 mod services;
 mod settings;
+mod stack;
 mod store;
 
 use std::process::ExitCode;
