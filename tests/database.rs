@@ -721,3 +721,60 @@ fn postgres_connection_failures_say_where_and_why() {
         "no fallback to SQLite"
     );
 }
+
+/// Migration commands refuse to change the schema under a running server, and work again once it stops; two
+/// servers share one database.
+fn refused_while_a_server_runs(env: &TestEnv, vars: &[(&str, &str)]) {
+    let run = |args: &[&str]| {
+        let mut run = env.cmd(args);
+        for (key, value) in vars {
+            run = run.env(key, value);
+        }
+        run.run()
+    };
+    let server = common::server::Server::start(env, vars);
+    let second = common::server::Server::start(env, vars);
+    for command in [
+        &["server", "database", "downgrade", "-y"][..],
+        &["server", "database", "reset", "-y"],
+        &["server", "database", "upgrade", "-y"],
+    ] {
+        let out = run(command).code(1);
+        assert!(
+            out.stderr
+                .contains("A prefect-rs server is using this database")
+                && out.stderr.contains("prefect-rs server stop"),
+            "{command:?}: {}",
+            out.stderr
+        );
+    }
+    let current = run(&["server", "database", "current"]).success();
+    assert!(
+        current.stdout.contains("(head)"),
+        "read-only commands still work: {}",
+        current.stdout
+    );
+    server.stop().success();
+    run(&["server", "database", "downgrade", "-y"]).code(1);
+    second.stop().success();
+    run(&["server", "database", "downgrade", "-y"]).success();
+    let current = run(&["server", "database", "current"]).success();
+    assert!(!current.stdout.contains("(head)"), "{}", current.stdout);
+}
+
+#[test]
+fn migration_commands_refuse_while_a_server_uses_the_sqlite_database() {
+    let env = TestEnv::new();
+    refused_while_a_server_runs(&env, &[]);
+}
+
+#[test]
+fn migration_commands_refuse_while_a_server_uses_the_postgres_database() {
+    let pg = Postgres::start();
+    pg.create_database("served");
+    let env = TestEnv::new();
+    refused_while_a_server_runs(
+        &env,
+        &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &pg.url("served"))],
+    );
+}

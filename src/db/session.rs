@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::lock::{MigrationLock, lock_path};
+use super::lock::{InUseLock, MigrationLock, lock_path};
 use super::migrations::{Applied, Catalog, Snapshot};
 use super::{ConnectOptions, DatabaseUrl, Db, DbConn, Dialect, migrator};
 use crate::error::Failure;
@@ -88,13 +88,26 @@ pub struct Session {
     db: Db,
     pub conn: DbConn,
     lock: Option<MigrationLock>,
+    /// Held by migration commands (not by a server's migration on start): no server may use the database meanwhile.
+    in_use: Option<InUseLock>,
+    /// The PostgreSQL form of `in_use`, on this session.
+    in_use_on_session: bool,
     pub catalog: Catalog<'static>,
     applied: Vec<Applied>,
 }
 
 impl Session {
-    /// Connects and takes the migration lock; `on_wait` is told once if another migration holds it.
+    /// For a migration command: connects, takes the migration lock (`on_wait` is told once if another migration
+    /// holds it), and refuses while a server uses the database.
     pub async fn open(target: &Target, on_wait: impl Fn(&str)) -> Result<Session> {
+        Self::open_with(target, on_wait, true).await
+    }
+
+    async fn open_with(
+        target: &Target,
+        on_wait: impl Fn(&str),
+        exclusive_use: bool,
+    ) -> Result<Session> {
         let waiting = |holder: String| {
             let on_wait = &on_wait;
             move || on_wait(&holder)
@@ -107,13 +120,24 @@ impl Session {
             }
             None => None,
         };
+        let in_use = match target.url.sqlite_path() {
+            Some(path) if exclusive_use => Some(InUseLock::exclusive_sqlite(path)?),
+            _ => None,
+        };
         let db = Db::connect(&target.url, target.options(true)).await?;
         let mut conn = db.acquire().await?;
         let lock = match file_lock {
             Some(lock) => lock,
             None => {
                 let holder = "a PostgreSQL advisory lock".to_owned();
-                MigrationLock::postgres(&mut conn, LOCK_WAIT, waiting(holder)).await?
+                let lock = MigrationLock::postgres(&mut conn, LOCK_WAIT, waiting(holder)).await?;
+                if exclusive_use
+                    && let Err(refused) = InUseLock::exclusive_postgres(&mut conn).await
+                {
+                    lock.release(&mut conn).await?;
+                    return Err(refused);
+                }
+                lock
             }
         };
         let applied = migrator::read_applied(&mut conn).await?;
@@ -122,6 +146,8 @@ impl Session {
             db,
             conn,
             lock: Some(lock),
+            in_use,
+            in_use_on_session: exclusive_use && target.url.sqlite_path().is_none(),
             applied,
         })
     }
@@ -135,8 +161,12 @@ impl Session {
 
     pub async fn close(mut self) -> Result<()> {
         if let Some(lock) = self.lock.take() {
+            if self.in_use_on_session {
+                InUseLock::release_postgres(&mut self.conn).await?;
+            }
             lock.release(&mut self.conn).await?;
         }
+        drop(self.in_use.take());
         drop(self.conn);
         self.db.close().await;
         Ok(())
@@ -198,7 +228,7 @@ pub async fn read_only_applied(target: &Target) -> Result<Vec<Applied>> {
 /// Migrations on server start: refuse a database this binary does not know, then apply what is pending.
 /// Returns the steps applied.
 pub async fn upgrade_to_head(target: &Target, on_wait: impl Fn(&str)) -> Result<Vec<String>> {
-    let mut session = Session::open(target, on_wait).await?;
+    let mut session = Session::open_with(target, on_wait, false).await?;
     let outcome = async {
         let snapshot = session.snapshot();
         snapshot.check_known()?;

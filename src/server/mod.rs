@@ -17,6 +17,7 @@ use hyper_util::service::TowerToHyperService;
 
 use crate::api::{self, AppState};
 use crate::db::group_commit::GroupCommit;
+use crate::db::lock::InUseLock;
 use crate::db::session::{Target, require_head, upgrade_to_head};
 use crate::db::{ConnectOptions, Db};
 use crate::output::Printer;
@@ -87,6 +88,8 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         create_sqlite_file: true,
     };
     let db = Db::connect(url, connect(8)).await?;
+    // Held until we exit: `server database upgrade | downgrade | reset` refuse to run under a live server.
+    let in_use = InUseLock::share(&db, url.sqlite_path().map(|p| p.as_path())).await?;
     // SQLite takes one writer at a time: concurrent writers share its one write connection through group
     // commit instead of failing with "database is locked". A file gets its own write connection; an in-memory
     // database has only the one.
@@ -143,6 +146,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     if let Writer::Sqlite(group) = &writer {
         group.close().await;
     }
+    in_use.release();
     db.close().await;
     if let Some(pid_file) = &options.pid_file {
         pidfile::remove(pid_file);
