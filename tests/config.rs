@@ -441,6 +441,7 @@ fn stack_settings_live_in_config_toml() {
     PREFECT_RS_POSTGRES_USER='prefect' (from defaults)
     PREFECT_RS_POSTGRES_USE_VOLUME='true' (from config.toml)
     PREFECT_RS_POSTGRES_VOLUME_PATH='[ROOT]/prefect-home/pg_data' (from defaults)
+    PREFECT_RS_SERVER_FLAVOR='prefect' (from defaults)
     PREFECT_RS_SERVER_HOST_IP='127.0.0.1' (from defaults)
     PREFECT_RS_SERVER_IMAGE='prefecthq/prefect:3-latest' (from defaults)
     PREFECT_RS_SERVER_MODE='process' (from config.toml)

@@ -13,6 +13,7 @@ use crate::cli::StartArgs;
 use crate::error::Failure;
 use crate::output::{OutputFormat, Printer};
 use crate::prompt;
+use crate::server::pidfile;
 use crate::settings::Settings;
 use crate::stack::compose::ComposeFile;
 use crate::stack::down::{self, Stop};
@@ -158,6 +159,7 @@ pub fn stop(
     printer: &Printer,
 ) -> Result<()> {
     let spec = StackSpec::resolve(settings, &Overrides::default())?;
+    let home = settings.home.clone();
     runtime()?.block_on(async {
         let engine = Engine::connect().await?;
         let data_dirs = bind_sources(&engine, &spec).await?;
@@ -186,6 +188,11 @@ pub fn stop(
                 "No containers of the stack {} were running.",
                 spec.project
             ))?;
+            if let pidfile::Recorded::Running(pid) = pidfile::read(&pidfile::path(&home)) {
+                printer.status(format!(
+                    "A background in-process server runs (PID {pid}); stop it with: prefect-rs server stop --no-docker"
+                ))?;
+            }
         } else {
             printer.success(format!(
                 "Stopped and removed {} and {}.",
