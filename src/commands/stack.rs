@@ -224,7 +224,7 @@ pub fn stop(
 
 /// Host directories holding the stack's data: those its containers bind-mount now, or the configured one.
 async fn bind_sources(engine: &Engine, spec: &StackSpec) -> Result<Vec<std::path::PathBuf>> {
-    let containers = crate::stack::up::containers_by_service(engine, &spec.project).await?;
+    let containers = engine.containers_by_service(&spec.project).await?;
     let mut dirs: Vec<std::path::PathBuf> = containers
         .values()
         .flat_map(|c| c.mounts.clone().unwrap_or_default())
@@ -314,17 +314,17 @@ pub fn logs(
     runtime()?.block_on(async {
         let mut interrupts = Interrupts::new()?;
         let engine = Engine::connect().await?;
-        let mut containers: Vec<(String, String)> =
-            crate::stack::up::containers_by_service(&engine, &spec.project)
-                .await?
-                .into_iter()
-                .filter_map(|(service, c)| {
-                    Some((
-                        service,
-                        c.names?.first()?.trim_start_matches('/').to_owned(),
-                    ))
-                })
-                .collect();
+        let mut containers: Vec<(String, String)> = engine
+            .containers_by_service(&spec.project)
+            .await?
+            .into_iter()
+            .filter_map(|(service, c)| {
+                Some((
+                    service,
+                    c.names?.first()?.trim_start_matches('/').to_owned(),
+                ))
+            })
+            .collect();
         containers.sort();
         if let Some(wanted) = &service {
             if !containers.iter().any(|(s, _)| s == wanted) {

@@ -5,13 +5,12 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 use bollard::query_parameters::{
-    KillContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
-    ListVolumesOptionsBuilder, RemoveContainerOptionsBuilder, RemoveVolumeOptionsBuilder,
-    StopContainerOptionsBuilder,
+    KillContainerOptionsBuilder, ListNetworksOptionsBuilder, ListVolumesOptionsBuilder,
+    RemoveContainerOptionsBuilder, RemoveVolumeOptionsBuilder, StopContainerOptionsBuilder,
 };
 
-use super::engine::{Engine, describe, is_not_found};
-use super::objects::{self, SERVICE};
+use super::engine::{Engine, describe, is_not_found, name_of};
+use super::objects;
 use crate::error::Failure;
 
 #[derive(Debug, Default)]
@@ -36,27 +35,11 @@ pub async fn containers_and_networks(
     stop: Stop,
 ) -> Result<Removed> {
     let mut removed = Removed::default();
-    let options = ListContainersOptionsBuilder::new()
-        .all(true)
-        .filters(&objects::project_filter(project))
-        .build();
-    let containers = engine
-        .docker
-        .list_containers(Some(options))
-        .await
-        .map_err(|e| Failure::new(format!("Could not list containers: {}", describe(&e))))?;
-    let names: Vec<(String, String)> = containers
+    let names: Vec<(String, String)> = engine
+        .containers_by_service(project)
+        .await?
         .iter()
-        .filter_map(|c| {
-            let name = c
-                .names
-                .as_ref()?
-                .first()?
-                .trim_start_matches('/')
-                .to_owned();
-            let service = c.labels.as_ref()?.get(SERVICE).cloned().unwrap_or_default();
-            Some((service, name))
-        })
+        .map(|(service, c)| (service.clone(), name_of(c)))
         .collect();
     // The API server first, so it never sees its database vanish while it is still answering.
     let (servers, others): (Vec<_>, Vec<_>) = names.into_iter().partition(|(s, _)| s != "postgres");
@@ -118,19 +101,12 @@ async fn remove_networks(engine: &Engine, project: &str) -> Result<Vec<String>> 
         .map_err(|e| Failure::new(format!("Could not list networks: {}", describe(&e))))?;
     let mut removed = Vec::new();
     for network in networks {
+        // By id: Docker 20.10 lets two networks share a name.
         let (Some(id), Some(name)) = (network.id, network.name) else {
             continue;
         };
-        match engine.docker.remove_network(&id).await {
-            Ok(()) => removed.push(name),
-            Err(e) if is_not_found(&e) => {}
-            Err(e) => {
-                return Err(Failure::new(format!(
-                    "Could not remove network {name}: {}",
-                    describe(&e)
-                ))
-                .into());
-            }
+        if remove_network(engine, &id).await? {
+            removed.push(name);
         }
     }
     Ok(removed)
@@ -148,22 +124,8 @@ pub async fn volumes(engine: &Engine, project: &str) -> Result<Vec<String>> {
         .map_err(|e| Failure::new(format!("Could not list volumes: {}", describe(&e))))?;
     let mut removed = Vec::new();
     for volume in listed.volumes.unwrap_or_default() {
-        let options = RemoveVolumeOptionsBuilder::new().build();
-        match engine
-            .docker
-            .remove_volume(&volume.name, Some(options))
-            .await
-        {
-            Ok(()) => removed.push(volume.name),
-            Err(e) if is_not_found(&e) => {}
-            Err(e) => {
-                return Err(Failure::new(format!(
-                    "Could not remove volume {}: {}",
-                    volume.name,
-                    describe(&e)
-                ))
-                .into());
-            }
+        if remove_volume(engine, &volume.name).await? {
+            removed.push(volume.name);
         }
     }
     Ok(removed)
@@ -175,31 +137,32 @@ pub async fn created(engine: &Engine, created: &super::up::Created) -> Result<()
         stop_and_remove(engine, name, Stop::Force).await?;
     }
     for name in &created.networks {
-        match engine.docker.remove_network(name).await {
-            Ok(()) => {}
-            Err(e) if is_not_found(&e) => {}
-            Err(e) => {
-                return Err(Failure::new(format!(
-                    "Could not remove network {name}: {}",
-                    describe(&e)
-                ))
-                .into());
-            }
-        }
+        remove_network(engine, name).await?;
     }
     for name in &created.volumes {
-        let options = RemoveVolumeOptionsBuilder::new().build();
-        match engine.docker.remove_volume(name, Some(options)).await {
-            Ok(()) => {}
-            Err(e) if is_not_found(&e) => {}
-            Err(e) => {
-                return Err(Failure::new(format!(
-                    "Could not remove volume {name}: {}",
-                    describe(&e)
-                ))
-                .into());
-            }
-        }
+        remove_volume(engine, name).await?;
     }
     Ok(())
+}
+
+/// True when removed, false when it was already gone.
+async fn remove_network(engine: &Engine, name: &str) -> Result<bool> {
+    match engine.docker.remove_network(name).await {
+        Ok(()) => Ok(true),
+        Err(e) if is_not_found(&e) => Ok(false),
+        Err(e) => {
+            Err(Failure::new(format!("Could not remove network {name}: {}", describe(&e))).into())
+        }
+    }
+}
+
+async fn remove_volume(engine: &Engine, name: &str) -> Result<bool> {
+    let options = RemoveVolumeOptionsBuilder::new().build();
+    match engine.docker.remove_volume(name, Some(options)).await {
+        Ok(()) => Ok(true),
+        Err(e) if is_not_found(&e) => Ok(false),
+        Err(e) => {
+            Err(Failure::new(format!("Could not remove volume {name}: {}", describe(&e))).into())
+        }
+    }
 }

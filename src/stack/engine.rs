@@ -5,7 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::collections::HashMap;
+
 use anyhow::Result;
+use bollard::models::ContainerSummary;
+use bollard::query_parameters::ListContainersOptionsBuilder;
 use bollard::{API_DEFAULT_VERSION, Docker};
 use sha2::{Digest, Sha256};
 
@@ -81,6 +85,38 @@ async fn try_connect(host: &str) -> Result<Docker, String> {
         Ok(Ok(_)) => {}
     }
     docker.negotiate_version().await.map_err(|e| describe(&e))
+}
+
+impl Engine {
+    /// A stack's containers (running or not), by service.
+    pub async fn containers_by_service(
+        &self,
+        project: &str,
+    ) -> Result<HashMap<String, ContainerSummary>> {
+        let options = ListContainersOptionsBuilder::new()
+            .all(true)
+            .filters(&super::objects::project_filter(project))
+            .build();
+        let containers = self
+            .docker
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| Failure::new(format!("Could not list containers: {}", describe(&e))))?;
+        Ok(containers
+            .into_iter()
+            .filter_map(|c| Some((c.labels.as_ref()?.get(super::objects::SERVICE)?.clone(), c)))
+            .collect())
+    }
+}
+
+/// A listed container's name, without the API's leading `/`.
+pub fn name_of(container: &ContainerSummary) -> String {
+    container
+        .names
+        .as_deref()
+        .and_then(|n| n.first())
+        .map(|n| n.trim_start_matches('/').to_owned())
+        .unwrap_or_default()
 }
 
 /// Short words for the errors a user can act on.

@@ -165,7 +165,7 @@ fn configured_ui_api_url(settings: &Settings) -> Option<String> {
 }
 
 /// The API at the published address; a wildcard address is not somewhere a browser can go, this machine is.
-fn local_api_url(host_ip: &str, port: u16) -> String {
+pub fn local_api_url(host_ip: &str, port: u16) -> String {
     let host = match host_ip {
         "0.0.0.0" | "::" => "127.0.0.1",
         host => host,

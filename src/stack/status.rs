@@ -5,8 +5,7 @@ use anyhow::Result;
 use bollard::query_parameters::InspectContainerOptions;
 use serde::Serialize;
 
-use super::engine::{Engine, describe};
-use super::up::containers_by_service;
+use super::engine::{Engine, describe, name_of};
 use crate::error::Failure;
 
 #[derive(Debug, Serialize)]
@@ -28,19 +27,15 @@ impl ServiceStatus {
 }
 
 pub async fn services(engine: &Engine, project: &str) -> Result<Vec<ServiceStatus>> {
-    let mut found: Vec<_> = containers_by_service(engine, project)
+    let mut found: Vec<_> = engine
+        .containers_by_service(project)
         .await?
         .into_iter()
         .collect();
     found.sort_by(|a, b| a.0.cmp(&b.0));
     let mut statuses = Vec::new();
     for (service, summary) in found {
-        let container = summary
-            .names
-            .as_deref()
-            .and_then(|n| n.first())
-            .map(|n| n.trim_start_matches('/').to_owned())
-            .unwrap_or_default();
+        let container = name_of(&summary);
         let inspect = engine
             .docker
             .inspect_container(&container, None::<InspectContainerOptions>)
@@ -92,14 +87,5 @@ pub fn api_url(services: &[ServiceStatus]) -> Option<String> {
     let server = services.iter().find(|s| s.service == "server")?;
     let published = server.ports.iter().find(|p| p.ends_with("->4200"))?;
     let (host, port) = published.trim_end_matches("->4200").rsplit_once(':')?;
-    let host = match host {
-        "0.0.0.0" | "::" => "127.0.0.1",
-        host => host,
-    };
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host.to_owned()
-    };
-    Some(format!("http://{host}:{port}/api"))
+    Some(super::spec::local_api_url(host, port.parse().ok()?))
 }

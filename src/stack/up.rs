@@ -13,10 +13,10 @@ use bollard::query_parameters::{
 };
 
 use super::compose::{ComposeFile, Condition, MountKind, Port};
-use super::engine::{Engine, describe};
+use super::engine::{Engine, describe, name_of};
 use super::images::{self, PullPolicy};
 use super::logs;
-use super::objects::{self, CONFIG_HASH, SERVICE};
+use super::objects::{self, CONFIG_HASH};
 use crate::error::Failure;
 use crate::output::Printer;
 use crate::probe;
@@ -58,7 +58,7 @@ impl Up<'_> {
         options: &StartOptions,
         created: &mut Created,
     ) -> Result<Vec<(String, Change)>> {
-        let existing = containers_by_service(self.engine, self.project).await?;
+        let existing = self.engine.containers_by_service(self.project).await?;
         self.check_ports(&existing).await?;
         self.check_bind_sources()?;
         let image_ids = images::ensure(self.engine, self.file, options.pull, self.printer).await?;
@@ -434,12 +434,7 @@ async fn port_holder(engine: &Engine, port: &Port) -> Option<String> {
     let options = ListContainersOptionsBuilder::new().build();
     let containers = engine.docker.list_containers(Some(options)).await.ok()?;
     if let Some(holder) = containers.iter().find(|c| publishes(c, port)) {
-        let name = holder
-            .names
-            .as_deref()
-            .and_then(|n| n.first())
-            .map(|n| n.trim_start_matches('/').to_owned())
-            .unwrap_or_default();
+        let name = name_of(holder);
         let stack = holder
             .labels
             .as_ref()
@@ -449,24 +444,4 @@ async fn port_holder(engine: &Engine, port: &Port) -> Option<String> {
         return Some(format!("container {name}{stack}"));
     }
     crate::server::preflight::holder_of(port.host_port)
-}
-
-/// The stack's containers (running or not), by service.
-pub async fn containers_by_service(
-    engine: &Engine,
-    project: &str,
-) -> Result<HashMap<String, ContainerSummary>> {
-    let options = ListContainersOptionsBuilder::new()
-        .all(true)
-        .filters(&objects::project_filter(project))
-        .build();
-    let containers = engine
-        .docker
-        .list_containers(Some(options))
-        .await
-        .map_err(|e| Failure::new(format!("Could not list containers: {}", describe(&e))))?;
-    Ok(containers
-        .into_iter()
-        .filter_map(|c| Some((c.labels.as_ref()?.get(SERVICE)?.clone(), c)))
-        .collect())
 }
