@@ -167,6 +167,23 @@ fn start_status_flow_run_stop_and_start_again_on_the_same_volume_keeps_the_run()
         "{ps_text}"
     );
 
+    // Another stack wanting the same port is told which container of which stack holds it.
+    let mut other = Stack::new();
+    other.port = stack.port;
+    let out = other
+        .cmd(&env, &["server", "start", "-d", "--pull", "never"])
+        .run()
+        .code(1);
+    assert!(
+        out.stderr.contains(&format!(
+            "already in use by container {}-server-1 of stack {}",
+            stack.project, stack.project
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(other.containers().is_empty());
+
     // A flow run through the API.
     let api = stack.api_url();
     let (code, flow) = post(&format!("{api}/flows/"), r#"{"name":"kept"}"#);
