@@ -297,6 +297,10 @@ fn a_busy_port_is_named_and_nothing_is_created() {
     );
     assert!(out.stderr.contains("--port"), "{}", out.stderr);
     assert!(
+        !env.home().join("config.toml").exists(),
+        "a refused start stores no password"
+    );
+    assert!(
         stack.containers().is_empty() && stack.networks().is_empty() && stack.volumes().is_empty()
     );
 }
@@ -516,6 +520,10 @@ fn images_are_pulled_from_a_registry_with_per_layer_progress() {
         out.stderr.contains("--pull never forbids pulling"),
         "{}",
         out.stderr
+    );
+    assert!(
+        !env.home().join("config.toml").exists(),
+        "a refused start stores no password"
     );
 
     let out = stack

@@ -35,7 +35,7 @@ pub fn start(args: StartArgs, settings: &mut Settings, printer: &Printer) -> Res
         use_volume: args.use_volume,
         volume_path: args.volume_path.clone(),
     };
-    let mut spec = StackSpec::resolve(settings, &overrides)?;
+    let spec = StackSpec::resolve(settings, &overrides)?;
     let file = ComposeFile::parse(&template::render(&spec)?)?;
     let options = StartOptions {
         pull: args.pull,
@@ -45,7 +45,6 @@ pub fn start(args: StartArgs, settings: &mut Settings, printer: &Printer) -> Res
         let mut interrupts = Interrupts::new()?;
         let engine = Engine::connect().await?;
         printer.detail(format!("Docker engine: {}", engine.address))?;
-        spec.store_password(settings)?;
         let up = Up {
             engine: &engine,
             file: &file,
@@ -55,7 +54,12 @@ pub fn start(args: StartArgs, settings: &mut Settings, printer: &Printer) -> Res
         };
         let mut created = Created::default();
         let outcome = {
-            let run = up.run(&options, &mut created);
+            let run = async {
+                let checked = up.check(options.pull).await?;
+                // Stored only now that nothing stands in the way, and before PostgreSQL is created with it.
+                spec.store_password(settings)?;
+                up.apply(checked, &options, &mut created).await
+            };
             tokio::select! {
                 result = run => Some(result),
                 _ = interrupts.next() => None,
@@ -366,7 +370,6 @@ pub fn config(output: Option<&Path>, settings: &mut Settings, printer: &Printer)
             Ok(())
         }
         Some(path) => {
-            let mut spec = spec;
             let text = template::render(&spec)?;
             ComposeFile::parse(&text)?;
             spec.store_password(settings)?;

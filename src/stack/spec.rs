@@ -131,12 +131,11 @@ impl StackSpec {
     }
 
     /// Stores a newly generated password in config.toml (0600), before anything is created with it.
-    pub fn store_password(&mut self, settings: &mut Settings) -> Result<()> {
+    pub fn store_password(&self, settings: &mut Settings) -> Result<()> {
         if self.password_is_new {
             let key = stack::lookup("PREFECT_RS_POSTGRES_PASSWORD").expect("a known stack key");
             settings.stack.set(key, &self.postgres.password);
             settings.stack.save()?;
-            self.password_is_new = false;
         }
         Ok(())
     }

@@ -34,6 +34,12 @@ pub struct Created {
     pub volumes: Vec<String>,
 }
 
+/// What `check` found: the stack's current containers and the id of every image it needs.
+pub struct Checked {
+    existing: HashMap<String, ContainerSummary>,
+    image_ids: HashMap<String, String>,
+}
+
 /// What happened to each service.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Change {
@@ -53,15 +59,29 @@ pub struct Up<'a> {
 }
 
 impl Up<'_> {
-    pub async fn run(
-        &self,
-        options: &StartOptions,
-        created: &mut Created,
-    ) -> Result<Vec<(String, Change)>> {
+    /// Everything that can fail before anything is created: ports, data directories, images.
+    pub async fn check(&self, pull: PullPolicy) -> Result<Checked> {
         let existing = self.engine.containers_by_service(self.project).await?;
         self.check_ports(&existing).await?;
         self.check_bind_sources()?;
-        let image_ids = images::ensure(self.engine, self.file, options.pull, self.printer).await?;
+        let image_ids = images::ensure(self.engine, self.file, pull, self.printer).await?;
+        Ok(Checked {
+            existing,
+            image_ids,
+        })
+    }
+
+    /// Creates what is missing and changed, in dependency order, and waits for the API.
+    pub async fn apply(
+        &self,
+        checked: Checked,
+        options: &StartOptions,
+        created: &mut Created,
+    ) -> Result<Vec<(String, Change)>> {
+        let Checked {
+            existing,
+            image_ids,
+        } = checked;
         self.ensure_networks(created).await?;
         self.ensure_volumes(created).await?;
 
