@@ -258,12 +258,8 @@ pub fn status(format: OutputFormat, settings: &mut Settings, printer: &Printer) 
         let services = status::services(&engine, &spec.project).await?;
         let api_url = status::api_url(&services);
         // The server's own healthcheck runs every few seconds; asking the API is both quicker and the real test.
-        let api_answers = match api_url.clone() {
-            Some(url) => tokio::task::spawn_blocking(move || {
-                matches!(crate::probe::get(&url, "health", Duration::from_secs(2), None), Ok(r) if r.status == 200)
-            })
-            .await
-            .unwrap_or(false),
+        let api_answers = match &api_url {
+            Some(url) => status::api_answers(url, Duration::from_secs(2)).await,
             None => false,
         };
         let healthy = !services.is_empty() && services.iter().all(|s| s.is_up()) && api_answers;
@@ -280,29 +276,50 @@ pub fn status(format: OutputFormat, settings: &mut Settings, printer: &Printer) 
             let rows: Vec<[String; 6]> = services
                 .iter()
                 .map(|s| {
-                    let ports = if s.ports.is_empty() { "-".to_owned() } else { s.ports.join(", ") };
-                    [s.service.clone(), s.container.clone(), s.state.clone(), s.health.clone(), ports, s.image.clone()]
+                    let ports = if s.ports.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        s.ports.join(", ")
+                    };
+                    [
+                        s.service.clone(),
+                        s.container.clone(),
+                        s.state.clone(),
+                        s.health.clone(),
+                        ports,
+                        s.image.clone(),
+                    ]
                 })
                 .collect();
-            let header = ["SERVICE", "CONTAINER", "STATE", "HEALTH", "PORTS", "IMAGE"].map(String::from);
+            let header =
+                ["SERVICE", "CONTAINER", "STATE", "HEALTH", "PORTS", "IMAGE"].map(String::from);
             for line in table(&header, &rows) {
                 printer.data(line)?;
             }
             if let Some(url) = &api_url {
-                let answers = if api_answers { "answers" } else { "does not answer" };
+                let answers = if api_answers {
+                    "answers"
+                } else {
+                    "does not answer"
+                };
                 printer.data(format!("API: {url} ({answers})"))?;
                 printer.data(format!("UI:  {}", url.trim_end_matches("/api")))?;
             }
         }
         if services.is_empty() {
-            return Err(Failure::new(format!("The stack {} is not running: it has no containers", spec.project))
-                .hint("start it: prefect-rs server start -d")
-                .into());
+            return Err(Failure::new(format!(
+                "The stack {} is not running: it has no containers",
+                spec.project
+            ))
+            .hint("start it: prefect-rs server start -d")
+            .into());
         }
         if !healthy {
-            return Err(Failure::new(format!("The stack {} is not healthy", spec.project))
-                .hint("see why: prefect-rs server logs --tail 50")
-                .into());
+            return Err(
+                Failure::new(format!("The stack {} is not healthy", spec.project))
+                    .hint("see why: prefect-rs server logs --tail 50")
+                    .into(),
+            );
         }
         Ok(())
     })

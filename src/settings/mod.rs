@@ -218,17 +218,9 @@ impl Settings {
                         .and_then(|k| self.stack_effective(k))
                         .unwrap_or_default()
                 };
-                let host = get("PREFECT_RS_SERVER_HOST_IP");
-                // A wildcard bind address is not somewhere a browser can go; the local machine is.
-                let host = if host == "0.0.0.0" || host == "::" {
-                    "127.0.0.1".to_owned()
-                } else {
-                    host
-                };
-                Some(format!(
-                    "http://{}:{}/api",
-                    bracket_ipv6(&host),
-                    get("PREFECT_RS_SERVER_PORT")
+                Some(published_api_url(
+                    &get("PREFECT_RS_SERVER_HOST_IP"),
+                    &get("PREFECT_RS_SERVER_PORT"),
                 ))
             }
         }
@@ -399,6 +391,16 @@ fn expand_home(raw: &str, prefect_home: Option<&Path>) -> Result<PathBuf> {
         text = format!("{}{}", user_home()?.display(), &text[1..]);
     }
     Ok(PathBuf::from(text))
+}
+
+/// The API at the address a port is published on, as a browser or client on this machine reaches it: a wildcard
+/// bind address is not somewhere one can go, this machine is.
+pub fn published_api_url(host_ip: &str, port: &str) -> String {
+    let host = match host_ip {
+        "0.0.0.0" | "::" => "127.0.0.1",
+        host => host,
+    };
+    format!("http://{}:{port}/api", bracket_ipv6(host))
 }
 
 fn bracket_ipv6(host: &str) -> String {

@@ -163,18 +163,9 @@ fn configured_ui_api_url(settings: &Settings) -> Option<String> {
     settings.stack_get(key).map(|(url, ..)| url)
 }
 
-/// The API at the published address; a wildcard address is not somewhere a browser can go, this machine is.
+/// The API at the published address (the rule of config.toml's derived `[server.ui] api_url`).
 pub fn local_api_url(host_ip: &str, port: u16) -> String {
-    let host = match host_ip {
-        "0.0.0.0" | "::" => "127.0.0.1",
-        host => host,
-    };
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host.to_owned()
-    };
-    format!("http://{host}:{port}/api")
+    crate::settings::published_api_url(host_ip, &port.to_string())
 }
 
 /// Compose's rule for project names: lowercase letters, digits, `-` and `_`, starting with a letter or digit.

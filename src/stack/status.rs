@@ -81,6 +81,19 @@ pub async fn services(engine: &Engine, project: &str) -> Result<Vec<ServiceStatu
     Ok(statuses)
 }
 
+/// Whether `GET <api_url>/health` answers 200 within `timeout` (off the async threads: the probe blocks).
+pub async fn api_answers(api_url: &str, timeout: std::time::Duration) -> bool {
+    let url = api_url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        matches!(
+            crate::probe::check(&url, timeout),
+            crate::probe::Health::Healthy
+        )
+    })
+    .await
+    .unwrap_or(false)
+}
+
 /// `http://HOST:PORT/api` from the server's published port (what the running stack really uses, whatever the
 /// stack file says now).
 pub fn api_url(services: &[ServiceStatus]) -> Option<String> {

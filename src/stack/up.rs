@@ -17,9 +17,9 @@ use super::engine::{Engine, describe, name_of};
 use super::images::{self, PullPolicy};
 use super::logs;
 use super::objects::{self, CONFIG_HASH};
+use super::status;
 use crate::error::Failure;
 use crate::output::Printer;
-use crate::probe;
 
 pub struct StartOptions {
     pub pull: PullPolicy,
@@ -91,7 +91,7 @@ impl Up<'_> {
             let service = &self.file.services[name];
             for (dependency, rule) in &service.depends_on {
                 if rule.condition == Condition::ServiceHealthy {
-                    self.wait_healthy(dependency, options.timeout, deadline)
+                    self.wait_for(dependency, Until::Healthy, options.timeout, deadline)
                         .await?;
                 }
             }
@@ -102,8 +102,13 @@ impl Up<'_> {
             changes.push((name.to_owned(), change));
         }
         let (api_service, api_url) = &self.api;
-        self.wait_api(api_service, api_url, options.timeout, deadline)
-            .await?;
+        self.wait_for(
+            api_service,
+            Until::ApiAnswers(api_url),
+            options.timeout,
+            deadline,
+        )
+        .await?;
         Ok(changes)
     }
 
@@ -287,83 +292,54 @@ impl Up<'_> {
         Ok(())
     }
 
-    async fn wait_healthy(
+    /// Polls until `until` holds for the service's container, failing with its log when the container exits,
+    /// turns unhealthy, or the deadline passes.
+    async fn wait_for(
         &self,
         service: &str,
+        until: Until<'_>,
         timeout: Duration,
         deadline: Instant,
     ) -> Result<()> {
         let name = objects::container_name(self.project, service);
         let started = Instant::now();
-        let spinner = self
-            .printer
-            .spinner(&format!("Waiting for {name} to be healthy"));
+        let spinner = self.printer.spinner(&match until {
+            Until::Healthy => format!("Waiting for {name} to be healthy"),
+            Until::ApiAnswers(url) => format!("Waiting for the API at {url}"),
+        });
         loop {
-            let health = self.container_state(&name).await?;
-            match health {
-                State::Healthy => break,
-                State::Unhealthy(why) => return Err(self.failed(&name, &why).await),
-                State::Starting => {}
+            let state = self.container_state(&name).await?;
+            if let State::Unhealthy(why) = &state {
+                return Err(self.failed(&name, why).await);
             }
-            if Instant::now() > deadline {
-                return Err(self
-                    .failed(
-                        &name,
-                        &format!("not healthy after {} s (--timeout)", timeout.as_secs()),
-                    )
-                    .await);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        spinner.finish_and_clear();
-        self.printer.status(format!(
-            "Container {name}: healthy ({:.1} s)",
-            started.elapsed().as_secs_f64()
-        ))?;
-        Ok(())
-    }
-
-    async fn wait_api(
-        &self,
-        service: &str,
-        api_url: &str,
-        timeout: Duration,
-        deadline: Instant,
-    ) -> Result<()> {
-        let name = objects::container_name(self.project, service);
-        let started = Instant::now();
-        let spinner = self
-            .printer
-            .spinner(&format!("Waiting for the API at {api_url}"));
-        loop {
-            if let State::Unhealthy(why) = self.container_state(&name).await? {
-                return Err(self.failed(&name, &why).await);
-            }
-            let url = api_url.to_owned();
-            let answered = tokio::task::spawn_blocking(move || {
-                matches!(probe::get(&url, "health", Duration::from_secs(1), None), Ok(r) if r.status == 200)
-            })
-            .await
-            .unwrap_or(false);
-            if answered {
+            let ready = match until {
+                Until::Healthy => matches!(state, State::Healthy),
+                Until::ApiAnswers(url) => status::api_answers(url, Duration::from_secs(1)).await,
+            };
+            if ready {
                 break;
             }
             if Instant::now() > deadline {
-                return Err(self
-                    .failed(
-                        &name,
-                        &format!(
-                            "{api_url}/health did not answer within {} s (--timeout)",
-                            timeout.as_secs()
-                        ),
-                    )
-                    .await);
+                let late = match until {
+                    Until::Healthy => {
+                        format!("not healthy after {} s (--timeout)", timeout.as_secs())
+                    }
+                    Until::ApiAnswers(url) => format!(
+                        "{url}/health did not answer within {} s (--timeout)",
+                        timeout.as_secs()
+                    ),
+                };
+                return Err(self.failed(&name, &late).await);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         spinner.finish_and_clear();
+        let done = match until {
+            Until::Healthy => "healthy",
+            Until::ApiAnswers(_) => "API answers",
+        };
         self.printer.status(format!(
-            "Container {name}: API answers ({:.1} s)",
+            "Container {name}: {done} ({:.1} s)",
             started.elapsed().as_secs_f64()
         ))?;
         Ok(())
@@ -412,6 +388,14 @@ impl Up<'_> {
             .hint(format!("see the whole log with: docker logs {name}"))
             .into()
     }
+}
+
+#[derive(Clone, Copy)]
+enum Until<'a> {
+    /// Docker's healthcheck reports healthy.
+    Healthy,
+    /// `GET <url>/health` answers 200 on the published port.
+    ApiAnswers(&'a str),
 }
 
 enum State {
