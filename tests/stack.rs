@@ -118,6 +118,19 @@ fn start_status_flow_run_stop_and_start_again_on_the_same_volume_keeps_the_run()
         "prefect config set PREFECT_API_URL={}",
         stack.api_url()
     )));
+    // The server inside its container names the published address for clients, not its own port 4200.
+    let logs = stack
+        .cmd(&env, &["server", "logs", "server"])
+        .run()
+        .success();
+    assert!(
+        logs.stdout.contains(&format!(
+            "prefect config set PREFECT_API_URL={}",
+            stack.api_url()
+        )),
+        "{}",
+        logs.stdout
+    );
     let password = config_toml_password(&env);
     assert!(
         !out.stderr.contains(&password),

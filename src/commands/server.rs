@@ -115,6 +115,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         public_settings: public_settings(settings),
         pid_file: None,
         late_runs: late_runs(args, settings),
+        public_api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
     })
 }
 

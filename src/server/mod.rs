@@ -39,6 +39,8 @@ pub struct Options {
     pub pid_file: Option<PathBuf>,
     /// The late-runs service, unless `--no-services` or PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED=false.
     pub late_runs: Option<crate::services::late_runs::Config>,
+    /// PREFECT_UI_API_URL when set: where clients reach this server from outside (a container's published port).
+    pub public_api_url: Option<String>,
 }
 
 impl Options {
@@ -173,8 +175,9 @@ fn banner(options: &Options, printer: &Printer) -> Result<()> {
     printer
         .status("  UI:       not served (prefect-rs serves the API only, not Prefect's web UI)")?;
     printer.status(format!("  Database: {url} ({persistence})"))?;
+    let clients_url = options.public_api_url.as_deref().unwrap_or(&api_url);
     printer.status(format!(
-        "  Clients:  prefect config set PREFECT_API_URL={api_url}"
+        "  Clients:  prefect config set PREFECT_API_URL={clients_url}"
     ))?;
     if options.pid_file.is_none() {
         printer.status("Press Ctrl+C to stop.")?;
