@@ -11,6 +11,8 @@ use common::{TestEnv, postgres_schema, sqlite, sqlite_schema};
 
 const V1: &str = "20261121000100";
 const V2: &str = "20261121000200";
+/// How many migrations this binary has (per dialect).
+const MIGRATIONS: usize = 5;
 
 /// Output with the parts that change from run to run (paths, durations, times) replaced by placeholders.
 macro_rules! assert_scrubbed {
@@ -95,6 +97,7 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
       applied  20261121000200 task_runs ([MS] ms)
       applied  20261121000300 logs ([MS] ms)
       applied  20261121000400 events ([MS] ms)
+      applied  20261121000500 events_write_path ([MS] ms)
     Migrations succeeded!
     Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db upgraded!
     ");
@@ -103,7 +106,7 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
     assert_eq!(sqlite(&db_path(&env), "PRAGMA journal_mode"), "wal\n");
 
     let out = env.cmd(&["server", "database", "upgrade"]).run().success();
-    assert_scrubbed!(env, out.stderr, @"Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db is already at 20261121000400 events (head); nothing to upgrade.");
+    assert_scrubbed!(env, out.stderr, @"Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db is already at 20261121000500 events_write_path (head); nothing to upgrade.");
 
     let out = env.cmd(&["server", "database", "history"]).run().success();
     assert_scrubbed!(env, out.stdout, @r"
@@ -112,9 +115,10 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
     20261121000200  task_runs            applied  [TIME]
     20261121000300  logs                 applied  [TIME]
     20261121000400  events               applied  [TIME]
+    20261121000500  events_write_path    applied  [TIME]
     ");
     let out = env.cmd(&["server", "database", "current"]).run().success();
-    assert_eq!(out.stdout, "20261121000400 events (head)\n");
+    assert_eq!(out.stdout, "20261121000500 events_write_path (head)\n");
 }
 
 #[test]
@@ -122,7 +126,7 @@ fn read_only_commands_and_dry_runs_create_nothing() {
     let env = TestEnv::new();
     let before = env.files();
     let out = env.cmd(&["server", "database", "current"]).run().success();
-    assert_eq!(out.stdout, "base (no migrations applied, 4 pending)\n");
+    assert_eq!(out.stdout, "base (no migrations applied, 5 pending)\n");
     let out = env
         .cmd(&["server", "database", "history", "-o", "json"])
         .run()
@@ -171,7 +175,7 @@ fn read_only_commands_and_dry_runs_create_nothing() {
         "{}",
         out.stdout
     );
-    assert_eq!(applied_versions(&env).len(), 4);
+    assert_eq!(applied_versions(&env).len(), MIGRATIONS);
     assert_eq!(env.files(), before);
 }
 
@@ -225,7 +229,7 @@ fn an_unknown_revision_is_refused_with_the_valid_ones() {
         .code(1);
     assert_scrubbed!(env, out.stderr, @r"
     error: Unknown revision 'bogus'
-    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: 20261121000100 flows_and_flow_runs, 20261121000200 task_runs, 20261121000300 logs, 20261121000400 events
+    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: 20261121000100 flows_and_flow_runs, 20261121000200 task_runs, 20261121000300 logs, 20261121000400 events, 20261121000500 events_write_path
     ");
     let out = env
         .cmd(&["server", "database", "downgrade", "-y", "-r", "+1"])
@@ -292,7 +296,7 @@ fn a_database_migrated_by_a_newer_prefect_rs_is_refused_before_anything_runs() {
     env.cmd(&["server", "database", "reset", "-y"])
         .run()
         .success();
-    assert_eq!(applied_versions(&env).len(), 4);
+    assert_eq!(applied_versions(&env).len(), MIGRATIONS);
 }
 
 #[test]
@@ -333,7 +337,7 @@ fn downgrade_and_reset_need_yes_without_a_terminal() {
     let before = env.files();
     let out = env.cmd(&["server", "database", "downgrade"]).run().code(1);
     assert_scrubbed!(env, out.stderr, @r"
-    error: Confirmation needed: Are you sure you want to downgrade the Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db? This reverts 20261121000400 events.
+    error: Confirmation needed: Are you sure you want to downgrade the Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db? This reverts 20261121000500 events_write_path.
     hint: no terminal to ask on; re-run with -y (--yes) to confirm
     ");
     let out = env.cmd(&["server", "database", "reset"]).run().code(1);
@@ -343,7 +347,7 @@ fn downgrade_and_reset_need_yes_without_a_terminal() {
         out.stderr
     );
     assert_eq!(env.files(), before, "no backup, no change");
-    assert_eq!(applied_versions(&env).len(), 4);
+    assert_eq!(applied_versions(&env).len(), MIGRATIONS);
 }
 
 /// Rows in every table, as a parent of each child: flow -> flow_run -> flow_run_state, task_run -> task_run_state.
@@ -378,12 +382,13 @@ fn sqlite_downgrade_rebuilding_flow_run_keeps_child_rows_and_backs_up_first() {
     assert_scrubbed!(env, out.stderr, @r"
     Backed up the database to [ROOT]/prefect-home/prefect.db.[STAMP].bak
     Running downgrade migrations ...
+      reverted 20261121000500 events_write_path ([MS] ms)
       reverted 20261121000400 events ([MS] ms)
       reverted 20261121000300 logs ([MS] ms)
       reverted 20261121000200 task_runs ([MS] ms)
     Migrations succeeded!
     Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db downgraded!
-    It is now at 20261121000100 flows_and_flow_runs (3 pending).
+    It is now at 20261121000100 flows_and_flow_runs (4 pending).
     ");
     let db = db_path(&env);
     assert_eq!(
@@ -438,6 +443,7 @@ fn reset_backs_up_drops_everything_and_migrates_to_head() {
       applied  20261121000200 task_runs ([MS] ms)
       applied  20261121000300 logs ([MS] ms)
       applied  20261121000400 events ([MS] ms)
+      applied  20261121000500 events_write_path ([MS] ms)
     Prefect database "sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db" reset!
     "#);
     let db = db_path(&env);
@@ -449,17 +455,17 @@ fn reset_backs_up_drops_everything_and_migrates_to_head() {
         ),
         "0\n"
     );
-    assert_eq!(applied_versions(&env).len(), 4);
+    assert_eq!(applied_versions(&env).len(), MIGRATIONS);
 }
 
 #[test]
 fn concurrent_upgrades_on_sqlite_both_finish_at_head() {
     let env = TestEnv::new();
     upgrade_concurrently(&env, None);
-    assert_eq!(applied_versions(&env).len(), 4);
+    assert_eq!(applied_versions(&env).len(), MIGRATIONS);
     assert_eq!(
         sqlite(&db_path(&env), "SELECT count(*) FROM _sqlx_migrations"),
-        "4\n"
+        format!("{MIGRATIONS}\n")
     );
 }
 
@@ -576,6 +582,7 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
       applied  20261121000200 task_runs ([MS] ms)
       applied  20261121000300 logs ([MS] ms)
       applied  20261121000400 events ([MS] ms)
+      applied  20261121000500 events_write_path ([MS] ms)
     Migrations succeeded!
     Prefect database at postgresql+asyncpg://prefect:***@127.0.0.1:[PORT]/prefect upgraded!
     ");
@@ -600,7 +607,7 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
     let out = run(&env, &["server", "database", "current", "-o", "json"]).success();
     let current: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(current["version"].to_string(), V1);
-    assert_eq!(current["pending"], 3);
+    assert_eq!(current["pending"], MIGRATIONS - 1);
     assert!(current["url"].as_str().unwrap().contains(":***@"));
 
     pg.psql("prefect", "CREATE TABLE leftover (x int)");
@@ -618,7 +625,7 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
         ),
         "0\n"
     );
-    assert_eq!(versions(run(&env, HISTORY_JSON), true).len(), 4);
+    assert_eq!(versions(run(&env, HISTORY_JSON), true).len(), MIGRATIONS);
 }
 
 #[test]
@@ -665,7 +672,7 @@ fn postgres_schema_round_trips_and_concurrent_upgrades_finish() {
     upgrade_concurrently(&env, Some(&pg.url("concurrent")));
     assert_eq!(
         pg.psql("concurrent", "SELECT count(*) FROM _sqlx_migrations"),
-        "4\n"
+        format!("{MIGRATIONS}\n")
     );
 }
 

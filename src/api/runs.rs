@@ -419,7 +419,7 @@ async fn create_task_run(
         None => Proposed::new("PENDING", "Pending"),
     };
     let new = NewTaskRun {
-        id: body_id(&body, "id")?.unwrap_or_else(crate::store::new_id),
+        id: body_id(&body, "id")?.unwrap_or_else(crate::store::new_v7),
         name: text(&body, "name")
             .filter(|n| !n.is_empty())
             .unwrap_or_else(crate::names::slug),

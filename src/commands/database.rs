@@ -258,7 +258,7 @@ async fn current(target: &Target, format: OutputFormat, printer: &Printer) -> Re
         .map_err(Into::into)
 }
 
-/// `20261121000400 events (head)`, `base (4 pending)`, and so on.
+/// `20261121000500 events_write_path (head)`, `base (5 pending)`, and so on.
 fn describe_current(snapshot: &Snapshot<'_, '_>) -> String {
     let pending = snapshot.pending();
     let Some(current) = snapshot.current() else {

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::filter::parse_time;
-use super::{Writer, json, new_id, task_runs, write_tx};
+use super::{Writer, json, new_v7, task_runs, write_tx};
 use crate::db::types::{Id, Timestamp};
 
 /// One event row, ready to insert.
@@ -111,7 +111,7 @@ pub async fn persist(writer: &Writer, batch: &[Value]) -> Result<(), sqlx::Error
                 );
                 insert.push_values(resources, |mut values, (event_id, occurred, resource, role)| {
                     values
-                        .push_bind(new_id())
+                        .push_bind(new_v7())
                         .push_bind(now)
                         .push_bind(now)
                         .push_bind(*occurred)

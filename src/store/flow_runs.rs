@@ -318,7 +318,7 @@ pub async fn create(
     api: ApiVersion,
 ) -> Result<(FlowRun, Option<Transition>), sqlx::Error> {
     let now = Timestamp::now();
-    let id = super::new_id();
+    let id = new_v7();
     let select = select_for_update(writer);
     let proposed = new.state.clone();
     // The run as inserted: its first state is decided without reading it back.

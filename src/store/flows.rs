@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::filter::{Where, reject_unsupported, where_sql};
-use super::{JsonValue, Writer, bind_all, json, new_id, on_db, write_tx};
+use super::{JsonValue, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::api::ApiError;
 use crate::db::Db;
 use crate::db::types::{Id, Timestamp};
@@ -47,7 +47,7 @@ pub async fn create(
             "INSERT INTO flow (id, created, updated, name, tags, labels) VALUES ($1, $2, $2, $3, $4, $5) \
              ON CONFLICT (name) DO NOTHING",
         )
-        .bind(new_id())
+        .bind(new_v7())
         .bind(now)
         .bind(name)
         .bind(json(tags))

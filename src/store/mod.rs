@@ -102,11 +102,9 @@ pub fn json(value: &Value) -> JsonValue {
     Json(value.clone())
 }
 
-pub fn new_id() -> Id {
-    Id(uuid::Uuid::new_v4())
-}
-
-/// Prefect gives states, logs and events time-ordered UUIDv7 ids.
+/// Every id the server makes is a time-ordered UUIDv7 (Prefect's states, logs and events have them too): a new
+/// row lands at the end of each index on its id rather than on a random page, which keeps the pages a write
+/// dirties, and so the bytes each commit writes, few.
 pub fn new_v7() -> Id {
     Id(uuid::Uuid::now_v7())
 }
