@@ -232,39 +232,39 @@ macro_rules! transition_in {
             let b = orchestration::record(&run.bookkeeping(), initial.as_ref(), state, at, &mut policy, $api, true);
             decision.policy = policy;
             let state_id = new_v7();
-            sqlx::query(
-                "INSERT INTO flow_run_state (id, created, updated, flow_run_id, type, timestamp, name, message, \
-                 state_details, data) VALUES ($1, $2, $2, $3, $4, $2, $5, $6, $7, $8)",
-            )
-            .bind(state_id)
-            .bind(at)
-            .bind(run.id)
-            .bind(&state.state_type)
-            .bind(&state.name)
-            .bind(&state.message)
-            .bind(json(&state.details))
-            .bind(state.data.as_ref().map(json))
-            .execute(&mut *$tx)
-            .await?;
-            sqlx::query(
-                "UPDATE flow_run SET state_id = $2, state_type = $3, state_name = $4, state_timestamp = $5, \
-                 run_count = $6, start_time = $7, end_time = $8, total_run_time = $9, expected_start_time = $10, \
-                 next_scheduled_start_time = $11, empirical_policy = $12, updated = $5 WHERE id = $1",
-            )
-            .bind(run.id)
-            .bind(state_id)
-            .bind(&state.state_type)
-            .bind(&state.name)
-            .bind(at)
-            .bind(b.run_count)
-            .bind(b.start_time)
-            .bind(b.end_time)
-            .bind(b.total_run_time)
-            .bind(b.expected_start_time)
-            .bind(b.next_scheduled_start_time)
-            .bind(json(&decision.policy))
-            .execute(&mut *$tx)
-            .await?;
+            // The state and the run that now points at it: one round trip on SQLite.
+            super::batch::Batch::on(&mut *$tx)
+                .statement(
+                    "INSERT INTO flow_run_state (id, created, updated, flow_run_id, type, timestamp, name, message, \
+                     state_details, data) VALUES ($1, $2, $2, $3, $4, $2, $5, $6, $7, $8)",
+                )
+                .bind(state_id)
+                .bind(at)
+                .bind(run.id)
+                .bind(state.state_type.clone())
+                .bind(state.name.clone())
+                .bind(state.message.clone())
+                .bind(json(&state.details))
+                .bind(state.data.as_ref().map(json))
+                .statement(
+                    "UPDATE flow_run SET state_id = $2, state_type = $3, state_name = $4, state_timestamp = $5, \
+                     run_count = $6, start_time = $7, end_time = $8, total_run_time = $9, expected_start_time = $10, \
+                     next_scheduled_start_time = $11, empirical_policy = $12, updated = $5 WHERE id = $1",
+                )
+                .bind(run.id)
+                .bind(state_id)
+                .bind(state.state_type.clone())
+                .bind(state.name.clone())
+                .bind(at)
+                .bind(b.run_count)
+                .bind(b.start_time)
+                .bind(b.end_time)
+                .bind(b.total_run_time)
+                .bind(b.expected_start_time)
+                .bind(b.next_scheduled_start_time)
+                .bind(json(&decision.policy))
+                .run()
+                .await?;
             after.empirical_policy = json(&decision.policy);
             after.state_id = Some(state_id);
             after.state_type = Some(state.state_type.clone());

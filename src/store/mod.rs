@@ -2,6 +2,7 @@
 //! values bound through types that encode natively on each (`db::types`), and a macro that type-checks each
 //! body once per pool type.
 
+pub mod batch;
 pub mod events;
 pub mod filter;
 pub mod flow_runs;
