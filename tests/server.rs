@@ -714,3 +714,37 @@ fn concurrent_writers_on_sqlite_all_succeed() {
         (200, "320".into())
     );
 }
+
+#[test]
+fn an_idempotency_key_used_again_returns_the_same_run_without_a_new_state() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    let api = server.api_url();
+    let (_, flow) = post(&format!("{api}/flows/"), r#"{"name": "once"}"#);
+    let flow_id = json(&flow)["id"].as_str().unwrap().to_owned();
+    let keyed = format!(r#"{{"flow_id": "{flow_id}", "idempotency_key": "k1"}}"#);
+    let (status, first) = post(&format!("{api}/flow_runs/"), &keyed);
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = post(&format!("{api}/flow_runs/"), &keyed);
+    assert_eq!(status, 200, "{again}");
+    let (first, again) = (json(&first), json(&again));
+    assert_eq!(first["id"], again["id"]);
+    assert_eq!(first["state"]["id"], again["state"]["id"]);
+    assert_eq!(again["state"]["type"], "PENDING");
+    // An unkeyed run (created in one batch with its first state) is new every time.
+    let unkeyed = format!(r#"{{"flow_id": "{flow_id}"}}"#);
+    assert_eq!(post(&format!("{api}/flow_runs/"), &unkeyed).0, 201);
+    let (status, other) = post(&format!("{api}/flow_runs/"), &unkeyed);
+    assert_eq!(status, 201);
+    let id = json(&other)["id"].as_str().unwrap().to_owned();
+    let (status, read) = get(&format!("{api}/flow_runs/{id}"));
+    assert_eq!(status, 200);
+    assert_eq!(json(&read)["state"]["type"], "PENDING");
+    assert_eq!(json(&read)["state"]["id"], json(&other)["state"]["id"]);
+    assert_eq!(post(&format!("{api}/flow_runs/count"), "{}"), (200, "3".into()));
+    let states = format!(
+        "SELECT count(*) FROM flow_run_state WHERE flow_run_id = '{}'",
+        first["id"].as_str().unwrap()
+    );
+    assert_eq!(sqlite(&env.home().join("prefect.db"), &states), "1\n");
+}

@@ -10,8 +10,7 @@ use sqlx::{
 };
 
 /// Each statement is written with its own `$1…$k` and gets its own values, in order.
-pub struct Batch<'c, C: Connection> {
-    conn: &'c mut C,
+pub struct Batch<C: Connection> {
     statements: Vec<&'static str>,
     /// How many values were bound before each statement.
     offsets: Vec<usize>,
@@ -21,10 +20,10 @@ pub struct Batch<'c, C: Connection> {
     failed: Option<sqlx::error::BoxDynError>,
 }
 
-impl<'c, C: Connection> Batch<'c, C> {
-    pub fn on(conn: &'c mut C) -> Self {
+impl<C: Connection> Batch<C> {
+    /// A batch for connections like `conn` (which it does not hold, so `conn` stays usable until `run`).
+    pub fn for_connection(_conn: &C) -> Self {
         Batch {
-            conn,
             statements: Vec::new(),
             offsets: Vec::new(),
             arguments: Vec::new(),
@@ -58,7 +57,12 @@ impl<'c, C: Connection> Batch<'c, C> {
         self
     }
 
-    pub async fn run(self) -> Result<(), sqlx::Error>
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+
+    /// Runs the statements in order; returns the rows they changed, summed.
+    pub async fn run(self, conn: &mut C) -> Result<u64, sqlx::Error>
     where
         for<'e> &'e mut C: Executor<'e, Database = C::Db>,
         <C::Db as Database>::Arguments: IntoArguments<C::Db>,
@@ -72,12 +76,14 @@ impl<'c, C: Connection> Batch<'c, C> {
         } else {
             self.statements.iter().map(|sql| sql.to_string()).collect()
         };
+        let mut changed = 0;
         for (sql, arguments) in queries.into_iter().zip(self.arguments) {
-            sqlx::query_with(AssertSqlSafe(sql), arguments)
-                .execute(&mut *self.conn)
+            let done = sqlx::query_with(AssertSqlSafe(sql), arguments)
+                .execute(&mut *conn)
                 .await?;
+            changed += C::rows_affected(&done);
         }
-        Ok(())
+        Ok(changed)
     }
 }
 
@@ -85,16 +91,23 @@ impl<'c, C: Connection> Batch<'c, C> {
 pub trait Connection: Send {
     type Db: Database;
     const ONE_QUERY: bool;
+    fn rows_affected(done: &<Self::Db as Database>::QueryResult) -> u64;
 }
 
 impl Connection for SqliteConnection {
     type Db = Sqlite;
     const ONE_QUERY: bool = true;
+    fn rows_affected(done: &sqlx::sqlite::SqliteQueryResult) -> u64 {
+        done.rows_affected()
+    }
 }
 
 impl Connection for PgConnection {
     type Db = Postgres;
     const ONE_QUERY: bool = false;
+    fn rows_affected(done: &sqlx::postgres::PgQueryResult) -> u64 {
+        done.rows_affected()
+    }
 }
 
 /// `$N` becomes `$N+by`: statements joined into one query share one list of values (SQLite binds `$N` to the

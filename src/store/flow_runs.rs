@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::filter::{Where, nulls_last, reject_unsupported, where_sql};
 use super::states::{Proposed, State, is_terminal};
+use super::batch::Batch;
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::api::ApiError;
 use crate::db::types::{Id, Timestamp};
@@ -191,10 +192,12 @@ pub fn estimates(
 }
 
 /// Orchestrates `$proposed` for run `$id` on transaction `$tx` and records the outcome: the body of `set_state`,
-/// a macro so `create` can give a new run its first state in the same transaction.
+/// a macro so `create` can give a new run its first state in the same transaction. The state's statements join
+/// `$batch` (which may already hold the run's insert) and run with it.
 macro_rules! transition_in {
-    ($tx:ident, $select:expr, $id:expr, $known:expr, $proposed:expr, $force:expr, $api:expr) => {
+    ($tx:ident, $select:expr, $id:expr, $known:expr, $proposed:expr, $force:expr, $api:expr, $batch:expr) => {
         'transition: {
+        let mut batch = $batch;
         let known: Option<FlowRun> = $known;
         let run = match known {
             Some(run) => run,
@@ -233,7 +236,7 @@ macro_rules! transition_in {
             decision.policy = policy;
             let state_id = new_v7();
             // The state and the run that now points at it: one round trip on SQLite.
-            super::batch::Batch::on(&mut *$tx)
+            batch = batch
                 .statement(
                     "INSERT INTO flow_run_state (id, created, updated, flow_run_id, type, timestamp, name, message, \
                      state_details, data) VALUES ($1, $2, $2, $3, $4, $2, $5, $6, $7, $8)",
@@ -262,9 +265,7 @@ macro_rules! transition_in {
                 .bind(b.total_run_time)
                 .bind(b.expected_start_time)
                 .bind(b.next_scheduled_start_time)
-                .bind(json(&decision.policy))
-                .run()
-                .await?;
+                .bind(json(&decision.policy));
             after.empirical_policy = json(&decision.policy);
             after.state_id = Some(state_id);
             after.state_type = Some(state.state_type.clone());
@@ -281,11 +282,13 @@ macro_rules! transition_in {
             after.s_data = state.data.as_ref().map(json);
             after.s_details = Some(json(&state.details));
         } else if decision.policy != normalise_policy(&run.empirical_policy.0) {
-            sqlx::query("UPDATE flow_run SET empirical_policy = $2 WHERE id = $1")
+            batch = batch
+                .statement("UPDATE flow_run SET empirical_policy = $2 WHERE id = $1")
                 .bind(run.id)
-                .bind(json(&decision.policy))
-                .execute(&mut *$tx)
-                .await?;
+                .bind(json(&decision.policy));
+        }
+        if !batch.is_empty() {
+            batch.run(&mut *$tx).await?;
         }
             Some(Transition { decision, initial, run: after })
         }
@@ -359,35 +362,41 @@ pub async fn create(
         s_data: None,
         s_details: None,
     };
+    let keyed = new.idempotency_key.is_some();
     let transition = write_tx!(writer, tx => {
-        let rows = sqlx::query(
-            "INSERT INTO flow_run (id, created, updated, name, flow_id, flow_version, parameters, context, \
-             parent_task_run_id, infrastructure_document_id, empirical_policy, tags, labels, idempotency_key, \
-             work_queue_name, job_variables, deployment_id) \
-             VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-             ON CONFLICT (flow_id, idempotency_key) DO NOTHING",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(&new.name)
-        .bind(new.flow_id)
-        .bind(&new.flow_version)
-        .bind(json(&new.parameters))
-        .bind(json(&new.context))
-        .bind(new.parent_task_run_id)
-        .bind(new.infrastructure_document_id)
-        .bind(json(&new.empirical_policy))
-        .bind(json(&new.tags))
-        .bind(json(&new.labels))
-        .bind(&new.idempotency_key)
-        .bind(&new.work_queue_name)
-        .bind(json(&new.job_variables))
-        .bind(new.deployment_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let insert = Batch::for_connection(&*tx)
+            .statement(
+                "INSERT INTO flow_run (id, created, updated, name, flow_id, flow_version, parameters, context, \
+                 parent_task_run_id, infrastructure_document_id, empirical_policy, tags, labels, idempotency_key, \
+                 work_queue_name, job_variables, deployment_id) \
+                 VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                 ON CONFLICT (flow_id, idempotency_key) DO NOTHING",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(new.name.clone())
+            .bind(new.flow_id)
+            .bind(new.flow_version.clone())
+            .bind(json(&new.parameters))
+            .bind(json(&new.context))
+            .bind(new.parent_task_run_id)
+            .bind(new.infrastructure_document_id)
+            .bind(json(&new.empirical_policy))
+            .bind(json(&new.tags))
+            .bind(json(&new.labels))
+            .bind(new.idempotency_key.clone())
+            .bind(new.work_queue_name.clone())
+            .bind(json(&new.job_variables))
+            .bind(new.deployment_id);
         // The first state goes through the forced (minimal) policy, as in Prefect, in the same transaction.
-        if rows == 1 { transition_in!(tx, select, id, Some(fresh.clone()), proposed, true, api) } else { None }
+        // Without an idempotency key the insert cannot conflict, so it goes in one batch with that state.
+        if !keyed {
+            transition_in!(tx, select, id, Some(fresh.clone()), proposed, true, api, insert)
+        } else if insert.run(&mut *tx).await? == 1 {
+            transition_in!(tx, select, id, Some(fresh.clone()), proposed, true, api, Batch::for_connection(&*tx))
+        } else {
+            None
+        }
     })?;
     if let Some(transition) = transition {
         return Ok((transition.run.clone(), Some(transition)));
@@ -425,7 +434,7 @@ pub async fn set_state(
     api: ApiVersion,
 ) -> Result<Option<Transition>, sqlx::Error> {
     let select = select_for_update(writer);
-    write_tx!(writer, tx => transition_in!(tx, select, id, None, proposed, force, api))
+    write_tx!(writer, tx => transition_in!(tx, select, id, None, proposed, force, api, Batch::for_connection(&*tx)))
 }
 
 /// The run by id, locked for the transaction on PostgreSQL (SQLite has one writer anyway).
