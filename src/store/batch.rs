@@ -61,7 +61,8 @@ impl<C: Connection> Batch<C> {
         self.statements.is_empty()
     }
 
-    /// Runs the statements in order; returns the rows they changed, summed.
+    /// Runs the statements in order; returns the rows they changed, summed. Every statement must be an INSERT,
+    /// UPDATE or DELETE: SQLite reports any other statement's count as that of the last one before it.
     pub async fn run(self, conn: &mut C) -> Result<u64, sqlx::Error>
     where
         for<'e> &'e mut C: Executor<'e, Database = C::Db>,
