@@ -741,10 +741,71 @@ fn an_idempotency_key_used_again_returns_the_same_run_without_a_new_state() {
     assert_eq!(status, 200);
     assert_eq!(json(&read)["state"]["type"], "PENDING");
     assert_eq!(json(&read)["state"]["id"], json(&other)["state"]["id"]);
-    assert_eq!(post(&format!("{api}/flow_runs/count"), "{}"), (200, "3".into()));
+    assert_eq!(
+        post(&format!("{api}/flow_runs/count"), "{}"),
+        (200, "3".into())
+    );
     let states = format!(
         "SELECT count(*) FROM flow_run_state WHERE flow_run_id = '{}'",
         first["id"].as_str().unwrap()
     );
     assert_eq!(sqlite(&env.home().join("prefect.db"), &states), "1\n");
+}
+
+/// Task runs over HTTP (clients older than 3.9): create, the enclosing flow run's guard, a retry, completion, and
+/// the state history those writes leave.
+fn task_runs_over_http(server: &Server) -> String {
+    let api = server.api_url();
+    let (_, flow) = post(&format!("{api}/flows/"), r#"{"name": "tasks-over-http"}"#);
+    let flow_id = json(&flow)["id"].as_str().unwrap().to_owned();
+    let (_, flow_run) = post(&format!("{api}/flow_runs/"), &format!(r#"{{"flow_id": "{flow_id}"}}"#));
+    let flow_run = json(&flow_run)["id"].as_str().unwrap().to_owned();
+    let task = format!(
+        r#"{{"flow_run_id": "{flow_run}", "task_key": "t", "dynamic_key": "0", "name": "t-0",
+            "empirical_policy": {{"retries": 1}}, "state": {{"type": "PENDING"}}}}"#
+    );
+    let (status, created) = post(&format!("{api}/task_runs/"), &task);
+    assert_eq!(status, 201, "{created}");
+    let task_run = json(&created)["id"].as_str().unwrap().to_owned();
+    let set = |kind: &str| {
+        let (status, body) = post(
+            &format!("{api}/task_runs/{task_run}/set_state"),
+            &format!(r#"{{"state": {{"type": "{kind}"}}}}"#),
+        );
+        let body = json(&body);
+        (status, body["status"].as_str().unwrap().to_owned(), body["state"]["name"].clone())
+    };
+    let (status, outcome, _) = set("RUNNING");
+    assert_eq!((status, outcome.as_str()), (200, "ABORT"), "the flow run is not running yet");
+    let flow_running = r#"{"state": {"type": "RUNNING"}}"#;
+    assert_eq!(post(&format!("{api}/flow_runs/{flow_run}/set_state"), flow_running).0, 201);
+    assert_eq!(set("RUNNING"), (201, "ACCEPT".into(), json(r#""Running""#)));
+    assert_eq!(set("FAILED"), (201, "REJECT".into(), json(r#""AwaitingRetry""#)));
+    assert_eq!(set("RUNNING"), (201, "ACCEPT".into(), json(r#""Retrying""#)));
+    assert_eq!(set("COMPLETED"), (201, "ACCEPT".into(), json(r#""Completed""#)));
+    let (status, read) = get(&format!("{api}/task_runs/{task_run}"));
+    assert_eq!(status, 200);
+    let read = json(&read);
+    assert_eq!(read["state"]["type"], "COMPLETED");
+    assert_eq!(read["run_count"], 2);
+    task_run
+}
+
+#[test]
+fn task_runs_over_http_keep_their_state_history_on_sqlite_and_postgres() {
+    let history = "SELECT name FROM task_run_state WHERE task_run_id = '{}' ORDER BY timestamp";
+    let expected = "Pending\nRunning\nAwaitingRetry\nRetrying\nCompleted\n";
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    let task_run = task_runs_over_http(&server);
+    let db = env.home().join("prefect.db");
+    assert_eq!(sqlite(&db, &history.replace("{}", &task_run)), expected);
+
+    let pg = Postgres::start();
+    pg.create_database("prefect");
+    let env = TestEnv::new();
+    let url = pg.url("prefect");
+    let server = Server::start(&env, &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)]);
+    let task_run = task_runs_over_http(&server);
+    assert_eq!(pg.psql("prefect", &history.replace("{}", &task_run)), expected);
 }

@@ -297,7 +297,8 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_writer_cancelled_inside_its_work_leaves_nothing_and_the_writers_around_it_keep_theirs() {
+    async fn a_writer_cancelled_inside_its_work_leaves_nothing_and_the_writers_around_it_keep_theirs()
+     {
         let dir = tempfile::tempdir().unwrap();
         let (group, pool) = table_t(dir.path()).await;
         let (inserted, inserted_rx) = tokio::sync::oneshot::channel();
@@ -322,7 +323,10 @@ mod tests {
         inserted_rx.await.unwrap();
         cancelled.abort();
         let _ = cancelled.await;
-        group.write(async |conn| insert(conn, 3).await).await.unwrap();
+        group
+            .write(async |conn| insert(conn, 3).await)
+            .await
+            .unwrap();
         first.await.unwrap().unwrap();
         assert_eq!(stored(&pool).await, vec![1, 3]);
         // A committer that finds the half-done work (no writer after it) discards it too.

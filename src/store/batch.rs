@@ -5,8 +5,8 @@
 //! there they run one by one.
 
 use sqlx::{
-    Arguments, AssertSqlSafe, Database, Encode, Executor, IntoArguments, PgConnection, Postgres, Sqlite,
-    SqliteConnection, Type,
+    Arguments, AssertSqlSafe, Database, Encode, Executor, IntoArguments, PgConnection, Postgres,
+    Sqlite, SqliteConnection, Type,
 };
 
 /// Each statement is written with its own `$1…$k` and gets its own values, in order.
@@ -73,7 +73,11 @@ impl<C: Connection> Batch<C> {
         }
         let queries: Vec<String> = if C::ONE_QUERY {
             let joined = self.statements.iter().zip(&self.offsets);
-            vec![joined.map(|(sql, offset)| shift_placeholders(sql, *offset) + ";\n").collect()]
+            vec![
+                joined
+                    .map(|(sql, offset)| shift_placeholders(sql, *offset) + ";\n")
+                    .collect(),
+            ]
         } else {
             self.statements.iter().map(|sql| sql.to_string()).collect()
         };

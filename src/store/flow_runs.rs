@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
+use super::batch::Batch;
 use super::filter::{Where, nulls_last, reject_unsupported, where_sql};
 use super::states::{Proposed, State, is_terminal};
-use super::batch::Batch;
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::api::ApiError;
 use crate::db::types::{Id, Timestamp};

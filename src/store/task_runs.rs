@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use super::batch::Batch;
 use super::filter::{Where, nulls_last, parse_time, reject_unsupported, where_sql};
 use super::flow_runs::estimates;
 use super::states::{Proposed, State, is_terminal};
@@ -13,26 +14,25 @@ use crate::db::types::{Id, Timestamp};
 use crate::db::{Db, Dialect};
 use crate::orchestration::{self, Bookkeeping, Decision, Status};
 
-/// Inserts one state row on `$executor`; an id or (task run, timestamp) already present is left alone.
-/// A macro rather than a function: it runs inside each dialect's transaction.
+/// Adds one state row's insert to `$batch` (an id or (task run, timestamp) already present is left alone) and
+/// evaluates to the batch. A macro rather than a function: it binds for each dialect's batch.
 macro_rules! insert_state {
-    ($executor:expr, $task_run_id:expr, $state:expr, $now:expr) => {{
+    ($batch:expr, $task_run_id:expr, $state:expr, $now:expr) => {{
         let state: &$crate::store::states::State = $state;
-        sqlx::query(
-            "INSERT INTO task_run_state (id, created, updated, task_run_id, type, timestamp, name, message, \
-             state_details, data) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
-        )
-        .bind(state.id)
-        .bind($now)
-        .bind($task_run_id)
-        .bind(&state.state_type)
-        .bind(state.timestamp)
-        .bind(&state.name)
-        .bind(&state.message)
-        .bind($crate::store::json(&state.details))
-        .bind(state.data.as_ref().map($crate::store::json))
-        .execute($executor)
-        .await?;
+        $batch
+            .statement(
+                "INSERT INTO task_run_state (id, created, updated, task_run_id, type, timestamp, name, message, \
+                 state_details, data) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+            )
+            .bind(state.id)
+            .bind($now)
+            .bind($task_run_id)
+            .bind(state.state_type.clone())
+            .bind(state.timestamp)
+            .bind(state.name.clone())
+            .bind(state.message.clone())
+            .bind($crate::store::json(&state.details))
+            .bind(state.data.as_ref().map($crate::store::json))
     }};
 }
 pub(crate) use insert_state;
@@ -256,7 +256,8 @@ macro_rules! record_task_run {
             .await?;
             id = existing.unwrap_or(id);
         }
-        sqlx::query(
+        // The run and its state: one round trip on SQLite.
+        let upsert = $crate::store::batch::Batch::for_connection(&*$tx).statement(
             "INSERT INTO task_run (id, created, updated, name, flow_run_id, task_key, dynamic_key, cache_key, \
              cache_expiration, task_version, empirical_policy, tags, labels, task_inputs, run_count, \
              flow_run_run_count, expected_start_time, next_scheduled_start_time, start_time, end_time, \
@@ -283,7 +284,7 @@ macro_rules! record_task_run {
         )
         .bind(id)
         .bind(now)
-        .bind(&name)
+        .bind(name)
         .bind(r.flow_run_id)
         .bind(text("task_key"))
         .bind(text("dynamic_key"))
@@ -302,12 +303,12 @@ macro_rules! record_task_run {
         .bind(time("end_time"))
         .bind(f.get("total_run_time").and_then(serde_json::Value::as_f64))
         .bind(r.state.id)
-        .bind(&r.state.state_type)
-        .bind(&r.state.name)
-        .bind(r.state.timestamp)
-        .execute(&mut *$tx)
-        .await?;
-        $crate::store::task_runs::insert_state!(&mut *$tx, id, &r.state, now);
+        .bind(r.state.state_type.clone())
+        .bind(r.state.name.clone())
+        .bind(r.state.timestamp);
+        $crate::store::task_runs::insert_state!(upsert, id, &r.state, now)
+            .run(&mut *$tx)
+            .await?;
     }};
 }
 pub(crate) use record_task_run;
@@ -507,16 +508,17 @@ pub async fn set_state(
                 data: state.data.clone(),
                 details: state.details.clone(),
             };
-            insert_state!(&mut *tx, run.id, &written, at);
-            sqlx::query(
+            // The state and the run that now points at it: one round trip on SQLite.
+            insert_state!(Batch::for_connection(&*tx), run.id, &written, at)
+            .statement(
                 "UPDATE task_run SET state_id = $2, state_type = $3, state_name = $4, state_timestamp = $5, \
                  run_count = $6, start_time = $7, end_time = $8, total_run_time = $9, expected_start_time = $10, \
                  next_scheduled_start_time = $11, flow_run_run_count = $12, updated = $5 WHERE id = $1",
             )
             .bind(run.id)
             .bind(written.id)
-            .bind(&written.state_type)
-            .bind(&written.name)
+            .bind(written.state_type.clone())
+            .bind(written.name.clone())
             .bind(at)
             .bind(b.run_count)
             .bind(b.start_time)
@@ -525,7 +527,7 @@ pub async fn set_state(
             .bind(b.expected_start_time)
             .bind(b.next_scheduled_start_time)
             .bind(flow_run_run_count)
-            .execute(&mut *tx)
+            .run(&mut *tx)
             .await?;
         }
         let after = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(select.replace(lock, ""))).bind(id).fetch_one(&mut *tx).await?;
