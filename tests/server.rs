@@ -143,13 +143,12 @@ fn background_start_then_status_then_stop() {
         out.stderr
     );
     let pid_file = env.home().join("server.pid");
-    let pid = std::fs::read_to_string(&pid_file)
-        .unwrap()
-        .trim()
-        .to_owned();
+    let recorded = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = recorded.lines().next().unwrap().to_owned();
+    assert_eq!(recorded, format!("{pid}\n{api}\n"));
+    // Without PREFECT_API_URL, status finds the background server on its own port.
     let out = env
         .cmd(&["server", "status", "--no-docker"])
-        .env("PREFECT_API_URL", &api)
         .run()
         .success();
     assert_eq!(
@@ -758,7 +757,10 @@ fn task_runs_over_http(server: &Server) -> String {
     let api = server.api_url();
     let (_, flow) = post(&format!("{api}/flows/"), r#"{"name": "tasks-over-http"}"#);
     let flow_id = json(&flow)["id"].as_str().unwrap().to_owned();
-    let (_, flow_run) = post(&format!("{api}/flow_runs/"), &format!(r#"{{"flow_id": "{flow_id}"}}"#));
+    let (_, flow_run) = post(
+        &format!("{api}/flow_runs/"),
+        &format!(r#"{{"flow_id": "{flow_id}"}}"#),
+    );
     let flow_run = json(&flow_run)["id"].as_str().unwrap().to_owned();
     let task = format!(
         r#"{{"flow_run_id": "{flow_run}", "task_key": "t", "dynamic_key": "0", "name": "t-0",
@@ -773,16 +775,40 @@ fn task_runs_over_http(server: &Server) -> String {
             &format!(r#"{{"state": {{"type": "{kind}"}}}}"#),
         );
         let body = json(&body);
-        (status, body["status"].as_str().unwrap().to_owned(), body["state"]["name"].clone())
+        (
+            status,
+            body["status"].as_str().unwrap().to_owned(),
+            body["state"]["name"].clone(),
+        )
     };
     let (status, outcome, _) = set("RUNNING");
-    assert_eq!((status, outcome.as_str()), (200, "ABORT"), "the flow run is not running yet");
+    assert_eq!(
+        (status, outcome.as_str()),
+        (200, "ABORT"),
+        "the flow run is not running yet"
+    );
     let flow_running = r#"{"state": {"type": "RUNNING"}}"#;
-    assert_eq!(post(&format!("{api}/flow_runs/{flow_run}/set_state"), flow_running).0, 201);
+    assert_eq!(
+        post(
+            &format!("{api}/flow_runs/{flow_run}/set_state"),
+            flow_running
+        )
+        .0,
+        201
+    );
     assert_eq!(set("RUNNING"), (201, "ACCEPT".into(), json(r#""Running""#)));
-    assert_eq!(set("FAILED"), (201, "REJECT".into(), json(r#""AwaitingRetry""#)));
-    assert_eq!(set("RUNNING"), (201, "ACCEPT".into(), json(r#""Retrying""#)));
-    assert_eq!(set("COMPLETED"), (201, "ACCEPT".into(), json(r#""Completed""#)));
+    assert_eq!(
+        set("FAILED"),
+        (201, "REJECT".into(), json(r#""AwaitingRetry""#))
+    );
+    assert_eq!(
+        set("RUNNING"),
+        (201, "ACCEPT".into(), json(r#""Retrying""#))
+    );
+    assert_eq!(
+        set("COMPLETED"),
+        (201, "ACCEPT".into(), json(r#""Completed""#))
+    );
     let (status, read) = get(&format!("{api}/task_runs/{task_run}"));
     assert_eq!(status, 200);
     let read = json(&read);
@@ -807,5 +833,8 @@ fn task_runs_over_http_keep_their_state_history_on_sqlite_and_postgres() {
     let url = pg.url("prefect");
     let server = Server::start(&env, &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)]);
     let task_run = task_runs_over_http(&server);
-    assert_eq!(pg.psql("prefect", &history.replace("{}", &task_run)), expected);
+    assert_eq!(
+        pg.psql("prefect", &history.replace("{}", &task_run)),
+        expected
+    );
 }

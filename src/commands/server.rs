@@ -319,15 +319,19 @@ pub fn status(
     settings: &Settings,
     printer: &Printer,
 ) -> Result<()> {
-    let api_url = settings.effective("PREFECT_API_URL").unwrap_or_else(|| {
-        let host = settings
-            .effective("PREFECT_SERVER_API_HOST")
-            .unwrap_or_else(|| "127.0.0.1".into());
-        let port = settings
-            .effective("PREFECT_SERVER_API_PORT")
-            .unwrap_or_else(|| "4200".into());
-        format!("http://{host}:{port}/api")
-    });
+    // The URL clients are configured with; else the background server's own; else the configured listen address.
+    let api_url = settings
+        .effective("PREFECT_API_URL")
+        .or_else(|| pidfile::recorded_url(&pidfile::path(&settings.home)))
+        .unwrap_or_else(|| {
+            let host = settings
+                .effective("PREFECT_SERVER_API_HOST")
+                .unwrap_or_else(|| "127.0.0.1".into());
+            let port = settings
+                .effective("PREFECT_SERVER_API_PORT")
+                .unwrap_or_else(|| "4200".into());
+            format!("http://{host}:{port}/api")
+        });
     let auth = settings
         .effective("PREFECT_API_AUTH_STRING")
         .filter(|a| !a.is_empty());

@@ -137,7 +137,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
 
     banner(&options, printer)?;
     if let Some(pid_file) = &options.pid_file {
-        pidfile::write(pid_file)?;
+        pidfile::write(pid_file, &options.api_url())?;
     }
     let outcome = accept_until_stopped(listener, app, options.keep_alive).await;
     printer.status("Stopping: finishing in-flight requests ...")?;

@@ -1,5 +1,6 @@
 //! `server.pid` in PREFECT_HOME for the background server: written by the server once it serves, removed when it
-//! stops; a file whose process is gone (or is not prefect-rs) is stale and says so.
+//! stops; a file whose process is gone (or is not prefect-rs) is stale and says so. Its second line is the URL the
+//! server answers on, so `server status` finds a server started with `--port` without being told.
 
 use std::path::{Path, PathBuf};
 
@@ -13,8 +14,21 @@ pub fn log_path(home: &Path) -> PathBuf {
     home.join("server.log")
 }
 
-pub fn write(path: &Path) -> Result<()> {
-    crate::fsutil::write_private_atomic(path, format!("{}\n", std::process::id()).as_bytes())
+pub fn write(path: &Path, api_url: &str) -> Result<()> {
+    let text = format!("{}\n{api_url}\n", std::process::id());
+    crate::fsutil::write_private_atomic(path, text.as_bytes())
+}
+
+/// The API URL the running background server recorded.
+pub fn recorded_url(path: &Path) -> Option<String> {
+    match read(path) {
+        Recorded::Running(_) => std::fs::read_to_string(path)
+            .ok()?
+            .lines()
+            .nth(1)
+            .map(str::to_owned),
+        _ => None,
+    }
 }
 
 pub fn remove(path: &Path) {
@@ -32,7 +46,13 @@ pub fn read(path: &Path) -> Recorded {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Recorded::None;
     };
-    let Ok(pid) = text.trim().parse::<u32>() else {
+    let Ok(pid) = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .parse::<u32>()
+    else {
         return Recorded::Stale(0);
     };
     if is_our_server(pid) {
