@@ -1841,7 +1841,7 @@ _prefect__rs() {
             return 0
             ;;
         prefect__rs__subcmd__server__subcmd__logs)
-            opts="-f -q -v -p -h -V --follow --tail --quiet --verbose --color --profile --help --version"
+            opts="-f -q -v -p -h -V --no-docker --follow --tail --quiet --verbose --color --profile --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

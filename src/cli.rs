@@ -212,8 +212,11 @@ pub enum ServerCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// Print the Docker stack's logs, each line prefixed by its service
+    /// Print the Docker stack's logs, each line prefixed by its service, or the background server's log
     Logs {
+        /// The background in-process server's log ($PREFECT_HOME/server.log) instead of the Docker stack's
+        #[arg(long)]
+        no_docker: bool,
         /// Keep following new lines (Ctrl+C to stop)
         #[arg(short, long)]
         follow: bool,

@@ -838,3 +838,106 @@ fn task_runs_over_http_keep_their_state_history_on_sqlite_and_postgres() {
         expected
     );
 }
+
+#[test]
+fn logs_of_the_background_server_print_tail_and_follow() {
+    let env = TestEnv::new();
+    let out = env.cmd(&["server", "logs", "--no-docker"]).run().code(1);
+    assert!(
+        out.stderr.contains("No background server log at")
+            && out
+                .stderr
+                .contains("prefect-rs server start --no-docker -b"),
+        "{}",
+        out.stderr
+    );
+    let out = env
+        .cmd(&["server", "logs", "--no-docker", "postgres"])
+        .run()
+        .code(2);
+    assert!(out.stderr.contains("no services"), "{}", out.stderr);
+
+    let port = free_port().to_string();
+    env.cmd(&[
+        "server",
+        "start",
+        "--no-docker",
+        "-b",
+        "--port",
+        &port,
+        "--log-level",
+        "INFO",
+    ])
+    .run()
+    .success();
+    let api = format!("http://127.0.0.1:{port}/api");
+    assert_eq!(get(&format!("{api}/hello")).0, 200);
+    let log = std::fs::read_to_string(env.home().join("server.log")).unwrap();
+    let last_two: Vec<&str> = log
+        .lines()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let out = env
+        .cmd(&["server", "logs", "--no-docker", "--tail", "2"])
+        .run()
+        .success();
+    assert_eq!(out.stdout, format!("{}\n", last_two.join("\n")));
+
+    // Following: a request made afterwards shows up.
+    let mut follower = env
+        .cmd(&["server", "logs", "--no-docker", "-f", "--tail", "0"])
+        .into_command()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = follower.stdout.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines.send(line);
+        }
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        get(&format!("{api}/flows/count")).0,
+        405,
+        "a GET on a POST route, logged"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen = Vec::new();
+    while Instant::now() < deadline {
+        if let Ok(line) = received.recv_timeout(Duration::from_millis(200)) {
+            seen.push(line);
+            if seen.iter().any(|l| l.contains("/api/flows/count")) {
+                break;
+            }
+        }
+    }
+    follower.kill().unwrap();
+    let _ = follower.wait();
+    assert!(
+        seen.iter().any(|l| l.contains("/api/flows/count")),
+        "{seen:?}"
+    );
+    assert!(
+        !seen.iter().any(|l| l.contains("/api/hello")),
+        "--tail 0 starts at the end: {seen:?}"
+    );
+    // Asked for the Docker stack's logs (there is none), the answer points at the background server's.
+    let out = env.cmd(&["server", "logs"]).run().code(1);
+    assert!(
+        out.stderr
+            .contains("its log: prefect-rs server logs --no-docker"),
+        "{}",
+        out.stderr
+    );
+    env.cmd(&["server", "stop", "--no-docker"]).run().success();
+}

@@ -58,10 +58,18 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
             }
         }
         Command::Server(ServerCommand::Logs {
+            no_docker,
             follow,
             tail,
             service,
-        }) => stack::logs(follow, tail, service, &mut load(profile, printer)?),
+        }) => {
+            let mut settings = load(profile, printer)?;
+            if server::runs_in_process(no_docker, &settings) {
+                server::logs(follow, tail, service.as_deref(), &settings, printer)
+            } else {
+                stack::logs(follow, tail, service, &mut settings)
+            }
+        }
         Command::Server(ServerCommand::Config { output }) => {
             stack::config(output.as_deref(), &mut load(profile, printer)?, printer)
         }

@@ -1,6 +1,7 @@
 //! `server start | stop | status`: settings in, the in-process server (foreground or background) out.
 
 use std::fs::OpenOptions;
+use std::io::{Read, Seek};
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
@@ -275,6 +276,63 @@ fn tail(path: &std::path::Path, lines: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// `server logs --no-docker`: the background server's log file, its last `tail` lines or all of it, then (with
+/// `follow`) each line as it is written, until interrupted. A new background start truncates the file: reading
+/// then starts again from its beginning.
+pub fn logs(
+    follow: bool,
+    tail: Option<usize>,
+    service: Option<&str>,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<()> {
+    if let Some(service) = service {
+        return Err(UsageError(format!(
+            "the in-process server has no services to choose from (got {service:?}); drop it, or use the Docker \
+             stack's logs without --no-docker"
+        ))
+        .into());
+    }
+    let path = pidfile::log_path(&settings.home);
+    let Ok(mut file) = std::fs::File::open(&path) else {
+        return Err(Failure::new(format!(
+            "No background server log at {}",
+            path.display()
+        ))
+        .hint("a background server writes one: prefect-rs server start --no-docker -b (a foreground server logs to its terminal)")
+        .into());
+    };
+    let text = std::io::read_to_string(&mut file)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let skip = tail.map_or(0, |n| lines.len().saturating_sub(n));
+    for line in &lines[skip..] {
+        printer.data(line)?;
+    }
+    if !follow {
+        return Ok(());
+    }
+    let mut read = text.len() as u64;
+    let mut partial = String::new();
+    loop {
+        std::thread::sleep(Duration::from_millis(200));
+        let size = file.metadata()?.len();
+        if size < read {
+            // Truncated by a new background start: its log begins again.
+            file.seek(std::io::SeekFrom::Start(0))?;
+            read = 0;
+            partial.clear();
+        }
+        let mut new = String::new();
+        read += file.read_to_string(&mut new)? as u64;
+        partial.push_str(&new);
+        // Only whole lines: the server may be half-way through writing one.
+        while let Some(end) = partial.find('\n') {
+            printer.data(&partial[..end])?;
+            partial.drain(..=end);
+        }
+    }
 }
 
 pub fn stop(timeout: f64, settings: &Settings, printer: &Printer) -> Result<()> {

@@ -364,11 +364,17 @@ pub fn logs(
             containers.retain(|(s, _)| s == wanted);
         }
         if containers.is_empty() {
+            let hint = match pidfile::read(&pidfile::path(&settings.home)) {
+                pidfile::Recorded::Running(pid) => format!(
+                    "a background in-process server runs (PID {pid}); its log: prefect-rs server logs --no-docker"
+                ),
+                _ => "start it: prefect-rs server start -d".to_owned(),
+            };
             return Err(Failure::new(format!(
                 "The stack {} is not running: it has no containers",
                 spec.project
             ))
-            .hint("start it: prefect-rs server start -d")
+            .hint(hint)
             .into());
         }
         tokio::select! {
