@@ -911,26 +911,45 @@ fn logs_of_the_background_server_print_tail_and_follow() {
         405,
         "a GET on a POST route, logged"
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
     let mut seen = Vec::new();
-    while Instant::now() < deadline {
-        if let Ok(line) = received.recv_timeout(Duration::from_millis(200)) {
-            seen.push(line);
-            if seen.iter().any(|l| l.contains("/api/flows/count")) {
-                break;
+    let mut wait_for = |needle: &str| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !seen.iter().any(|l: &String| l.contains(needle)) && Instant::now() < deadline {
+            if let Ok(line) = received.recv_timeout(Duration::from_millis(200)) {
+                seen.push(line);
             }
         }
-    }
+        seen.clone()
+    };
+    let first = wait_for("/api/flows/count");
+    assert!(
+        first.iter().any(|l| l.contains("/api/flows/count")),
+        "{first:?}"
+    );
+    assert!(
+        !first.iter().any(|l| l.contains("/api/hello")),
+        "--tail 0 starts at the end: {first:?}"
+    );
+    // A restart writes a new log; the follower moves to it.
+    env.cmd(&["server", "stop", "--no-docker"]).run().success();
+    let port = free_port().to_string();
+    env.cmd(&[
+        "server",
+        "start",
+        "--no-docker",
+        "-b",
+        "--port",
+        &port,
+        "--log-level",
+        "INFO",
+    ])
+    .run()
+    .success();
+    assert_eq!(get(&format!("http://127.0.0.1:{port}/api/hello")).0, 200);
+    let after = wait_for("/api/hello");
     follower.kill().unwrap();
     let _ = follower.wait();
-    assert!(
-        seen.iter().any(|l| l.contains("/api/flows/count")),
-        "{seen:?}"
-    );
-    assert!(
-        !seen.iter().any(|l| l.contains("/api/hello")),
-        "--tail 0 starts at the end: {seen:?}"
-    );
+    assert!(after.iter().any(|l| l.contains("/api/hello")), "{after:?}");
     // Asked for the Docker stack's logs (there is none), the answer points at the background server's.
     let out = env.cmd(&["server", "logs"]).run().code(1);
     assert!(

@@ -2,7 +2,7 @@
 
 use std::fs::OpenOptions;
 use std::io::{Read, Seek};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -190,10 +190,14 @@ fn start_background(
     drop(preflight::bind(&options.host, options.port)?);
     crate::fsutil::ensure_private_dir(&settings.home)?;
     let log_path = pidfile::log_path(&settings.home);
+    // A new file rather than the old one truncated: `server logs -f` still reading the old one sees the swap.
+    match std::fs::remove_file(&log_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
     let log = OpenOptions::new()
-        .create(true)
+        .create_new(true)
         .write(true)
-        .truncate(true)
         .mode(0o600)
         .open(&log_path)?;
     let mut command = Command::new(std::env::current_exe()?);
@@ -279,8 +283,8 @@ fn tail(path: &std::path::Path, lines: usize) -> String {
 }
 
 /// `server logs --no-docker`: the background server's log file, its last `tail` lines or all of it, then (with
-/// `follow`) each line as it is written, until interrupted. A new background start truncates the file: reading
-/// then starts again from its beginning.
+/// `follow`) each line as it is written, until interrupted. A new background start writes a new file: reading
+/// then moves to it, from its beginning.
 pub fn logs(
     follow: bool,
     tail: Option<usize>,
@@ -317,9 +321,14 @@ pub fn logs(
     let mut partial = String::new();
     loop {
         std::thread::sleep(Duration::from_millis(200));
-        let size = file.metadata()?.len();
-        if size < read {
-            // Truncated by a new background start: its log begins again.
+        let replaced = std::fs::metadata(&path)
+            .is_ok_and(|now| now.ino() != file.metadata().map_or(0, |m| m.ino()));
+        if replaced && let Ok(newer) = std::fs::File::open(&path) {
+            file = newer;
+            read = 0;
+            partial.clear();
+        } else if file.metadata()?.len() < read {
+            // Truncated by hand: read it again from the start.
             file.seek(std::io::SeekFrom::Start(0))?;
             read = 0;
             partial.clear();
