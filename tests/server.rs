@@ -905,23 +905,30 @@ fn logs_of_the_background_server_print_tail_and_follow() {
             let _ = lines.send(line);
         }
     });
-    std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(
-        get(&format!("{api}/flows/count")).0,
-        405,
-        "a GET on a POST route, logged"
-    );
     let mut seen = Vec::new();
-    let mut wait_for = |needle: &str| {
+    // Waits for a line holding `needle`, calling `poke` (which should log one) every half second meanwhile: the
+    // follower may not have read to the end yet when the first request is logged.
+    let mut wait_for = |needle: &str, poke: &dyn Fn()| {
         let deadline = Instant::now() + Duration::from_secs(10);
         while !seen.iter().any(|l: &String| l.contains(needle)) && Instant::now() < deadline {
-            if let Ok(line) = received.recv_timeout(Duration::from_millis(200)) {
+            poke();
+            let until = Instant::now() + Duration::from_millis(500);
+            while let Ok(line) =
+                received.recv_timeout(until.saturating_duration_since(Instant::now()))
+            {
                 seen.push(line);
             }
         }
         seen.clone()
     };
-    let first = wait_for("/api/flows/count");
+    let count = || {
+        assert_eq!(
+            get(&format!("{api}/flows/count")).0,
+            405,
+            "a GET on a POST route"
+        )
+    };
+    let first = wait_for("/api/flows/count", &count);
     assert!(
         first.iter().any(|l| l.contains("/api/flows/count")),
         "{first:?}"
@@ -945,8 +952,8 @@ fn logs_of_the_background_server_print_tail_and_follow() {
     ])
     .run()
     .success();
-    assert_eq!(get(&format!("http://127.0.0.1:{port}/api/hello")).0, 200);
-    let after = wait_for("/api/hello");
+    let hello = || assert_eq!(get(&format!("http://127.0.0.1:{port}/api/hello")).0, 200);
+    let after = wait_for("/api/hello", &hello);
     follower.kill().unwrap();
     let _ = follower.wait();
     assert!(after.iter().any(|l| l.contains("/api/hello")), "{after:?}");
