@@ -966,4 +966,14 @@ fn logs_of_the_background_server_print_tail_and_follow() {
         out.stderr
     );
     env.cmd(&["server", "stop", "--no-docker"]).run().success();
+    // A line that is not UTF-8 (anything may end up in a log) is shown, not fatal.
+    let log = env.home().join("server.log");
+    let mut bytes = std::fs::read(&log).unwrap();
+    bytes.extend_from_slice(b"\xff not utf-8\n");
+    std::fs::write(&log, bytes).unwrap();
+    let out = env
+        .cmd(&["server", "logs", "--no-docker", "--tail", "1"])
+        .run()
+        .success();
+    assert_eq!(out.stdout, "\u{FFFD} not utf-8\n");
 }

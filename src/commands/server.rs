@@ -308,40 +308,51 @@ pub fn logs(
         .hint("a background server writes one: prefect-rs server start --no-docker -b (a foreground server logs to its terminal)")
         .into());
     };
-    let text = std::io::read_to_string(&mut file)?;
-    let lines: Vec<&str> = text.lines().collect();
+    let mut text = Vec::new();
+    file.read_to_end(&mut text)?;
+    let lines: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();
     let skip = tail.map_or(0, |n| lines.len().saturating_sub(n));
     for line in &lines[skip..] {
-        printer.data(line)?;
+        print_line(printer, line)?;
     }
     if !follow {
         return Ok(());
     }
     let mut read = text.len() as u64;
-    let mut partial = String::new();
+    // Bytes after the last newline: the server may be half-way through writing a line.
+    let mut partial = Vec::new();
     loop {
         std::thread::sleep(Duration::from_millis(200));
-        let replaced = std::fs::metadata(&path)
-            .is_ok_and(|now| now.ino() != file.metadata().map_or(0, |m| m.ino()));
-        if replaced && let Ok(newer) = std::fs::File::open(&path) {
-            file = newer;
-            read = 0;
-            partial.clear();
-        } else if file.metadata()?.len() < read {
+        if file.metadata()?.len() < read {
             // Truncated by hand: read it again from the start.
             file.seek(std::io::SeekFrom::Start(0))?;
             read = 0;
             partial.clear();
         }
-        let mut new = String::new();
-        read += file.read_to_string(&mut new)? as u64;
-        partial.push_str(&new);
-        // Only whole lines: the server may be half-way through writing one.
-        while let Some(end) = partial.find('\n') {
-            printer.data(&partial[..end])?;
+        read += file.read_to_end(&mut partial)? as u64;
+        while let Some(end) = partial.iter().position(|b| *b == b'\n') {
+            print_line(printer, &partial[..=end])?;
             partial.drain(..=end);
         }
+        // Once the current file is read to its end, a new background start's file takes over.
+        let replaced = std::fs::metadata(&path)
+            .is_ok_and(|now| now.ino() != file.metadata().map_or(0, |m| m.ino()));
+        if replaced && let Ok(newer) = std::fs::File::open(&path) {
+            if !partial.is_empty() {
+                print_line(printer, &partial)?;
+            }
+            file = newer;
+            read = 0;
+            partial.clear();
+        }
     }
+}
+
+/// One log line as text, without its newline (bytes that are not UTF-8 are shown as U+FFFD).
+fn print_line(printer: &Printer, line: &[u8]) -> Result<()> {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    printer.data(String::from_utf8_lossy(line))?;
+    Ok(())
 }
 
 pub fn stop(timeout: f64, settings: &Settings, printer: &Printer) -> Result<()> {
