@@ -839,6 +839,23 @@ fn task_runs_over_http_keep_their_state_history_on_sqlite_and_postgres() {
     );
 }
 
+/// `server start --no-docker -b` on a free port, logging each request; returns the port.
+fn start_in_background_logging_requests(env: &TestEnv) -> String {
+    let port = free_port().to_string();
+    let args = [
+        "server",
+        "start",
+        "--no-docker",
+        "-b",
+        "--port",
+        &port,
+        "--log-level",
+        "INFO",
+    ];
+    env.cmd(&args).run().success();
+    port
+}
+
 #[test]
 fn logs_of_the_background_server_print_tail_and_follow() {
     let env = TestEnv::new();
@@ -857,19 +874,7 @@ fn logs_of_the_background_server_print_tail_and_follow() {
         .code(2);
     assert!(out.stderr.contains("no services"), "{}", out.stderr);
 
-    let port = free_port().to_string();
-    env.cmd(&[
-        "server",
-        "start",
-        "--no-docker",
-        "-b",
-        "--port",
-        &port,
-        "--log-level",
-        "INFO",
-    ])
-    .run()
-    .success();
+    let port = start_in_background_logging_requests(&env);
     let api = format!("http://127.0.0.1:{port}/api");
     assert_eq!(get(&format!("{api}/hello")).0, 200);
     let log = std::fs::read_to_string(env.home().join("server.log")).unwrap();
@@ -939,19 +944,7 @@ fn logs_of_the_background_server_print_tail_and_follow() {
     );
     // A restart writes a new log; the follower moves to it.
     env.cmd(&["server", "stop", "--no-docker"]).run().success();
-    let port = free_port().to_string();
-    env.cmd(&[
-        "server",
-        "start",
-        "--no-docker",
-        "-b",
-        "--port",
-        &port,
-        "--log-level",
-        "INFO",
-    ])
-    .run()
-    .success();
+    let port = start_in_background_logging_requests(&env);
     let hello = || assert_eq!(get(&format!("http://127.0.0.1:{port}/api/hello")).0, 200);
     let after = wait_for("/api/hello", &hello);
     follower.kill().unwrap();

@@ -255,6 +255,25 @@ mod tests {
             .map(drop)
     }
 
+    /// A writer that inserts `n` and is then cancelled (its client went away) before its work ends.
+    async fn cancel_after_inserting(group: &Arc<GroupCommit>, n: i64) {
+        let (inserted, inserted_rx) = tokio::sync::oneshot::channel();
+        let group = group.clone();
+        let writer = tokio::spawn(async move {
+            group
+                .write(async |conn| {
+                    insert(conn, n).await?;
+                    let _ = inserted.send(());
+                    std::future::pending::<()>().await;
+                    Ok(())
+                })
+                .await
+        });
+        inserted_rx.await.unwrap();
+        writer.abort();
+        let _ = writer.await;
+    }
+
     async fn stored(pool: &SqlitePool) -> Vec<i64> {
         sqlx::query_scalar("SELECT n FROM t ORDER BY n")
             .fetch_all(pool)
@@ -301,28 +320,12 @@ mod tests {
      {
         let dir = tempfile::tempdir().unwrap();
         let (group, pool) = table_t(dir.path()).await;
-        let (inserted, inserted_rx) = tokio::sync::oneshot::channel();
         // Writer 1 succeeds but is not committed yet: writer 2 queues behind it and is cancelled half-way.
         let first = {
             let group = group.clone();
             tokio::spawn(async move { group.write(async |conn| insert(conn, 1).await).await })
         };
-        let cancelled = {
-            let group = group.clone();
-            tokio::spawn(async move {
-                group
-                    .write(async |conn| {
-                        insert(conn, 2).await?;
-                        let _ = inserted.send(());
-                        std::future::pending::<()>().await;
-                        Ok(())
-                    })
-                    .await
-            })
-        };
-        inserted_rx.await.unwrap();
-        cancelled.abort();
-        let _ = cancelled.await;
+        cancel_after_inserting(&group, 2).await;
         group
             .write(async |conn| insert(conn, 3).await)
             .await
@@ -330,23 +333,7 @@ mod tests {
         first.await.unwrap().unwrap();
         assert_eq!(stored(&pool).await, vec![1, 3]);
         // A committer that finds the half-done work (no writer after it) discards it too.
-        let (inserted, inserted_rx) = tokio::sync::oneshot::channel();
-        let cancelled = {
-            let group = group.clone();
-            tokio::spawn(async move {
-                group
-                    .write(async |conn| {
-                        insert(conn, 4).await?;
-                        let _ = inserted.send(());
-                        std::future::pending::<()>().await;
-                        Ok(())
-                    })
-                    .await
-            })
-        };
-        inserted_rx.await.unwrap();
-        cancelled.abort();
-        let _ = cancelled.await;
+        cancel_after_inserting(&group, 4).await;
         let mut inner = group.inner.lock().await;
         if inner.conn.is_some() {
             group.commit(&mut inner).await.unwrap();
