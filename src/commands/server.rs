@@ -170,7 +170,7 @@ fn start_background(
 ) -> Result<()> {
     let pid_path = pidfile::path(&settings.home);
     match pidfile::read(&pid_path) {
-        pidfile::Recorded::Running(pid) => {
+        pidfile::Recorded::Running(pid, _) => {
             return Err(Failure::new(format!(
                 "A background prefect-rs server is already running (PID {pid})"
             ))
@@ -373,7 +373,7 @@ pub fn stop(timeout: f64, settings: &Settings, printer: &Printer) -> Result<()> 
             ))?;
             return Ok(());
         }
-        pidfile::Recorded::Running(pid) => pid,
+        pidfile::Recorded::Running(pid, _) => pid,
     };
     pidfile::terminate(pid)?;
     let started = Instant::now();
@@ -400,7 +400,10 @@ pub fn status(
     // The URL clients are configured with; else the background server's own; else the configured listen address.
     let api_url = settings
         .effective("PREFECT_API_URL")
-        .or_else(|| pidfile::recorded_url(&pidfile::path(&settings.home)))
+        .or_else(|| match pidfile::read(&pidfile::path(&settings.home)) {
+            pidfile::Recorded::Running(_, url) => url,
+            _ => None,
+        })
         .unwrap_or_else(|| {
             let host = settings
                 .effective("PREFECT_SERVER_API_HOST")
@@ -437,7 +440,7 @@ pub fn status(
         .and_then(|r| serde_json::from_str::<String>(&r.body).ok())
     });
     let pid = match pidfile::read(&pidfile::path(&settings.home)) {
-        pidfile::Recorded::Running(pid) => Some(pid),
+        pidfile::Recorded::Running(pid, _) => Some(pid),
         _ => None,
     };
     if format == OutputFormat::Json {

@@ -192,7 +192,7 @@ pub fn stop(
                 "No containers of the stack {} were running.",
                 spec.project
             ))?;
-            if let pidfile::Recorded::Running(pid) = pidfile::read(&pidfile::path(&home)) {
+            if let pidfile::Recorded::Running(pid, _) = pidfile::read(&pidfile::path(&home)) {
                 printer.status(format!(
                     "A background in-process server runs (PID {pid}); stop it with: prefect-rs server stop --no-docker"
                 ))?;
@@ -365,7 +365,7 @@ pub fn logs(
         }
         if containers.is_empty() {
             let hint = match pidfile::read(&pidfile::path(&settings.home)) {
-                pidfile::Recorded::Running(pid) => format!(
+                pidfile::Recorded::Running(pid, _) => format!(
                     "a background in-process server runs (PID {pid}); its log: prefect-rs server logs --no-docker"
                 ),
                 _ => "start it: prefect-rs server start -d".to_owned(),

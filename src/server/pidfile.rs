@@ -19,25 +19,14 @@ pub fn write(path: &Path, api_url: &str) -> Result<()> {
     crate::fsutil::write_private_atomic(path, text.as_bytes())
 }
 
-/// The API URL the running background server recorded.
-pub fn recorded_url(path: &Path) -> Option<String> {
-    match read(path) {
-        Recorded::Running(_) => std::fs::read_to_string(path)
-            .ok()?
-            .lines()
-            .nth(1)
-            .map(str::to_owned),
-        _ => None,
-    }
-}
-
 pub fn remove(path: &Path) {
     let _ = std::fs::remove_file(path);
 }
 
 pub enum Recorded {
     None,
-    Running(u32),
+    /// The running server's PID and the API URL it recorded (a file from an older version has none).
+    Running(u32, Option<String>),
     /// The file names a process that is gone or is not a prefect-rs server.
     Stale(u32),
 }
@@ -46,17 +35,12 @@ pub fn read(path: &Path) -> Recorded {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Recorded::None;
     };
-    let Ok(pid) = text
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .parse::<u32>()
-    else {
+    let mut lines = text.lines();
+    let Ok(pid) = lines.next().unwrap_or_default().trim().parse::<u32>() else {
         return Recorded::Stale(0);
     };
     if is_our_server(pid) {
-        Recorded::Running(pid)
+        Recorded::Running(pid, lines.next().map(str::to_owned))
     } else {
         Recorded::Stale(pid)
     }
