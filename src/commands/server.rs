@@ -1,4 +1,4 @@
-//! `server start | stop | status`: settings in, the in-process server (foreground or background) out.
+//! `server start | stop | status | logs`: settings in, the in-process server (foreground or background) out.
 
 use std::fs::OpenOptions;
 use std::io::{Read, Seek};
@@ -277,9 +277,20 @@ fn start_background(
 }
 
 fn tail(path: &std::path::Path, lines: usize) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
+    let text = std::fs::read(path).unwrap_or_default();
+    last_lines(&text, Some(lines)).join("\n")
+}
+
+/// The last `n` lines of a log (all of them for `None`), as text: bytes that are not UTF-8 show as U+FFFD.
+fn last_lines(text: &[u8], n: Option<usize>) -> Vec<std::borrow::Cow<'_, str>> {
+    let lines: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();
+    let skip = n.map_or(0, |n| lines.len().saturating_sub(n));
+    lines[skip..].iter().map(|line| as_text(line)).collect()
+}
+
+/// One log line without its newline.
+fn as_text(line: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(line))
 }
 
 /// `server logs --no-docker`: the background server's log file, its last `tail` lines or all of it, then (with
@@ -310,10 +321,8 @@ pub fn logs(
     };
     let mut text = Vec::new();
     file.read_to_end(&mut text)?;
-    let lines: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();
-    let skip = tail.map_or(0, |n| lines.len().saturating_sub(n));
-    for line in &lines[skip..] {
-        print_line(printer, line)?;
+    for line in last_lines(&text, tail) {
+        printer.data(line)?;
     }
     if !follow {
         return Ok(());
@@ -331,7 +340,7 @@ pub fn logs(
         }
         read += file.read_to_end(&mut partial)? as u64;
         while let Some(end) = partial.iter().position(|b| *b == b'\n') {
-            print_line(printer, &partial[..=end])?;
+            printer.data(as_text(&partial[..=end]))?;
             partial.drain(..=end);
         }
         // Once the current file is read to its end, a new background start's file takes over.
@@ -339,20 +348,13 @@ pub fn logs(
             .is_ok_and(|now| now.ino() != file.metadata().map_or(0, |m| m.ino()));
         if replaced && let Ok(newer) = std::fs::File::open(&path) {
             if !partial.is_empty() {
-                print_line(printer, &partial)?;
+                printer.data(as_text(&partial))?;
             }
             file = newer;
             read = 0;
             partial.clear();
         }
     }
-}
-
-/// One log line as text, without its newline (bytes that are not UTF-8 are shown as U+FFFD).
-fn print_line(printer: &Printer, line: &[u8]) -> Result<()> {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    printer.data(String::from_utf8_lossy(line))?;
-    Ok(())
 }
 
 pub fn stop(timeout: f64, settings: &Settings, printer: &Printer) -> Result<()> {
