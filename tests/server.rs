@@ -142,6 +142,12 @@ fn background_start_then_status_then_stop() {
         "{}",
         out.stderr
     );
+    assert!(
+        out.stderr
+            .contains("Stop it:  prefect-rs server stop --no-docker\n"),
+        "the default `server stop` means the Docker stack: {}",
+        out.stderr
+    );
     let pid_file = env.home().join("server.pid");
     let recorded = std::fs::read_to_string(&pid_file).unwrap();
     let pid = recorded.lines().next().unwrap().to_owned();

@@ -268,11 +268,15 @@ fn start_background(
     ))?;
     printer.status(format!("  API:      {api_url}"))?;
     printer.status(format!("  Database: {}", options.database.url))?;
-    printer.status(format!("  Log:      {}", log_path.display()))?;
+    printer.status(format!(
+        "  Log:      {} (follow it: prefect-rs server logs --no-docker -f)",
+        log_path.display()
+    ))?;
     printer.status(format!(
         "  Clients:  prefect config set PREFECT_API_URL={api_url}"
     ))?;
-    printer.status("  Stop it:  prefect-rs server stop")?;
+    // `--no-docker` because without it (and without `mode = "process"`) `server stop` means the Docker stack.
+    printer.status("  Stop it:  prefect-rs server stop --no-docker")?;
     Ok(())
 }
 
