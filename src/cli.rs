@@ -189,7 +189,7 @@ pub enum ServerCommand {
         #[arg(long)]
         no_docker: bool,
         /// Seconds to wait for a graceful stop before killing
-        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = seconds)]
         timeout: f64,
         /// Also delete the stack's PostgreSQL data (its volume or --volume-path directory), after confirmation
         #[arg(long)]
@@ -207,7 +207,7 @@ pub enum ServerCommand {
         #[arg(long)]
         wait: bool,
         /// Seconds to wait with --wait
-        #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+        #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = seconds)]
         timeout: f64,
         #[command(flatten)]
         output: OutputArgs,
@@ -271,7 +271,7 @@ pub struct StartArgs {
     #[arg(long, value_name = "LEVEL", ignore_case = true, value_parser = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])]
     pub log_level: Option<String>,
     /// Seconds an idle keep-alive connection stays open
-    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 5, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub keep_alive_timeout: u64,
     /// Do not run background services (marking late runs); the task-run recorder still runs: clients need it
     #[arg(long)]
@@ -281,7 +281,7 @@ pub struct StartArgs {
     #[arg(short, long, visible_alias = "detach", visible_short_alias = 'd')]
     pub background: bool,
     /// Seconds to wait for the server to become healthy [default: 30, or 180 for the Docker stack]
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     pub timeout: Option<f64>,
     /// Internal: this process is the background server started by --background
     #[arg(long, hide = true)]
@@ -326,6 +326,17 @@ pub enum DatabaseCommand {
     History(OutputArgs),
     /// Print the database's current migration version
     Current(OutputArgs),
+}
+
+/// A wait in seconds: from 0 to a day, so every timer can hold it (`inf` and `1e300` parse as numbers, and
+/// then panic the `Duration` made of them).
+fn seconds(raw: &str) -> Result<f64, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(seconds) if (0.0..=86_400.0).contains(&seconds) => Ok(seconds),
+        _ => Err(format!(
+            "expected a number of seconds from 0 to 86400, got {raw:?}"
+        )),
+    }
 }
 
 /// Accepts any text (the command checks it and explains), but offers setting names to shell completion.

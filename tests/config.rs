@@ -525,3 +525,225 @@ fn an_empty_prefect_home_means_the_default_home() {
     assert!(env.user_home().join(".prefect/profiles.toml").exists());
     assert!(!env.cwd().join("profiles.toml").exists());
 }
+
+/// Numbers the server once crashed on (`1e15` seconds overflowed a date, `1e300` a `Duration`), and ones that only
+/// looked like numbers: each is refused with the setting's range, by `set`, `validate` and `server start`.
+const OUT_OF_RANGE: &[(&str, &str, &str)] = &[
+    (
+        "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS",
+        "1e15",
+        "from 0 to 31536000",
+    ),
+    (
+        "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS",
+        "1e300",
+        "from 0 to 31536000",
+    ),
+    (
+        "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS",
+        "-5",
+        "from 0 to 31536000",
+    ),
+    (
+        "PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS",
+        "1e300",
+        "greater than 0 and at most 86400",
+    ),
+    (
+        "PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS",
+        "nan",
+        "greater than 0 and at most 86400",
+    ),
+    (
+        "PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS",
+        "0",
+        "greater than 0 and at most 86400",
+    ),
+    (
+        "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT",
+        "inf",
+        "greater than 0 and at most 86400",
+    ),
+    (
+        "PREFECT_SERVER_DATABASE_TIMEOUT",
+        "-5",
+        "greater than 0 and at most 86400",
+    ),
+    (
+        "PREFECT_SERVER_API_KEEPALIVE_TIMEOUT",
+        "0",
+        "from 1 to 86400",
+    ),
+    (
+        "PREFECT_API_REQUEST_TIMEOUT",
+        "NaN",
+        "greater than 0 and at most 86400",
+    ),
+];
+
+#[test]
+fn set_refuses_numbers_out_of_range_with_the_range_and_writes_nothing() {
+    let env = TestEnv::new();
+    env.cmd(&["config", "set", "PREFECT_SERVER_API_PORT=4300"])
+        .run()
+        .success();
+    let before = env.files();
+    for (name, value, range) in OUT_OF_RANGE {
+        let out = env
+            .cmd(&["config", "set", &format!("{name}={value}")])
+            .run()
+            .code(1);
+        assert_eq!(env.files(), before, "{name}={value}: files changed");
+        assert!(
+            out.stderr.contains(range)
+                && out.stderr.contains(&format!("got \"{value}\""))
+                && out.stderr.contains("nothing was written")
+                && out
+                    .stderr
+                    .contains(&format!("prefect-rs config set {name}=")),
+            "{name}={value}:\n{}",
+            out.stderr
+        );
+    }
+    insta::assert_snapshot!(
+        env.cmd(&["config", "set", "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS=1e15"])
+            .run()
+            .code(1)
+            .stderr,
+        @r#"
+    error: Validation error(s) for setting PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS
+     - Input should be a finite number from 0 to 31536000, got "1e15"
+    hint: nothing was written
+    hint: for example: prefect-rs config set PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS=15
+    "#
+    );
+    // The bounds themselves are allowed.
+    env.cmd(&[
+        "config",
+        "set",
+        "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS=31536000",
+        "PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS=0.1",
+    ])
+    .run()
+    .success();
+}
+
+#[test]
+fn validate_reports_stored_numbers_out_of_range_and_changes_nothing() {
+    let env = TestEnv::new();
+    let mut profile = String::from("active = \"dev\"\n\n[profiles.dev]\n");
+    for (name, value, _) in OUT_OF_RANGE {
+        // One value per name: a TOML table holds each key once.
+        if !profile.contains(name) {
+            profile += &format!("{name} = \"{value}\"\n");
+        }
+    }
+    env.write("prefect-home/profiles.toml", &profile);
+    let before = env.files();
+    let out = env.cmd(&["config", "validate"]).run().code(1);
+    assert_eq!(
+        env.files(),
+        before,
+        "validate without --fix changes nothing"
+    );
+    for (name, value, range) in OUT_OF_RANGE {
+        if profile.contains(&format!("{name} = \"{value}\"")) {
+            assert!(
+                out.stderr
+                    .contains(&format!("{name}='{value}' in profile 'dev'"))
+                    && out.stderr.contains(range),
+                "{name}={value}:\n{}",
+                out.stderr
+            );
+        }
+    }
+    assert!(out.stderr.contains("prefect-rs config validate --fix"));
+}
+
+#[test]
+fn server_start_refuses_numbers_out_of_range_and_creates_nothing() {
+    let env = TestEnv::new();
+    let port = common::server::free_port().to_string();
+    for (name, value, range) in OUT_OF_RANGE
+        .iter()
+        .filter(|(name, ..)| name.starts_with("PREFECT_SERVER_"))
+    {
+        // In the background with a deadline, so a start that wrongly succeeds returns rather than runs on.
+        let out = env
+            .cmd(&[
+                "server",
+                "start",
+                "--no-docker",
+                "-b",
+                "--port",
+                &port,
+                "--timeout",
+                "20",
+            ])
+            .env(name, value)
+            .run();
+        if out.code == 0 {
+            env.cmd(&["server", "stop", "--no-docker"]).run();
+        }
+        let out = out.code(1);
+        assert!(
+            out.stderr.contains("The server did not start")
+                && out
+                    .stderr
+                    .contains(&format!("{name}='{value}' from the environment"))
+                && out.stderr.contains(range)
+                && out.stderr.contains(&format!("fix it with: unset {name}")),
+            "{name}={value}:\n{}",
+            out.stderr
+        );
+        assert!(
+            !env.home().exists(),
+            "{name}={value}: wrote {:?}",
+            env.files()
+        );
+    }
+    // The command line's waits are bounded the same way (`inf` seconds once panicked a background start).
+    for args in [
+        &["server", "start", "--no-docker", "--timeout", "inf"][..],
+        &[
+            "server",
+            "start",
+            "--no-docker",
+            "--keep-alive-timeout",
+            "0",
+        ],
+        &[
+            "server",
+            "status",
+            "--no-docker",
+            "--wait",
+            "--timeout",
+            "1e300",
+        ],
+        &["server", "stop", "--no-docker", "--timeout", "nan"],
+    ] {
+        let out = env.cmd(args).run().code(2);
+        assert!(out.stderr.contains("86400"), "{args:?}:\n{}", out.stderr);
+        assert!(!env.home().exists(), "{args:?}: wrote {:?}", env.files());
+    }
+    // A bad value under a valid one of higher precedence is not in effect, and does not stop a start.
+    env.write(
+        "prefect-home/profiles.toml",
+        "active = \"dev\"\n\n[profiles.dev]\nPREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS = \"nan\"\n",
+    );
+    let out = env
+        .cmd(&[
+            "server",
+            "start",
+            "--no-docker",
+            "-b",
+            "--port",
+            &port,
+            "--timeout",
+            "20",
+        ])
+        .env("PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS", "5")
+        .run();
+    env.cmd(&["server", "stop", "--no-docker"]).run();
+    out.success();
+}

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
+use super::{mask, mask_in};
 use crate::cli::StartArgs;
 use crate::db::session::Target;
 use crate::error::{Failure, UsageError, fail};
@@ -27,6 +28,7 @@ pub fn start(
 ) -> Result<()> {
     refuse_docker_flags(&args)?;
     let options = options(&args, settings)?;
+    refuse_invalid_server_settings(settings)?;
     if args.background {
         return start_background(&args, &options, settings, profile, printer);
     }
@@ -120,20 +122,47 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
     })
 }
 
+/// A bad value for a server setting stops the start rather than being replaced by the default: the server would
+/// run otherwise than configured, and the operator would learn it from a warning scrolled away.
+fn refuse_invalid_server_settings(settings: &Settings) -> Result<()> {
+    let invalid: Vec<String> = settings
+        .winning_problems()
+        .filter(|problem| problem.name.starts_with("PREFECT_SERVER_"))
+        .map(|problem| {
+            format!(
+                "{}='{}' from {}: {}; fix it with: {}",
+                problem.name,
+                mask(&problem.name, &problem.raw, false),
+                settings.describe(problem.source),
+                mask_in(&problem.name, &problem.raw, &problem.reason),
+                settings.repair_hint(&problem.name, problem.source)
+            )
+        })
+        .collect();
+    if invalid.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::new(format!(
+        "The server did not start: {} invalid server setting value(s):\n - {}",
+        invalid.len(),
+        invalid.join("\n - ")
+    ))
+    .hint("then check every value with: prefect-rs config validate")
+    .into())
+}
+
 /// PREFECT_SERVER_SERVICES_LATE_RUNS_{ENABLED, LOOP_SECONDS, AFTER_SECONDS}, Prefect's defaults 5 s and 15 s.
 fn late_runs(args: &StartArgs, settings: &Settings) -> Option<crate::services::late_runs::Config> {
     let enabled = settings
         .effective("PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED")
         .is_none_or(|v| parse_bool(&v) == Some(true));
+    // The registry's bounds keep these small; `try_` keeps a value they let through from panicking all the same.
     let seconds = |name: &str, default: f64| {
-        let value = settings
+        settings
             .effective(name)
-            .and_then(|v| v.trim().parse::<f64>().ok());
-        Duration::from_secs_f64(
-            value
-                .filter(|v| v.is_finite() && *v >= 0.0)
-                .unwrap_or(default),
-        )
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .and_then(|v| Duration::try_from_secs_f64(v).ok())
+            .unwrap_or(Duration::from_secs_f64(default))
     };
     (enabled && !args.no_services).then(|| crate::services::late_runs::Config {
         every: seconds("PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS", 5.0)

@@ -34,7 +34,14 @@ pub async fn mark_late(
     writer: &Writer,
     after: Duration,
 ) -> Result<usize, sqlx::Error> {
-    let cutoff = Timestamp(Timestamp::now().0 - Span::from_std(after).unwrap_or_default());
+    // Checked, whatever the settings allow: a cutoff before the earliest time we can represent means no run is late.
+    let Some(cutoff) = Span::from_std(after)
+        .ok()
+        .and_then(|span| Timestamp::now().0.checked_sub_signed(span))
+    else {
+        return Ok(0);
+    };
+    let cutoff = Timestamp(cutoff);
     let late: Vec<(Id, Option<Timestamp>)> = on_db!(reader, pool => sqlx::query_as(
         "SELECT id, next_scheduled_start_time FROM flow_run WHERE state_type = 'SCHEDULED' \
          AND state_name <> 'Late' AND next_scheduled_start_time <= $1 ORDER BY next_scheduled_start_time LIMIT 100",

@@ -1,7 +1,7 @@
 //! The type of a setting's value, and the check every value passes before we write it or use it.
 //! Error texts follow pydantic's (what Prefect prints), with the stricter checks Prefect lacks (URLs).
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Kind {
     Text,
     /// An http:// or https:// URL with a host (Prefect accepts any string here and fails later).
@@ -9,8 +9,10 @@ pub enum Kind {
     /// A database URL in one of the forms Prefect accepts.
     DatabaseUrl,
     Port,
-    Int,
-    Float,
+    /// A whole number within its bounds.
+    Int(Bounds),
+    /// A finite number within its bounds (never nan or inf: they parse, and then overflow what uses them).
+    Float(Bounds),
     Bool,
     LogLevel,
     Path,
@@ -37,12 +39,28 @@ impl Kind {
                     "Input should be a port number from 0 to 65535, got {raw:?}"
                 )),
             },
-            Kind::Int => raw.trim().parse::<i64>().map(drop).map_err(|_| {
-                "Input should be a valid integer, unable to parse string as an integer".into()
-            }),
-            Kind::Float => raw.trim().parse::<f64>().map(drop).map_err(|_| {
-                "Input should be a valid number, unable to parse string as a number".into()
-            }),
+            Kind::Int(bounds) => match raw.trim().parse::<i64>() {
+                Ok(n) if bounds.contains(n as f64) => Ok(()),
+                Ok(_) => Err(format!(
+                    "Input should be a whole number {}, got {raw:?}",
+                    bounds.describe()
+                )),
+                Err(_) => Err(format!(
+                    "Input should be a valid integer {}, unable to parse {raw:?} as an integer",
+                    bounds.describe()
+                )),
+            },
+            Kind::Float(bounds) => match raw.trim().parse::<f64>() {
+                Ok(x) if bounds.contains(x) => Ok(()),
+                Ok(_) => Err(format!(
+                    "Input should be a finite number {}, got {raw:?}",
+                    bounds.describe()
+                )),
+                Err(_) => Err(format!(
+                    "Input should be a valid number {}, unable to parse {raw:?} as a number",
+                    bounds.describe()
+                )),
+            },
             Kind::Bool => parse_bool(raw)
                 .map(drop)
                 .ok_or_else(|| "Input should be a valid boolean, unable to interpret input".into()),
@@ -97,9 +115,61 @@ impl Kind {
             Kind::Bool => Some("true"),
             Kind::LogLevel => Some("INFO"),
             Kind::IpAddr | Kind::Host => Some("127.0.0.1"),
-            Kind::Int => Some("5"),
-            Kind::Float => Some("10.0"),
+            Kind::Int(bounds) | Kind::Float(bounds) => Some(bounds.example),
             _ => None,
+        }
+    }
+}
+
+/// The values a number setting may take. Prefect checks few of its numbers (it crashes later on `1e300`), so each
+/// setting's bounds are what its use can hold: durations that fit a timer, and more than zero where zero spins.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bounds {
+    min: f64,
+    /// "greater than `min`" rather than "at least `min`".
+    min_exclusive: bool,
+    max: f64,
+    /// A value within the bounds, for hints.
+    example: &'static str,
+}
+
+impl Bounds {
+    /// `min <= value <= max`.
+    pub const fn between(min: f64, max: f64, example: &'static str) -> Self {
+        Self {
+            min,
+            min_exclusive: false,
+            max,
+            example,
+        }
+    }
+
+    /// `min < value <= max`.
+    pub const fn above(min: f64, max: f64, example: &'static str) -> Self {
+        Self {
+            min,
+            min_exclusive: true,
+            max,
+            example,
+        }
+    }
+
+    /// False for nan and the infinities, whatever the bounds.
+    pub fn contains(self, value: f64) -> bool {
+        let above_min = if self.min_exclusive {
+            value > self.min
+        } else {
+            value >= self.min
+        };
+        value.is_finite() && above_min && value <= self.max
+    }
+
+    /// "from 0 to 86400", or "greater than 0 and at most 86400".
+    fn describe(self) -> String {
+        if self.min_exclusive {
+            format!("greater than {} and at most {}", self.min, self.max)
+        } else {
+            format!("from {} to {}", self.min, self.max)
         }
     }
 }
@@ -179,8 +249,23 @@ mod tests {
         assert!(Kind::Bool.check("maybe").is_err());
         assert!(Kind::LogLevel.check("debug").is_ok());
         assert!(Kind::LogLevel.check("LOUD").is_err());
-        assert!(Kind::Float.check("10").is_ok());
-        assert!(Kind::Int.check("1.5").is_err());
+        let seconds = Kind::Float(Bounds::above(0.0, 86400.0, "5"));
+        assert!(seconds.check("10").is_ok());
+        assert!(seconds.check("86400").is_ok());
+        for bad in [
+            "0", "-5", "86400.5", "1e300", "nan", "NaN", "inf", "-inf", "five",
+        ] {
+            assert!(seconds.check(bad).is_err(), "{bad}");
+        }
+        let whole = Kind::Int(Bounds::between(1.0, 60.0, "5"));
+        assert!(whole.check("1").is_ok());
+        for bad in ["0", "61", "1.5", "1e3", "-9223372036854775808"] {
+            assert!(whole.check(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            whole.check("0"),
+            Err("Input should be a whole number from 1 to 60, got \"0\"".into())
+        );
         assert!(
             Kind::DatabaseUrl
                 .check("sqlite+aiosqlite:///:memory:")

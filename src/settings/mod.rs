@@ -142,6 +142,17 @@ impl Settings {
         })
     }
 
+    /// The invalid values that would be in effect were they valid: those that leave their setting on a value other
+    /// than the one written. A bad value under a valid one from a source of higher precedence changes nothing.
+    pub fn winning_problems(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|problem| {
+            self.layers
+                .iter()
+                .find(|layer| layer.values.contains_key(&problem.name))
+                .is_some_and(|layer| layer.source == problem.source)
+        })
+    }
+
     /// Every canonical Prefect setting that some source sets (valid or not), sorted.
     pub fn set_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self

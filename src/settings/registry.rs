@@ -5,7 +5,10 @@
 
 use std::sync::LazyLock;
 
-use super::kind::Kind;
+use super::kind::{Bounds, Kind};
+
+/// One day: no timeout or interval of ours needs more, and every timer can hold it.
+const DAY: f64 = 86_400.0;
 
 /// One name Prefect accepts, as listed by `prefect.settings.legacy._get_valid_setting_names`.
 #[derive(Debug)]
@@ -86,7 +89,7 @@ pub const TYPED: &[Typed] = &[
     },
     Typed {
         name: "PREFECT_API_REQUEST_TIMEOUT",
-        kind: Kind::Float,
+        kind: Kind::Float(Bounds::above(0.0, DAY, "60.0")),
         default: Default::Static("60.0"),
         help: "Client request timeout in seconds.",
     },
@@ -104,7 +107,7 @@ pub const TYPED: &[Typed] = &[
     },
     Typed {
         name: "PREFECT_SERVER_API_KEEPALIVE_TIMEOUT",
-        kind: Kind::Int,
+        kind: Kind::Int(Bounds::between(1.0, DAY, "5")),
         default: Default::Static("5"),
         help: "Seconds an idle keep-alive connection stays open.",
     },
@@ -134,15 +137,34 @@ pub const TYPED: &[Typed] = &[
     },
     Typed {
         name: "PREFECT_SERVER_DATABASE_TIMEOUT",
-        kind: Kind::Float,
+        kind: Kind::Float(Bounds::above(0.0, DAY, "10.0")),
         default: Default::Static("10.0"),
         help: "Statement timeout in seconds.",
     },
     Typed {
         name: "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT",
-        kind: Kind::Float,
+        kind: Kind::Float(Bounds::above(0.0, DAY, "5.0")),
         default: Default::Static("5.0"),
         help: "Connection timeout in seconds.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED",
+        kind: Kind::Bool,
+        default: Default::Static("True"),
+        help: "Run the late-runs service.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS",
+        kind: Kind::Float(Bounds::above(0.0, DAY, "5")),
+        default: Default::Static("5.0"),
+        help: "Seconds between the late-runs service's checks.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS",
+        // A year: a run later than that is not late but forgotten; turn the service off instead (..._ENABLED).
+        kind: Kind::Float(Bounds::between(0.0, 365.0 * DAY, "15")),
+        default: Default::Static("15.0"),
+        help: "Seconds past its scheduled start after which a run is marked Late.",
     },
     Typed {
         name: "PREFECT_SERVER_LOGGING_LEVEL",
