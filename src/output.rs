@@ -1,6 +1,8 @@
 //! The `Printer` owns both output streams: data goes to stdout, everything meant for a human (status, warnings,
 //! errors, progress) goes to stderr, so `prefect-rs … | jq` and `2>/dev/null` both do what a user expects.
-//! Writes return `io::Result` so a closed pipe travels up to `main`, which exits 0 quietly.
+//! Data writes return `io::Result` so a closed stdout travels up to `main`, which exits 0 quietly. Writes to
+//! stderr are best effort and never fail: a closed stderr (`… 2>&1 | head -1`) must not stop a command half-way
+//! through its work (a reset that had dropped every table stopped there before migrating back).
 
 use std::io::{self, IsTerminal, Write};
 
@@ -130,8 +132,9 @@ impl Printer {
             Some(style) => self.paint(line, style),
             None => line.to_owned(),
         };
-        let mut err = io::stderr().lock();
-        writeln!(err, "{text}")
+        // Dropped when it cannot be written: there is nowhere left to say so, and the work matters more.
+        let _ = writeln!(io::stderr().lock(), "{text}");
+        Ok(())
     }
 
     fn paint(&self, text: &str, style: Style) -> String {

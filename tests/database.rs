@@ -785,3 +785,62 @@ fn migration_commands_refuse_while_a_server_uses_the_postgres_database() {
         &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &pg.url("served"))],
     );
 }
+
+/// Runs a command with stdout and stderr on one real pipe, as `prefect-rs … 2>&1 | head -1` does: the reader
+/// takes the first line and closes (`after_first_line`), or is closed before the command writes anything.
+fn run_into_closing_pipe(env: &TestEnv, args: &[&str], after_first_line: bool) -> i32 {
+    use std::io::BufRead;
+    let (reader, writer) = std::io::pipe().unwrap();
+    let reader = after_first_line.then_some(reader);
+    let mut command = env.cmd(args).into_command();
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer);
+    let mut child = command.spawn().unwrap();
+    // Our copies of the write end close with the Command, so the reader alone decides when the pipe breaks.
+    drop(command);
+    if let Some(reader) = reader {
+        let mut first = String::new();
+        std::io::BufReader::new(reader)
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty(), "{args:?} wrote nothing");
+    }
+    child.wait().unwrap().code().expect("exited, not killed")
+}
+
+#[test]
+fn a_closed_output_pipe_never_stops_a_migration_half_way() {
+    for after_first_line in [false, true] {
+        let env = TestEnv::new();
+        let upgrade = &["server", "database", "upgrade", "-y"];
+        assert_eq!(run_into_closing_pipe(&env, upgrade, after_first_line), 0);
+        assert_eq!(
+            applied_versions(&env).len(),
+            MIGRATIONS,
+            "upgrade, first line: {after_first_line}"
+        );
+
+        insert_runs(&db_path(&env));
+        let reset = &["server", "database", "reset", "-y"];
+        assert_eq!(run_into_closing_pipe(&env, reset, after_first_line), 0);
+        assert_eq!(
+            applied_versions(&env).len(),
+            MIGRATIONS,
+            "reset, first line: {after_first_line}"
+        );
+        assert_eq!(
+            sqlite(&db_path(&env), "SELECT count(*) FROM flow_run"),
+            "0\n"
+        );
+
+        let downgrade = &["server", "database", "downgrade", "-y", "-r", "base"];
+        assert_eq!(run_into_closing_pipe(&env, downgrade, after_first_line), 0);
+        assert_eq!(
+            applied_versions(&env),
+            Vec::<String>::new(),
+            "downgrade, first line: {after_first_line}"
+        );
+    }
+}

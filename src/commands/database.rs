@@ -3,6 +3,9 @@
 //! Every command that changes the schema connects, takes the migration lock, reads what is applied, refuses a
 //! database it does not understand, plans, asks, and only then changes anything. Read-only commands never
 //! create a SQLite file that is not there.
+//!
+//! Output never stops a change half-way: progress goes to stderr, which the `Printer` writes best effort, and
+//! nothing goes to stdout while the schema changes, so `… 2>&1 | head -1` still finishes (and exits 0).
 
 use std::time::Duration;
 
