@@ -96,6 +96,48 @@ fn config_prints_the_compose_file_masked_and_docker_compose_accepts_what_it_writ
 }
 
 #[test]
+fn config_is_a_read_a_fresh_home_keeps_no_file_and_the_password_is_shown_as_not_generated() {
+    let env = TestEnv::new();
+    let before = env.files();
+    let out = env.cmd(&["server", "config"]).run().success();
+    assert_eq!(env.files(), before, "printing the stack wrote a file");
+    assert!(
+        !env.home().exists(),
+        "printing the stack created PREFECT_HOME"
+    );
+    assert!(
+        out.stderr.contains("not generated yet")
+            && out.stderr.contains("the first `prefect-rs server start`"),
+        "{}",
+        out.stderr
+    );
+    // What it prints is what `start` will run: the same YAML once the password exists, masked the same way.
+    let file = env.root().join("compose.yml");
+    let out = env
+        .cmd(&["server", "config", "-o", file.to_str().unwrap()])
+        .run()
+        .success();
+    assert!(
+        out.stderr
+            .contains("Generated the PostgreSQL password and stored it in"),
+        "{}",
+        out.stderr
+    );
+    let password = config_toml_password(&env);
+    let printed = env.cmd(&["server", "config"]).run().success();
+    assert!(
+        !printed.stderr.contains("not generated yet"),
+        "{}",
+        printed.stderr
+    );
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        written.trim_end().replace(&password, "********"),
+        printed.stdout.trim_end()
+    );
+}
+
+#[test]
 fn start_status_flow_run_stop_and_start_again_on_the_same_volume_keeps_the_run() {
     let env = TestEnv::new();
     let stack = Stack::new();

@@ -18,7 +18,7 @@ use crate::settings::Settings;
 use crate::stack::compose::ComposeFile;
 use crate::stack::down::{self, Stop};
 use crate::stack::engine::Engine;
-use crate::stack::spec::{Overrides, StackSpec};
+use crate::stack::spec::{MASK, Overrides, StackSpec};
 use crate::stack::up::{Change, Created, StartOptions, Up};
 use crate::stack::{logs, status, template};
 
@@ -384,12 +384,22 @@ pub fn logs(
     })
 }
 
+/// Printing is a read and stores nothing: a password not generated yet is masked like a stored one (the YAML is
+/// the one `server start` will run, which generates and stores it). Writing the file hands the password out, so
+/// it is stored first, and said so: a later `server start` must create PostgreSQL with that same password.
 pub fn config(output: Option<&Path>, settings: &mut Settings, printer: &Printer) -> Result<()> {
     let spec = StackSpec::resolve(settings, &Overrides::default())?;
+    let stack_file = settings.stack.path().display().to_string();
     match output {
         None => {
             let shown = template::render(&spec.masked())?;
             printer.data(shown.trim_end_matches('\n'))?;
+            if spec.password_is_new {
+                printer.status(format!(
+                    "The PostgreSQL password ({MASK}) is not generated yet: the first `prefect-rs server start` (or \
+                     `server config -o FILE`) generates it and stores it in {stack_file}."
+                ))?;
+            }
             Ok(())
         }
         Some(path) => {
@@ -397,6 +407,12 @@ pub fn config(output: Option<&Path>, settings: &mut Settings, printer: &Printer)
             ComposeFile::parse(&text)?;
             spec.store_password(settings)?;
             crate::fsutil::write_private_atomic(path, text.as_bytes())?;
+            if spec.password_is_new {
+                printer.status(format!(
+                    "Generated the PostgreSQL password and stored it in {stack_file} (mode 0600), so that \
+                     `prefect-rs server start` runs this same stack."
+                ))?;
+            }
             printer.success(format!(
                 "Wrote {} (mode 0600: it holds the database password). Use it with: docker-compose -p {} -f {} up -d",
                 path.display(),
