@@ -4,7 +4,7 @@
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -43,17 +43,37 @@ pub fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<()> {
             .with_context(|| format!("could not create {}", tmp.display()))?;
         file.write_all(contents)
             .with_context(|| format!("could not write {}", tmp.display()))?;
-        file.sync_all()
-            .with_context(|| format!("could not flush {}", tmp.display()))?;
-        fs::rename(&tmp, path).with_context(|| format!("could not replace {}", path.display()))?;
-        // The rename is durable only once the directory entry is flushed too.
-        if let Ok(dir_handle) = fs::File::open(dir) {
-            let _ = dir_handle.sync_all();
-        }
-        Ok(())
+        drop(file);
+        sync_and_rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// `path` with `.part` appended: where a file is written before it is renamed to `path`, whole.
+pub fn part_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".part");
+    PathBuf::from(name)
+}
+
+/// Flushes the finished file `tmp` to disk and renames it to `path`, then flushes the directory: after a crash
+/// `path` is either the old file or the whole new one, never part of it.
+pub fn sync_and_rename(tmp: &Path, path: &Path) -> Result<()> {
+    fs::File::open(tmp)
+        .and_then(|file| file.sync_all())
+        .with_context(|| format!("could not flush {}", tmp.display()))?;
+    fs::rename(tmp, path)
+        .with_context(|| format!("could not rename {} to {}", tmp.display(), path.display()))?;
+    // The rename is durable only once the directory entry is flushed too.
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if let Ok(dir_handle) = fs::File::open(dir) {
+        let _ = dir_handle.sync_all();
+    }
+    Ok(())
 }

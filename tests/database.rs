@@ -844,3 +844,119 @@ fn a_closed_output_pipe_never_stops_a_migration_half_way() {
         );
     }
 }
+
+/// The files in PREFECT_HOME named as finished backups (`….bak`), and those of unfinished ones (`….bak.part`).
+fn backup_files(env: &TestEnv) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(env.home())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    let named = |suffix: &str| -> Vec<PathBuf> {
+        names
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with(suffix))
+            .cloned()
+            .collect()
+    };
+    (named(".bak"), named(".bak.part"))
+}
+
+/// A backup is whole: every row of the database it copied, 20 MB of it.
+fn assert_whole_backup(backup: &Path) {
+    assert_eq!(
+        sqlite(backup, "PRAGMA integrity_check"),
+        "ok\n",
+        "{}",
+        backup.display()
+    );
+    assert_eq!(
+        sqlite(backup, "SELECT count(*) FROM filler"),
+        "40\n",
+        "{}",
+        backup.display()
+    );
+    assert_eq!(
+        sqlite(backup, "SELECT count(*) FROM flow_run"),
+        "2\n",
+        "{}",
+        backup.display()
+    );
+}
+
+#[test]
+fn a_backup_killed_half_way_is_never_left_under_a_backups_name() {
+    let env = TestEnv::new();
+    env.cmd(&["server", "database", "upgrade", "-y"])
+        .run()
+        .success();
+    let db = db_path(&env);
+    insert_runs(&db);
+    // Big enough that the copy takes a while, so the kill lands during it.
+    sqlite(
+        &db,
+        "CREATE TABLE filler (b BLOB);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)
+         INSERT INTO filler SELECT randomblob(500000) FROM n;",
+    );
+    let mut downgrade = env
+        .cmd(&["server", "database", "downgrade", "-y"])
+        .into_command();
+    downgrade
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = downgrade.spawn().unwrap();
+    // kill -9 as soon as a backup file of any name appears (bounded: the command may also finish first).
+    for _ in 0..20_000 {
+        let (done, part) = backup_files(&env);
+        if !done.is_empty() || !part.is_empty() || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (done, left_over) = backup_files(&env);
+    for backup in &done {
+        assert_whole_backup(backup);
+    }
+    assert_eq!(done.len() + left_over.len(), 1, "{done:?} {left_over:?}");
+
+    // A leftover `.part`, and garbage under the names the next backups would take, are never taken for one.
+    let stamp = |seconds: i64| {
+        (chrono::Utc::now() + chrono::TimeDelta::seconds(seconds)).format("%Y%m%dT%H%M%SZ")
+    };
+    let mut planted = Vec::new();
+    for seconds in 0..3 {
+        let path = env
+            .home()
+            .join(format!("prefect.db.{}.bak.part", stamp(seconds)));
+        if !path.exists() {
+            std::fs::write(&path, "half a backup").unwrap();
+            planted.push(path);
+        }
+    }
+    let out = env
+        .cmd(&["server", "database", "downgrade", "-y"])
+        .run()
+        .success();
+    let (done_now, left_now) = backup_files(&env);
+    let new: Vec<&PathBuf> = done_now.iter().filter(|p| !done.contains(p)).collect();
+    assert_eq!(new.len(), 1, "{done_now:?}");
+    assert_whole_backup(new[0]);
+    assert!(
+        out.stderr
+            .contains(&format!("Backed up the database to {}\n", new[0].display())),
+        "{}",
+        out.stderr
+    );
+    for path in &planted {
+        assert_eq!(std::fs::read_to_string(path).unwrap(), "half a backup");
+    }
+    assert_eq!(
+        left_now.len(),
+        left_over.len() + planted.len(),
+        "{left_now:?}"
+    );
+}

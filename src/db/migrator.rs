@@ -241,7 +241,9 @@ pub async fn backup_sqlite(conn: &mut DbConn, database: &Path) -> Result<PathBuf
     };
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
     let mut attempt = 0;
-    let (path, _file) = loop {
+    // The copy is made under `….bak.part` and renamed once whole, so a backup killed half-way (kill -9, a full
+    // disk) never leaves a truncated file under a backup's name. A leftover `.part` is skipped like a taken name.
+    let (path, part) = loop {
         let mut name = database.as_os_str().to_owned();
         name.push(format!(".{stamp}"));
         if attempt > 0 {
@@ -249,28 +251,36 @@ pub async fn backup_sqlite(conn: &mut DbConn, database: &Path) -> Result<PathBuf
         }
         name.push(".bak");
         let path = PathBuf::from(name);
+        let part = crate::fsutil::part_path(&path);
+        attempt += 1;
+        if path.exists() {
+            continue;
+        }
+        // VACUUM INTO writes only into a file that is missing or empty: reserve the name, empty and private.
         match OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
-            .open(&path)
+            .open(&part)
         {
-            Ok(file) => break (path, file),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => attempt += 1,
+            Ok(_) => break (path, part),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => {
                 return Err(e)
-                    .with_context(|| format!("cannot create the backup file {}", path.display()));
+                    .with_context(|| format!("cannot create the backup file {}", part.display()));
             }
         }
     };
     let copied = sqlx::query("VACUUM INTO $1")
-        .bind(path.to_string_lossy().into_owned())
+        .bind(part.to_string_lossy().into_owned())
         .execute(&mut **c)
-        .await;
+        .await
+        .map_err(anyhow::Error::from)
+        .and_then(|_| crate::fsutil::sync_and_rename(&part, &path));
     if let Err(e) = copied {
-        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(&part);
         return Err(Failure::new(format!(
-            "Could not back up the database to {}: {e}. Nothing was changed.",
+            "Could not back up the database to {}: {e:#}. Nothing was changed.",
             path.display()
         ))
         .hint("free some disk space or fix the directory's permissions, then try again")
