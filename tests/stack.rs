@@ -334,6 +334,81 @@ fn start_status_flow_run_stop_and_start_again_on_the_same_volume_keeps_the_run()
 }
 
 #[test]
+fn two_concurrent_starts_of_one_stack_both_succeed_with_one_network_and_one_password() {
+    let env = TestEnv::new();
+    let stack = Stack::new();
+    let start = ["server", "start", "-d", "--pull", "never"];
+    let spawn = || {
+        let mut command = stack.cmd(&env, &start).into_command();
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command.spawn().unwrap()
+    };
+    let (first, second) = (spawn(), spawn());
+    let outputs = [first, second].map(|child| child.wait_with_output().unwrap());
+    let stderr: Vec<String> = outputs
+        .iter()
+        .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+        .collect();
+    for (out, err) in outputs.iter().zip(&stderr) {
+        assert!(
+            out.status.success(),
+            "{err}\n---\n{}",
+            stderr.join("\n---\n")
+        );
+    }
+    // One of them created the stack; the other (which waits for it when they overlap, as they do but for a
+    // scheduler that holds one back for the whole start) found it running as configured.
+    assert!(
+        stderr
+            .iter()
+            .any(|e| e.contains("already running with this configuration")),
+        "{}",
+        stderr.join("\n---\n")
+    );
+    assert_eq!(stack.networks(), [format!("{}_default", stack.project)]);
+    assert_eq!(stack.containers().len(), 2, "{:?}", stack.containers());
+    // The password the stack was created with is the one stored, so the API reaches PostgreSQL.
+    let status = stack
+        .cmd(&env, &["server", "status", "-o", "json"])
+        .run()
+        .success();
+    assert_eq!(json(&status.stdout)["healthy"], true, "{}", status.stdout);
+    assert_eq!(config_toml_password(&env).len(), 32);
+}
+
+#[test]
+fn a_network_of_the_stacks_name_made_by_someone_else_is_refused_not_duplicated() {
+    let env = TestEnv::new();
+    let stack = Stack::new();
+    let name = format!("{}_default", stack.project);
+    // Labelled with the project (so the guard removes it) but not as the stack's network.
+    docker_lines(&[
+        "network",
+        "create",
+        "--label",
+        &format!("com.docker.compose.project={}", stack.project),
+        &name,
+    ]);
+    let out = stack
+        .cmd(&env, &["server", "start", "-d", "--pull", "never"])
+        .run()
+        .code(1);
+    assert!(
+        out.stderr.contains(&format!(
+            "A Docker network named {name} exists but was not created for the stack {}",
+            stack.project
+        )) && out.stderr.contains(&format!("docker network rm {name}")),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(stack.networks(), [name]);
+    assert!(stack.containers().is_empty(), "{:?}", stack.containers());
+}
+
+#[test]
 fn a_busy_port_is_named_and_nothing_is_created() {
     let env = TestEnv::new();
     let stack = Stack::new();

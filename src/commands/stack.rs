@@ -15,9 +15,11 @@ use crate::output::{OutputFormat, Printer};
 use crate::prompt;
 use crate::server::pidfile;
 use crate::settings::Settings;
+use crate::settings::stack::StackFile;
 use crate::stack::compose::ComposeFile;
 use crate::stack::down::{self, Stop};
 use crate::stack::engine::Engine;
+use crate::stack::lock::StartLock;
 use crate::stack::spec::{MASK, Overrides, StackSpec};
 use crate::stack::up::{Change, Created, StartOptions, Up};
 use crate::stack::{logs, status, template};
@@ -35,12 +37,22 @@ pub fn start(args: StartArgs, settings: &mut Settings, printer: &Printer) -> Res
         use_volume: args.use_volume,
         volume_path: args.volume_path.clone(),
     };
-    let spec = StackSpec::resolve(settings, &overrides)?;
-    let file = ComposeFile::parse(&template::render(&spec)?)?;
     let options = StartOptions {
         pull: args.pull,
         timeout: Duration::from_secs_f64(args.timeout.unwrap_or(DEFAULT_TIMEOUT).max(1.0)),
     };
+    let project = StackSpec::resolve(settings, &overrides)?.project;
+    // Up to the other start's own health wait: it holds the lock until its stack is up or removed.
+    let lock = StartLock::take(&settings.home, &project, options.timeout, |path| {
+        let _ = printer.status(format!(
+            "Waiting for another `prefect-rs server start` of the stack {project} to finish (lock: {}) ...",
+            path.display()
+        ));
+    })?;
+    // Read again under the lock: the start that held it may have stored the PostgreSQL password meanwhile.
+    settings.stack = StackFile::load(settings.stack.path().to_owned())?;
+    let spec = StackSpec::resolve(settings, &overrides)?;
+    let file = ComposeFile::parse(&template::render(&spec)?)?;
     runtime()?.block_on(async {
         let mut interrupts = Interrupts::new()?;
         let engine = Engine::connect().await?;
@@ -79,6 +91,8 @@ pub fn start(args: StartArgs, settings: &mut Settings, printer: &Printer) -> Res
                 return Err(Failure::new("Interrupted while starting; nothing of the stack is left running").into());
             }
         };
+        // The stack is up: another start may now find it (and leave it unchanged) while this one follows its logs.
+        drop(lock);
         banner(&spec, &changes, printer)?;
         if args.background {
             return Ok(());

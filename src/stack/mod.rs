@@ -6,6 +6,7 @@ pub mod compose;
 pub mod down;
 pub mod engine;
 pub mod images;
+pub mod lock;
 pub mod logs;
 pub mod objects;
 pub mod spec;

@@ -244,11 +244,31 @@ impl Up<'_> {
                 ))
                 .await
                 .map_err(|e| Failure::new(format!("Could not list networks: {}", describe(&e))))?;
-            if found
+            // The name filter matches substrings: keep the exact name, and reuse only a network of this project
+            // (one of a past race's duplicates is as good as another); one of that name made by someone else is
+            // refused rather than joined or duplicated.
+            let same_name: Vec<_> = found
                 .iter()
-                .any(|n| n.name.as_deref() == Some(full.as_str()))
-            {
+                .filter(|n| n.name.as_deref() == Some(full.as_str()))
+                .collect();
+            let label = |n: &bollard::models::Network, key: &str| {
+                n.labels.as_ref().and_then(|l| l.get(key)).cloned()
+            };
+            if same_name.iter().any(|n| {
+                label(n, objects::PROJECT).as_deref() == Some(self.project)
+                    && label(n, objects::NETWORK).as_deref() == Some(name.as_str())
+            }) {
                 continue;
+            }
+            if !same_name.is_empty() {
+                return Err(Failure::new(format!(
+                    "A Docker network named {full} exists but was not created for the stack {}",
+                    self.project
+                ))
+                .hint(format!(
+                    "remove it (docker network rm {full}) or name the stack otherwise: prefect-rs config set PREFECT_RS_DOCKER_PROJECT=NAME"
+                ))
+                .into());
             }
             self.engine
                 .docker

@@ -118,7 +118,8 @@ impl Drop for Stack {
             args.extend(containers.iter().map(String::as_str));
             docker_lines(&args);
         }
-        for network in self.networks() {
+        // By id: a name two networks share (a start race's leftovers) is refused as ambiguous.
+        for network in docker_lines(&["network", "ls", "-q", "--filter", &self.label()]) {
             docker_lines(&["network", "rm", &network]);
         }
         for volume in self.volumes() {
