@@ -493,28 +493,48 @@ pub async fn update(
     Ok(rows == 1)
 }
 
-/// `PATCH /flow_runs/{id}/labels`: merges the given labels over the run's. `false` when the run does not exist.
+/// `PATCH /flow_runs/{id}/labels`: merges the given labels over the run's (a shallow merge, as Prefect's
+/// `{**current, **labels}`). `false` when the run does not exist.
+///
+/// Concurrent merges must all land. PostgreSQL merges in the UPDATE itself (`||` on JSONB is that shallow merge),
+/// so no other transaction can write between the read and the write; on SQLite the read and the write run in one
+/// writer's turn on the only write connection, where no other writer can come between them.
 pub async fn merge_labels(
     writer: &Writer,
     id: Id,
     labels: &Map<String, Value>,
 ) -> Result<bool, sqlx::Error> {
-    write_tx!(writer, tx => {
-        let current: Option<Option<JsonValue>> = sqlx::query_scalar("SELECT labels FROM flow_run WHERE id = $1")
+    let patch = json(&Value::Object(labels.clone()));
+    let now = Timestamp::now();
+    match writer {
+        Writer::Postgres(pool) => {
+            let updated = sqlx::query(
+                "UPDATE flow_run SET labels = COALESCE(labels, '{}'::jsonb) || $2, updated = $3 WHERE id = $1",
+            )
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .bind(patch)
+            .bind(now)
+            .execute(pool)
             .await?;
-        let Some(current) = current else { return Ok(false) };
-        let mut merged = current.and_then(|c| c.0.as_object().cloned()).unwrap_or_default();
-        merged.extend(labels.clone());
-        sqlx::query("UPDATE flow_run SET labels = $2, updated = $3 WHERE id = $1")
-            .bind(id)
-            .bind(json(&Value::Object(merged)))
-            .bind(Timestamp::now())
-            .execute(&mut *tx)
-            .await?;
-        true
-    })
+            Ok(updated.rows_affected() == 1)
+        }
+        Writer::Sqlite(_) => write_tx!(writer, tx => {
+            let current: Option<Option<JsonValue>> = sqlx::query_scalar("SELECT labels FROM flow_run WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(current) = current else { return Ok(false) };
+            let mut merged = current.and_then(|c| c.0.as_object().cloned()).unwrap_or_default();
+            merged.extend(labels.clone());
+            sqlx::query("UPDATE flow_run SET labels = $2, updated = $3 WHERE id = $1")
+                .bind(id)
+                .bind(json(&Value::Object(merged)))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            true
+        }),
+    }
 }
 
 /// The `WHERE` shared by `/flow_runs/filter` and `/flow_runs/count`.
