@@ -1,6 +1,10 @@
 //! Column types that read and write the same Rust value on both dialects: native UUID and TIMESTAMPTZ on
 //! PostgreSQL, text on SQLite (hyphenated UUIDs; times as RFC 3339 UTC with microseconds, so text order is time
 //! order). JSON uses sqlx's `Json<T>` (JSONB / text) directly.
+//!
+//! A list in a filter is bound as one value, whatever its length (one placeholder per item costs more than
+//! linear time and overflows SQLite's 32 766 variables): a PostgreSQL array for `= ANY($n)`, and a JSON array on
+//! SQLite for `IN (SELECT value FROM json_each($n))`.
 
 use std::fmt;
 
@@ -28,6 +32,14 @@ impl Timestamp {
         self.0.to_rfc3339_opts(SecondsFormat::Micros, true)
     }
 }
+
+/// A list of ids bound as one value: `uuid[]` on PostgreSQL, a JSON array of hyphenated text on SQLite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdList(pub Vec<Id>);
+
+/// A list of strings bound as one value: `text[]` on PostgreSQL, a JSON array on SQLite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextList(pub Vec<String>);
 
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -129,6 +141,68 @@ impl<'r> Decode<'r, Postgres> for Timestamp {
         Ok(Timestamp(<DateTime<Utc> as Decode<Postgres>>::decode(
             value,
         )?))
+    }
+}
+
+impl Type<Sqlite> for IdList {
+    fn type_info() -> <Sqlite as Database>::TypeInfo {
+        <String as Type<Sqlite>>::type_info()
+    }
+}
+
+impl Encode<'_, Sqlite> for IdList {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Sqlite as Database>::ArgumentBuffer,
+    ) -> Result<IsNull, BoxDynError> {
+        let texts: Vec<String> = self.0.iter().map(Id::to_string).collect();
+        <String as Encode<Sqlite>>::encode(serde_json::to_string(&texts)?, buf)
+    }
+}
+
+impl Type<Postgres> for IdList {
+    fn type_info() -> <Postgres as Database>::TypeInfo {
+        <Vec<Uuid> as Type<Postgres>>::type_info()
+    }
+}
+
+impl Encode<'_, Postgres> for IdList {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Postgres as Database>::ArgumentBuffer,
+    ) -> Result<IsNull, BoxDynError> {
+        let uuids: Vec<Uuid> = self.0.iter().map(|id| id.0).collect();
+        <Vec<Uuid> as Encode<Postgres>>::encode_by_ref(&uuids, buf)
+    }
+}
+
+impl Type<Sqlite> for TextList {
+    fn type_info() -> <Sqlite as Database>::TypeInfo {
+        <String as Type<Sqlite>>::type_info()
+    }
+}
+
+impl Encode<'_, Sqlite> for TextList {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Sqlite as Database>::ArgumentBuffer,
+    ) -> Result<IsNull, BoxDynError> {
+        <String as Encode<Sqlite>>::encode(serde_json::to_string(&self.0)?, buf)
+    }
+}
+
+impl Type<Postgres> for TextList {
+    fn type_info() -> <Postgres as Database>::TypeInfo {
+        <Vec<String> as Type<Postgres>>::type_info()
+    }
+}
+
+impl Encode<'_, Postgres> for TextList {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Postgres as Database>::ArgumentBuffer,
+    ) -> Result<IsNull, BoxDynError> {
+        <Vec<String> as Encode<Postgres>>::encode_by_ref(&self.0, buf)
     }
 }
 

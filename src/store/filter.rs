@@ -1,6 +1,10 @@
 //! Prefect's filter objects (`{"flow_runs": {"state": {"type": {"any_": [...]}}}, ...}`) turned into a SQL
 //! `WHERE` with bound parameters. Null fields mean "no condition", as in Prefect. A non-null field we do not
 //! implement is refused with a 422 naming it, rather than silently ignored (a wrong answer is worse).
+//!
+//! Every list (`any_`, `not_any_`, `all_`) is bound as one value (`db::types::IdList` / `TextList`), so a
+//! statement has a fixed number of placeholders and its cost grows linearly with the list; a list longer than
+//! [`MAX_LIST_ITEMS`] is refused with a 422 that names the field and the bound.
 
 use chrono::DateTime;
 use serde_json::{Map, Value};
@@ -8,7 +12,12 @@ use serde_json::{Map, Value};
 use super::Param;
 use crate::api::ApiError;
 use crate::db::Dialect;
-use crate::db::types::{Id, Timestamp};
+use crate::db::types::{Id, IdList, TextList, Timestamp};
+
+/// The most items one filter list may hold. A list is bound as one value, but it is still read, parsed and
+/// matched whole; this bounds the work one request can ask for. Prefect's client and UI stay far below it: they
+/// list the runs of one page (at most 200) or the runs a worker or runner has in flight.
+pub const MAX_LIST_ITEMS: usize = 50_000;
 
 pub struct Where {
     pub dialect: Dialect,
@@ -54,12 +63,17 @@ impl Where {
         format!("${}", self.params.len())
     }
 
-    fn list(&mut self, values: &[Param]) -> String {
-        values
-            .iter()
-            .map(|v| self.bind(v.clone()))
-            .collect::<Vec<_>>()
-            .join(", ")
+    /// `column IN list` (`NOT IN` when `negate`), the list bound as one value.
+    fn in_list(&mut self, column: &str, list: Param, negate: bool) -> String {
+        let p = self.bind(list);
+        match (self.dialect, negate) {
+            (Dialect::Sqlite, false) => format!("{column} IN (SELECT value FROM json_each({p}))"),
+            (Dialect::Sqlite, true) => {
+                format!("{column} NOT IN (SELECT value FROM json_each({p}))")
+            }
+            (Dialect::Postgres, false) => format!("{column} = ANY({p})"),
+            (Dialect::Postgres, true) => format!("{column} <> ALL({p})"),
+        }
     }
 
     /// `flows` (FlowFilter) on the `flow` table aliased `alias`.
@@ -74,9 +88,9 @@ impl Where {
         {
             let column = format!("{alias}.{field}");
             let part = match field.as_str() {
-                "id" => self.id_filter(&column, value, field)?,
-                "name" => self.text_filter(&column, value, field)?,
-                "tags" => self.tags_filter(&column, value, field)?,
+                "id" => self.id_filter(&column, value, &["flows", field])?,
+                "name" => self.text_filter(&column, value, &["flows", field])?,
+                "tags" => self.tags_filter(&column, value, &["flows", field])?,
                 _ => return Err(unsupported("flows", field)),
             };
             group.parts.extend(part);
@@ -97,25 +111,25 @@ impl Where {
             let column = format!("{alias}.{field}");
             let part = match field.as_str() {
                 "id" | "parent_task_run_id" | "deployment_id" | "work_queue_id" | "flow_id" => {
-                    self.id_filter(&column, value, field)?
+                    self.id_filter(&column, value, &["flow_runs", field])?
                 }
                 "name" | "work_queue_name" | "idempotency_key" | "flow_version" => {
-                    self.text_filter(&column, value, field)?
+                    self.text_filter(&column, value, &["flow_runs", field])?
                 }
-                "tags" => self.tags_filter(&column, value, field)?,
-                "state" => self.state_filter(alias, value)?,
+                "tags" => self.tags_filter(&column, value, &["flow_runs", field])?,
+                "state" => self.state_filter(alias, value, "flow_runs")?,
                 "start_time" | "end_time" | "expected_start_time" | "next_scheduled_start_time" => {
                     self.time_filter(&column, value, field)?
                 }
-                "parent_flow_run_id" => {
-                    let ids = id_list(value.get("any_"), field)?;
-                    let list = ids.map(|ids| self.list(&ids));
-                    list.map(|list| {
-                        format!(
-                            "{alias}.parent_task_run_id IN (SELECT id FROM task_run WHERE flow_run_id IN ({list}))"
-                        )
-                    })
-                }
+                "parent_flow_run_id" => match list::<Id>(value, "any_", &["flow_runs", field])? {
+                    Some(ids) => {
+                        let parents = self.in_list("flow_run_id", Id::bind(ids), false);
+                        Some(format!(
+                            "{alias}.parent_task_run_id IN (SELECT id FROM task_run WHERE {parents})"
+                        ))
+                    }
+                    None => None,
+                },
                 _ => return Err(unsupported("flow_runs", field)),
             };
             group.parts.extend(part);
@@ -135,10 +149,12 @@ impl Where {
         {
             let column = format!("{alias}.{field}");
             let part = match field.as_str() {
-                "id" | "flow_run_id" => self.id_filter(&column, value, field)?,
-                "name" | "task_key" | "cache_key" => self.text_filter(&column, value, field)?,
-                "tags" => self.tags_filter(&column, value, field)?,
-                "state" => self.state_filter(alias, value)?,
+                "id" | "flow_run_id" => self.id_filter(&column, value, &["task_runs", field])?,
+                "name" | "task_key" | "cache_key" => {
+                    self.text_filter(&column, value, &["task_runs", field])?
+                }
+                "tags" => self.tags_filter(&column, value, &["task_runs", field])?,
+                "state" => self.state_filter(alias, value, "task_runs")?,
                 "start_time" | "end_time" | "expected_start_time" => {
                     self.time_filter(&column, value, field)?
                 }
@@ -170,7 +186,9 @@ impl Where {
         {
             let column = format!("{alias}.{field}");
             let part = match field.as_str() {
-                "flow_run_id" | "task_run_id" => self.id_filter(&column, value, field)?,
+                "flow_run_id" | "task_run_id" => {
+                    self.id_filter(&column, value, &["logs", field])?
+                }
                 "timestamp" => self.time_filter(&column, value, field)?,
                 "level" => {
                     let mut parts = Vec::new();
@@ -209,13 +227,13 @@ impl Where {
         }
     }
 
-    fn id_filter(&mut self, column: &str, value: &Value, field: &str) -> Result<Option<String>> {
-        let parts = self.membership(column, value, field, id_list)?;
+    fn id_filter(&mut self, column: &str, value: &Value, loc: &[&str]) -> Result<Option<String>> {
+        let parts = self.membership::<Id>(column, value, loc)?;
         Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
     }
 
-    fn text_filter(&mut self, column: &str, value: &Value, field: &str) -> Result<Option<String>> {
-        let mut parts = self.membership(column, value, field, text_params)?;
+    fn text_filter(&mut self, column: &str, value: &Value, loc: &[&str]) -> Result<Option<String>> {
+        let mut parts = self.membership::<String>(column, value, loc)?;
         if let Some(like) = value.get("like_").and_then(Value::as_str) {
             let p = self.bind(Param::Text(format!("%{}%", like.to_lowercase())));
             parts.push(format!("lower({column}) LIKE {p}"));
@@ -227,54 +245,57 @@ impl Where {
         Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
     }
 
-    /// `any_` (an empty list matches nothing), `not_any_` and `is_null_` on `column`, with the lists read by
-    /// `values`.
-    fn membership(
+    /// `any_` (an empty list matches nothing), `not_any_` and `is_null_` on `column`.
+    fn membership<T: Item>(
         &mut self,
         column: &str,
         value: &Value,
-        field: &str,
-        values: ListReader,
+        loc: &[&str],
     ) -> Result<Vec<String>> {
         let mut parts = Vec::new();
-        if let Some(any) = values(value.get("any_"), field)? {
+        if let Some(any) = list::<T>(value, "any_", loc)? {
             parts.push(if any.is_empty() {
                 "1 = 0".to_owned()
             } else {
-                format!("{column} IN ({})", self.list(&any))
+                self.in_list(column, T::bind(any), false)
             });
         }
-        if let Some(none) = values(value.get("not_any_"), field)?.filter(|v| !v.is_empty()) {
-            parts.push(format!("{column} NOT IN ({})", self.list(&none)));
+        if let Some(none) = list::<T>(value, "not_any_", loc)?.filter(|v| !v.is_empty()) {
+            parts.push(self.in_list(column, T::bind(none), true));
         }
         parts.extend(null_check(column, value));
         Ok(parts)
     }
 
-    /// Tags are a JSON array: `all_` needs every tag, `any_` one of them, `is_null_` means no tags.
-    fn tags_filter(&mut self, column: &str, value: &Value, field: &str) -> Result<Option<String>> {
+    /// Tags are a JSON array: `all_` needs every tag, `any_` one of them, `is_null_` means no tags. Each list
+    /// is matched against a run's tags in one pass: on SQLite the bound list becomes a transient index (the
+    /// `IN (SELECT …)` does not depend on the row), on PostgreSQL `?|` / `?&` take a text array.
+    fn tags_filter(&mut self, column: &str, value: &Value, loc: &[&str]) -> Result<Option<String>> {
         let mut parts = Vec::new();
-        let contains = |this: &mut Self, tag: String| {
-            let p = this.bind(Param::Text(tag));
-            match this.dialect {
+        if let Some(tags) = list::<String>(value, "all_", loc)? {
+            let p = self.bind(String::bind(tags));
+            parts.push(match self.dialect {
+                // As many distinct wanted tags among the run's as there are wanted tags.
                 Dialect::Sqlite => format!(
-                    "EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = {p})"
+                    "(SELECT COUNT(DISTINCT tag.value) FROM json_each({column}) tag \
+                     WHERE tag.value IN (SELECT value FROM json_each({p}))) \
+                     = (SELECT COUNT(DISTINCT value) FROM json_each({p}))"
                 ),
-                Dialect::Postgres => format!("{column} @> jsonb_build_array(CAST({p} AS TEXT))"),
-            }
-        };
-        if let Some(tags) = text_list(value.get("all_"), field)? {
-            for tag in tags {
-                let part = contains(self, tag);
-                parts.push(part);
-            }
+                Dialect::Postgres => format!("{column} ?& {p}"),
+            });
         }
-        if let Some(tags) = text_list(value.get("any_"), field)? {
-            let any: Vec<String> = tags.into_iter().map(|t| contains(self, t)).collect();
-            parts.push(if any.is_empty() {
+        if let Some(tags) = list::<String>(value, "any_", loc)? {
+            parts.push(if tags.is_empty() {
                 "1 = 0".to_owned()
             } else {
-                format!("({})", any.join(" OR "))
+                let p = self.bind(String::bind(tags));
+                match self.dialect {
+                    Dialect::Sqlite => format!(
+                        "EXISTS (SELECT 1 FROM json_each({column}) tag \
+                         WHERE tag.value IN (SELECT value FROM json_each({p})))"
+                    ),
+                    Dialect::Postgres => format!("{column} ?| {p}"),
+                }
             });
         }
         if let Some(is_null) = value.get("is_null_").and_then(Value::as_bool) {
@@ -305,13 +326,15 @@ impl Where {
     }
 
     /// `state: {type: {any_, not_any_}, name: {any_, not_any_}}` on the run's current state columns.
-    fn state_filter(&mut self, alias: &str, value: &Value) -> Result<Option<String>> {
+    fn state_filter(&mut self, alias: &str, value: &Value, filter: &str) -> Result<Option<String>> {
         let mut parts = Vec::new();
         if let Some(types) = value.get("type").filter(|v| !v.is_null()) {
-            parts.extend(self.text_filter(&format!("{alias}.state_type"), types, "state.type")?);
+            let loc = [filter, "state", "type"];
+            parts.extend(self.text_filter(&format!("{alias}.state_type"), types, &loc)?);
         }
         if let Some(names) = value.get("name").filter(|v| !v.is_null()) {
-            parts.extend(self.text_filter(&format!("{alias}.state_name"), names, "state.name")?);
+            let loc = [filter, "state", "name"];
+            parts.extend(self.text_filter(&format!("{alias}.state_name"), names, &loc)?);
         }
         let or = value.get("operator").and_then(Value::as_str) == Some("or_");
         Ok((!parts.is_empty())
@@ -367,9 +390,6 @@ fn unsupported(filter: &str, field: &str) -> ApiError {
     )
 }
 
-/// Reads a filter's list (`any_`, `not_any_`) as parameters; `None` when it is absent or null.
-type ListReader = fn(Option<&Value>, &str) -> Result<Option<Vec<Param>>>;
-
 /// `is_null_: true` / `false` as SQL.
 fn null_check(column: &str, value: &Value) -> Option<String> {
     let is_null = value.get("is_null_").and_then(Value::as_bool)?;
@@ -379,43 +399,60 @@ fn null_check(column: &str, value: &Value) -> Option<String> {
     ))
 }
 
-fn text_params(value: Option<&Value>, field: &str) -> Result<Option<Vec<Param>>> {
-    Ok(text_list(value, field)?.map(|names| names.into_iter().map(Param::Text).collect()))
+/// What a filter list holds: ids or strings.
+trait Item: Sized {
+    /// The validation message for an item of another type, as Prefect's.
+    const EXPECTED: &'static str;
+    fn read(item: &Value) -> Option<Self>;
+    /// The whole list as one bound value.
+    fn bind(items: Vec<Self>) -> Param;
 }
 
-fn id_list(value: Option<&Value>, field: &str) -> Result<Option<Vec<Param>>> {
-    let Some(list) = value.filter(|v| !v.is_null()) else {
-        return Ok(None);
-    };
-    let items = list
-        .as_array()
-        .ok_or_else(|| ApiError::invalid(&["body", field], "Input should be a valid list"))?;
-    items
-        .iter()
-        .map(|item| {
-            item.as_str()
-                .and_then(|s| uuid::Uuid::parse_str(s).ok())
-                .map(|u| Param::Id(Id(u)))
-                .ok_or_else(|| ApiError::invalid(&["body", field], "Input should be a valid UUID"))
-        })
-        .collect::<Result<Vec<_>>>()
-        .map(Some)
+impl Item for Id {
+    const EXPECTED: &'static str = "Input should be a valid UUID";
+    fn read(item: &Value) -> Option<Self> {
+        uuid::Uuid::parse_str(item.as_str()?).ok().map(Id)
+    }
+    fn bind(items: Vec<Self>) -> Param {
+        Param::Ids(IdList(items))
+    }
 }
 
-fn text_list(value: Option<&Value>, field: &str) -> Result<Option<Vec<String>>> {
-    let Some(list) = value.filter(|v| !v.is_null()) else {
+impl Item for String {
+    const EXPECTED: &'static str = "Input should be a valid string";
+    fn read(item: &Value) -> Option<Self> {
+        item.as_str().map(str::to_owned)
+    }
+    fn bind(items: Vec<Self>) -> Param {
+        Param::Texts(TextList(items))
+    }
+}
+
+/// The list at `value[op]` (`None` when absent or null). A 422 at `body.{loc}.{op}` for anything but a list of
+/// `T` of at most MAX_LIST_ITEMS items.
+fn list<T: Item>(value: &Value, op: &str, loc: &[&str]) -> Result<Option<Vec<T>>> {
+    let Some(list) = value.get(op).filter(|v| !v.is_null()) else {
         return Ok(None);
     };
+    let at: Vec<&str> = std::iter::once("body")
+        .chain(loc.iter().copied())
+        .chain([op])
+        .collect();
     let items = list
         .as_array()
-        .ok_or_else(|| ApiError::invalid(&["body", field], "Input should be a valid list"))?;
+        .ok_or_else(|| ApiError::invalid(&at, "Input should be a valid list"))?;
+    if items.len() > MAX_LIST_ITEMS {
+        return Err(ApiError::invalid(
+            &at,
+            format!(
+                "List should have at most {MAX_LIST_ITEMS} items, not {}: split the filter into several requests",
+                items.len()
+            ),
+        ));
+    }
     items
         .iter()
-        .map(|item| {
-            item.as_str().map(str::to_owned).ok_or_else(|| {
-                ApiError::invalid(&["body", field], "Input should be a valid string")
-            })
-        })
+        .map(|item| T::read(item).ok_or_else(|| ApiError::invalid(&at, T::EXPECTED)))
         .collect::<Result<Vec<_>>>()
         .map(Some)
 }

@@ -14,7 +14,7 @@ pub mod task_runs;
 use serde_json::Value;
 use sqlx::types::Json;
 
-use crate::db::types::{Id, Timestamp};
+use crate::db::types::{Id, IdList, TextList, Timestamp};
 
 /// Runs `$body` with `$pool` bound to the pool of whichever dialect `$db` is.
 macro_rules! on_db {
@@ -77,6 +77,9 @@ pub enum Param {
     Text(String),
     Time(Timestamp),
     Int(i64),
+    /// A filter's list of ids or strings, bound as one value (see `db::types`).
+    Ids(IdList),
+    Texts(TextList),
 }
 
 /// Binds `params` in order onto a `query` / `query_as` / `query_scalar`.
@@ -89,6 +92,8 @@ macro_rules! bind_all {
                 $crate::store::Param::Text(v) => query.bind(v.clone()),
                 $crate::store::Param::Time(v) => query.bind(*v),
                 $crate::store::Param::Int(v) => query.bind(*v),
+                $crate::store::Param::Ids(v) => query.bind(v.clone()),
+                $crate::store::Param::Texts(v) => query.bind(v.clone()),
             };
         }
         query
