@@ -404,3 +404,51 @@ fn writers_proceed_while_big_filters_run_on_postgres() {
     let pg = Postgres::start();
     writers_proceed_while_big_filters_run(Some(&pg));
 }
+
+// ------------------------------------------------------------------------------------ statement deadline
+
+/// A filter that outlives PREFECT_SERVER_DATABASE_TIMEOUT is stopped and answered 503 as Prefect answers a
+/// cancelled query (its client retries that); the server goes on serving. The runs are made by a server without
+/// the tiny timeout, then a second server on the same database gets it.
+fn a_statement_past_the_database_timeout_is_answered_503(pg: Option<&Postgres>) {
+    let env = TestEnv::new();
+    let server = start(&env, pg, &[]);
+    let api = server.api_url();
+    let flow_id = create_flow(&api, "slow");
+    for _ in 0..200 {
+        create_run(&api, &flow_id, json!({ "tags": ["a", "b"] }));
+    }
+    assert_eq!(server.stop().code, 0);
+    let mut vars = vec![("PREFECT_SERVER_DATABASE_TIMEOUT", "0.001")];
+    let url = pg.map(|pg| pg.url("prefect"));
+    if let Some(url) = &url {
+        vars.push(("PREFECT_SERVER_DATABASE_CONNECTION_URL", url));
+    }
+    let server = Server::start(&env, &vars);
+    let api = server.api_url();
+    // Every run is compared with every listed item: 200 runs × 30 000 ids and 50 000 names (under 2 MiB).
+    let names: Vec<String> = (0..MAX_LIST_ITEMS).map(|i| format!("n{i}")).collect();
+    let slow = json!({ "flow_runs": {
+        "id": { "not_any_": random_ids(30_000) },
+        "name": { "not_any_": names },
+    } });
+    let (status, body) = post(&format!("{api}/flow_runs/count"), &slow.to_string());
+    assert_eq!(
+        (status, parse(&body)),
+        (503, json!({ "exception_message": "Service Unavailable" }))
+    );
+    assert_eq!(get(&format!("{api}/health")), (200, "true".into()));
+    let out = server.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn a_statement_past_the_database_timeout_is_answered_503_on_sqlite() {
+    a_statement_past_the_database_timeout_is_answered_503(None);
+}
+
+#[test]
+fn a_statement_past_the_database_timeout_is_answered_503_on_postgres() {
+    let pg = Postgres::start();
+    a_statement_past_the_database_timeout_is_answered_503(Some(&pg));
+}

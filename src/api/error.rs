@@ -46,6 +46,16 @@ impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         // Logged with the request line by the access log; the client sees what Prefect's server answers.
         eprintln!("error: database: {error}");
+        // A statement past PREFECT_SERVER_DATABASE_TIMEOUT, or no free connection in time: the server is busy,
+        // not broken. Prefect answers a cancelled query 503, which its client retries after a pause.
+        let busy =
+            matches!(error, sqlx::Error::PoolTimedOut) || crate::db::deadline::timed_out(&error);
+        if busy {
+            return Self {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                body: json!({ "exception_message": "Service Unavailable" }),
+            };
+        }
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             body: json!({ "exception_message": "Internal Server Error" }),

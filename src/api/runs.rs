@@ -180,7 +180,8 @@ async fn count_flows(
 // -------------------------------------------------------------------------------------------- flow runs
 
 /// A flow's labels, which a new run inherits; a 404 when the flow does not exist. Flows never change or go away
-/// through this API, so each is read once.
+/// through this API (a second create of a name keeps the first one's labels), so each is read once, and a copy
+/// cached here cannot go stale, even beside other replicas.
 async fn flow_labels(state: &Shared, flow_id: Id) -> ApiResult<Map<String, Value>> {
     if let Some(labels) = state
         .known_flows
@@ -190,14 +191,9 @@ async fn flow_labels(state: &Shared, flow_id: Id) -> ApiResult<Map<String, Value
     {
         return Ok(labels.clone());
     }
-    let flow = flows::get(&state.db, flow_id)
+    let labels = flows::labels_for_writer(&state.writer, flow_id)
         .await?
         .ok_or_else(|| ApiError::not_found_plain("Flow not found"))?;
-    let labels = flow
-        .labels
-        .as_ref()
-        .and_then(|l| l.0.as_object().cloned())
-        .unwrap_or_default();
     let mut known = state.known_flows.lock().expect("not poisoned");
     if known.len() >= 10_000 {
         known.clear();

@@ -36,6 +36,10 @@ pub async fn connect(url: &DatabaseUrl, options: ConnectOptions) -> Result<Db> {
             } else {
                 SqlitePoolOptions::new().max_connections(options.max_connections)
             };
+            let pool = match options.statement_timeout {
+                Some(timeout) => super::deadline::sqlite(pool, timeout),
+                None => pool,
+            };
             Ok(Db::Sqlite(
                 pool.acquire_timeout(options.connect_timeout)
                     .connect_with(sqlite)
@@ -49,6 +53,10 @@ pub async fn connect(url: &DatabaseUrl, options: ConnectOptions) -> Result<Db> {
                 explain_postgres(url, &pg, e, options.connect_timeout)
             })
             .await?;
+            let pg = match options.statement_timeout {
+                Some(timeout) => super::deadline::postgres(pg, timeout),
+                None => pg,
+            };
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.connect_timeout)

@@ -236,6 +236,7 @@ mod tests {
             connect_timeout: Duration::from_secs(5),
             max_connections: 1,
             create_sqlite_file: true,
+            statement_timeout: None,
         };
         let Db::Sqlite(pool) = Db::connect(&url, options).await.unwrap() else {
             unreachable!()

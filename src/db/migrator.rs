@@ -342,6 +342,7 @@ mod tests {
             connect_timeout: Duration::from_secs(10),
             max_connections: 1,
             create_sqlite_file: true,
+            statement_timeout: None,
         };
         Db::connect(&DatabaseUrl::parse(url).unwrap(), options)
             .await

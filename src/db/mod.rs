@@ -2,6 +2,7 @@
 //! UUID, timestamptz or JSONB), the URL forms Prefect accepts, and the migrations that shape the schema.
 
 mod connect;
+pub mod deadline;
 pub mod group_commit;
 pub mod lock;
 pub mod migrations;
@@ -43,6 +44,9 @@ pub struct ConnectOptions {
     pub max_connections: u32,
     /// Create a missing SQLite file (the server and `upgrade` do; read-only commands must not).
     pub create_sqlite_file: bool,
+    /// The longest a statement may run (PREFECT_SERVER_DATABASE_TIMEOUT), for the server's pools; `None` for
+    /// migrations, which may rightly take long, and for SQLite's write connection (see `server::serve`).
+    pub statement_timeout: Option<Duration>,
 }
 
 impl Db {

@@ -20,6 +20,8 @@ pub struct Target {
     pub url: DatabaseUrl,
     home: PathBuf,
     pub connect_timeout: Duration,
+    /// PREFECT_SERVER_DATABASE_TIMEOUT: the longest one of the server's statements may run.
+    pub statement_timeout: Duration,
 }
 
 impl Target {
@@ -35,15 +37,19 @@ impl Target {
             .effective(NAME)
             .expect("the database URL has a default");
         let url = DatabaseUrl::parse(&raw).map_err(Failure::new)?;
-        let connect_timeout = settings
-            .effective("PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT")
-            .and_then(|t| t.trim().parse::<f64>().ok())
-            .filter(|t| t.is_finite() && *t > 0.0)
-            .map_or(Duration::from_secs(5), Duration::from_secs_f64);
+        let seconds = |name: &str, default: u64| {
+            settings
+                .effective(name)
+                .and_then(|t| t.trim().parse::<f64>().ok())
+                .filter(|t| t.is_finite() && *t > 0.0)
+                .and_then(|t| Duration::try_from_secs_f64(t).ok())
+                .unwrap_or(Duration::from_secs(default))
+        };
         Ok(Self {
             url,
             home: settings.home.clone(),
-            connect_timeout,
+            connect_timeout: seconds("PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT", 5),
+            statement_timeout: seconds("PREFECT_SERVER_DATABASE_TIMEOUT", 10),
         })
     }
 
@@ -60,6 +66,7 @@ impl Target {
             connect_timeout: self.connect_timeout,
             max_connections: 1,
             create_sqlite_file,
+            statement_timeout: None,
         }
     }
 

@@ -84,21 +84,27 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     } else {
         require_head(&options.database).await?;
     }
-    let connect = |max_connections| ConnectOptions {
+    let connect = |max_connections, statement_timeout| ConnectOptions {
         connect_timeout: options.database.connect_timeout,
         max_connections,
         create_sqlite_file: true,
+        statement_timeout,
     };
-    let db = Db::connect(url, connect(8)).await?;
+    // Every statement is bounded but those on SQLite's write connection: there the bound is an interrupt, which
+    // in a group's COMMIT would fail every writer of the group, and its statements are lookups by key anyway.
+    // An in-memory database has only that one connection.
+    let timeout = Some(options.database.statement_timeout);
+    let read_timeout = timeout.filter(|_| !url.is_sqlite() || url.sqlite_path().is_some());
+    let db = Db::connect(url, connect(8, read_timeout)).await?;
     // Held until we exit: `server database upgrade | downgrade | reset` refuse to run under a live server.
     let in_use = InUseLock::share(&db, url.sqlite_path().map(|p| p.as_path())).await?;
-    // SQLite takes one writer at a time: concurrent writers share its one write connection through group
-    // commit instead of failing with "database is locked". A file gets its own write connection; an in-memory
-    // database has only the one.
+    // Writers never wait for a reader's connection: SQLite's writers share one write connection of their own
+    // through group commit (instead of failing with "database is locked"; an in-memory database has only the
+    // one), and PostgreSQL's writers have a pool of their own.
     let writer = match &db {
         Db::Sqlite(pool) => {
             let write_pool = match url.sqlite_path() {
-                Some(_) => match Db::connect(url, connect(1)).await? {
+                Some(_) => match Db::connect(url, connect(1, None)).await? {
                     Db::Sqlite(pool) => pool,
                     Db::Postgres(_) => unreachable!("a SQLite URL opens SQLite"),
                 },
@@ -106,7 +112,10 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
             };
             Writer::Sqlite(GroupCommit::new(write_pool))
         }
-        Db::Postgres(pool) => Writer::Postgres(pool.clone()),
+        Db::Postgres(_) => match Db::connect(url, connect(8, timeout)).await? {
+            Db::Postgres(pool) => Writer::Postgres(pool),
+            Db::Sqlite(_) => unreachable!("a PostgreSQL URL opens PostgreSQL"),
+        },
     };
     let subscribers = tokio::sync::broadcast::channel(1024).0;
     let (events, sink) = event_sink::spawn(writer.clone(), subscribers.clone());
@@ -145,8 +154,9 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         service.abort();
     }
     sink.flush_and_stop().await;
-    if let Writer::Sqlite(group) = &writer {
-        group.close().await;
+    match &writer {
+        Writer::Sqlite(group) => group.close().await,
+        Writer::Postgres(pool) => pool.close().await,
     }
     in_use.release();
     db.close().await;

@@ -1,6 +1,6 @@
 //! The `flow` table.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::filter::{Where, reject_unsupported, where_sql};
 use super::{JsonValue, Writer, bind_all, json, new_v7, on_db, write_tx};
@@ -58,6 +58,25 @@ pub async fn create(
         let flow = sqlx::query_as::<_, Flow>(sqlx::AssertSqlSafe(select.clone())).bind(name).fetch_one(&mut *tx).await?;
         (flow, inserted == 1)
     })
+}
+
+/// A flow's labels (`None` when there is no such flow), read on the writer's connection: a run's creation then
+/// never waits for a read connection, however busy the readers are.
+pub async fn labels_for_writer(
+    writer: &Writer,
+    id: Id,
+) -> Result<Option<Map<String, Value>>, sqlx::Error> {
+    let found: Option<Option<JsonValue>> = write_tx!(writer, tx => {
+        sqlx::query_scalar("SELECT labels FROM flow WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+    })?;
+    Ok(found.map(|labels| {
+        labels
+            .and_then(|l| l.0.as_object().cloned())
+            .unwrap_or_default()
+    }))
 }
 
 pub async fn get(db: &Db, id: Id) -> Result<Option<Flow>, sqlx::Error> {
