@@ -399,10 +399,78 @@ fn writers_proceed_while_big_filters_run_on_sqlite() {
     writers_proceed_while_big_filters_run(None);
 }
 
+/// PostgreSQL's filters above are fast, so here readers are made to wait for real: a psql session holds an
+/// exclusive lock on `task_run` while more readers than the read pool has connections filter by task runs. Flow
+/// runs of new flows, which touch no task run, are still created meanwhile: writers have connections of their own.
 #[test]
-fn writers_proceed_while_big_filters_run_on_postgres() {
+fn writers_proceed_while_every_read_connection_waits_on_postgres() {
     let pg = Postgres::start();
-    writers_proceed_while_big_filters_run(Some(&pg));
+    let env = TestEnv::new();
+    let server = start(&env, Some(&pg), &[]);
+    let api = server.api_url();
+    let count = |sql: &str| pg.psql("prefect", sql).trim().parse::<u32>().unwrap();
+    let until = |sql: &str, at_least: u32| {
+        for _ in 0..500 {
+            if count(sql) >= at_least {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("never reached {at_least}: {sql}");
+    };
+    std::thread::scope(|scope| {
+        // Held longer than a reader waits for a connection (PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT, 5 s).
+        let lock = scope.spawn(|| {
+            pg.psql(
+                "prefect",
+                "BEGIN; LOCK TABLE task_run IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); COMMIT;",
+            )
+        });
+        until(
+            "SELECT count(*) FROM pg_locks WHERE relation = 'task_run'::regclass AND granted",
+            1,
+        );
+        let readers: Vec<_> = (0..10)
+            .map(|_| {
+                let url = format!("{api}/flow_runs/filter");
+                let body = json!({ "task_runs": { "name": { "any_": ["x"] } } }).to_string();
+                scope.spawn(move || post(&url, &body).0)
+            })
+            .collect();
+        // The read pool's 8 connections, but the one holding the server's in-use lock, wait on the lock.
+        until(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+            7,
+        );
+        let created: Vec<(u16, String)> = (0..5)
+            .map(|i| {
+                let (status, flow) = post(
+                    &format!("{api}/flows/"),
+                    &json!({ "name": format!("new-{i}") }).to_string(),
+                );
+                assert_eq!(status, 201, "{flow}");
+                let flow_id = parse(&flow)["id"].as_str().unwrap().to_owned();
+                post(
+                    &format!("{api}/flow_runs/"),
+                    &json!({ "flow_id": flow_id }).to_string(),
+                )
+            })
+            .collect();
+        assert!(
+            created.iter().all(|(status, _)| *status == 201),
+            "{created:?}"
+        );
+        // Readers that found no free connection in time are told to retry (503), the others are answered.
+        let filtered: Vec<u16> = readers.into_iter().map(|r| r.join().unwrap()).collect();
+        assert!(
+            filtered.iter().all(|s| *s == 200 || *s == 503),
+            "{filtered:?}"
+        );
+        assert!(filtered.contains(&200), "{filtered:?}");
+        lock.join().unwrap();
+    });
+    let out = server.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
 }
 
 // ------------------------------------------------------------------------------------ statement deadline
