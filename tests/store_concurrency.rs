@@ -193,6 +193,53 @@ fn concurrent_transitions_neither_double_count_nor_lose_one_on_postgres() {
     concurrent_transitions_neither_double_count_nor_lose_one(Some(&pg));
 }
 
+/// 16 concurrent `POST /task_runs/` of one task run: one creates it (201), the others get it back (200), and
+/// every answer already has its first state (it was written in the creating transaction, not after it).
+fn concurrent_task_run_creations_all_see_its_first_state(pg: Option<&Postgres>) {
+    let env = TestEnv::new();
+    let server = start(&env, pg, &[]);
+    let api = server.api_url();
+    let flow_id = create_flow(&api, "tasks");
+    let run = create_run(&api, &flow_id, json!({ "state": { "type": "RUNNING" } }));
+    for trial in 0..5 {
+        let body = json!({
+            "id": uuid::Uuid::new_v4().to_string(),
+            "flow_run_id": run["id"],
+            "task_key": "work",
+            "dynamic_key": trial.to_string(),
+            "state": { "type": "PENDING" },
+        })
+        .to_string();
+        let url = format!("{api}/task_runs/");
+        let answers = at_once(CONCURRENT, move |_| {
+            let (status, body) = post(&url, &body);
+            (status, parse(&body))
+        });
+        let created = answers.iter().filter(|(status, _)| *status == 201).count();
+        assert_eq!(created, 1, "trial {trial}: {answers:?}");
+        for (status, task_run) in &answers {
+            assert!(*status == 200 || *status == 201, "{status} {task_run}");
+            assert_eq!(
+                task_run["state"]["type"], "PENDING",
+                "trial {trial}: {task_run}"
+            );
+        }
+    }
+    let out = server.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn concurrent_task_run_creations_all_see_its_first_state_on_sqlite() {
+    concurrent_task_run_creations_all_see_its_first_state(None);
+}
+
+#[test]
+fn concurrent_task_run_creations_all_see_its_first_state_on_postgres() {
+    let pg = Postgres::start();
+    concurrent_task_run_creations_all_see_its_first_state(Some(&pg));
+}
+
 // ------------------------------------------------------------------------------------------ big filters
 
 /// The documented bound on one filter list (src/store/filter.rs, MAX_LIST_ITEMS).

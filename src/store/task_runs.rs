@@ -380,89 +380,21 @@ pub async fn count(db: &Db, body: &Value) -> Result<i64, ApiError> {
     )
 }
 
-pub struct NewTaskRun {
-    pub id: Id,
-    pub name: String,
-    pub flow_run_id: Option<Id>,
-    pub task_key: String,
-    pub dynamic_key: String,
-    pub cache_key: Option<String>,
-    pub cache_expiration: Option<Timestamp>,
-    pub task_version: Option<String>,
-    pub empirical_policy: Value,
-    pub tags: Value,
-    pub labels: Value,
-    pub task_inputs: Value,
-    pub state: Proposed,
-}
-
-/// `POST /task_runs/`: creates the run (or finds the one with the same flow run, task key and dynamic key) and
-/// gives a new one its first state. `true` when created.
-pub async fn create(writer: &Writer, new: NewTaskRun) -> Result<(TaskRun, bool), sqlx::Error> {
-    let now = Timestamp::now();
-    let existing_sql = format!(
-        "SELECT {COLUMNS} WHERE tr.id = $1 OR (tr.flow_run_id = $2 AND tr.task_key = $3 AND tr.dynamic_key = $4)"
-    );
-    let existing = write_tx!(writer, tx => {
-        let rows = sqlx::query(
-            "INSERT INTO task_run (id, created, updated, name, flow_run_id, task_key, dynamic_key, cache_key, \
-             cache_expiration, task_version, empirical_policy, tags, labels, task_inputs) \
-             VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
-        )
-        .bind(new.id)
-        .bind(now)
-        .bind(&new.name)
-        .bind(new.flow_run_id)
-        .bind(&new.task_key)
-        .bind(&new.dynamic_key)
-        .bind(&new.cache_key)
-        .bind(new.cache_expiration)
-        .bind(&new.task_version)
-        .bind(json(&new.empirical_policy))
-        .bind(json(&new.tags))
-        .bind(json(&new.labels))
-        .bind(json(&new.task_inputs))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if rows == 1 {
-            None
-        } else {
-            Some(sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(existing_sql.clone()))
-                .bind(new.id).bind(new.flow_run_id).bind(&new.task_key).bind(&new.dynamic_key)
-                .fetch_one(&mut *tx).await?)
-        }
-    })?;
-    if let Some(existing) = existing {
-        return Ok((existing, false));
-    }
-    let (_, run) = set_state(writer, new.id, new.state, true)
-        .await?
-        .expect("the run was just created");
-    Ok((run, true))
-}
-
-/// Task-run orchestration for HTTP clients: terminal runs, the enclosing flow run, retries and reruns, as in
-/// Prefect's CoreTaskPolicy (without caching and tag concurrency limits).
-pub async fn set_state(
-    writer: &Writer,
-    id: Id,
-    mut proposed: Proposed,
-    force: bool,
-) -> Result<Option<(Decision, TaskRun)>, sqlx::Error> {
-    let lock = match writer.dialect() {
-        Dialect::Postgres => " FOR UPDATE OF tr",
-        Dialect::Sqlite => "",
-    };
-    let select = format!("SELECT {COLUMNS} WHERE tr.id = $1{lock}");
-    write_tx!(writer, tx => {
-        let Some(run) = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(select.clone())).bind(id).fetch_optional(&mut *tx).await? else {
-            return Ok(None);
-        };
+/// Orchestrates `$proposed` for task run `$id` on transaction `$tx` and records the outcome; evaluates to
+/// `Option<(Decision, TaskRun)>`, `None` when there is no such run. The body of `set_state`, a macro so `create`
+/// gives a new run its first state in the same transaction (no one can see the run without it). `$select` reads
+/// the run locked (on PostgreSQL), `$plain_select` reads it back.
+macro_rules! task_transition_in {
+    ($tx:ident, $select:expr, $plain_select:expr, $id:expr, $proposed:expr, $force:expr) => {
+        'transition: {
+        let mut proposed: Proposed = $proposed;
+        let force: bool = $force;
+        let found = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe($select.clone())).bind($id).fetch_optional(&mut *$tx).await?;
+        let Some(run) = found else { break 'transition None };
         let flow_run: Option<(Option<String>, i32)> = match run.flow_run_id {
             Some(flow_run_id) => sqlx::query_as("SELECT state_type, run_count FROM flow_run WHERE id = $1")
                 .bind(flow_run_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *$tx)
                 .await?,
             None => None,
         };
@@ -509,7 +441,7 @@ pub async fn set_state(
                 details: state.details.clone(),
             };
             // The state and the run that now points at it: one round trip on SQLite.
-            insert_state!(Batch::for_connection(&*tx), run.id, &written, at)
+            insert_state!(Batch::for_connection(&*$tx), run.id, &written, at)
             .statement(
                 "UPDATE task_run SET state_id = $2, state_type = $3, state_name = $4, state_timestamp = $5, \
                  run_count = $6, start_time = $7, end_time = $8, total_run_time = $9, expected_start_time = $10, \
@@ -527,12 +459,97 @@ pub async fn set_state(
             .bind(b.expected_start_time)
             .bind(b.next_scheduled_start_time)
             .bind(flow_run_run_count)
-            .run(&mut *tx)
+            .run(&mut *$tx)
             .await?;
         }
-        let after = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(select.replace(lock, ""))).bind(id).fetch_one(&mut *tx).await?;
+        let after = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe($plain_select.clone())).bind($id).fetch_one(&mut *$tx).await?;
         Some((decision, after))
-    })
+        }
+    };
+}
+
+pub struct NewTaskRun {
+    pub id: Id,
+    pub name: String,
+    pub flow_run_id: Option<Id>,
+    pub task_key: String,
+    pub dynamic_key: String,
+    pub cache_key: Option<String>,
+    pub cache_expiration: Option<Timestamp>,
+    pub task_version: Option<String>,
+    pub empirical_policy: Value,
+    pub tags: Value,
+    pub labels: Value,
+    pub task_inputs: Value,
+    pub state: Proposed,
+}
+
+/// `POST /task_runs/`: creates the run (or finds the one with the same flow run, task key and dynamic key) and
+/// gives a new one its first state. `true` when created.
+pub async fn create(writer: &Writer, new: NewTaskRun) -> Result<(TaskRun, bool), sqlx::Error> {
+    let now = Timestamp::now();
+    let existing_sql = format!(
+        "SELECT {COLUMNS} WHERE tr.id = $1 OR (tr.flow_run_id = $2 AND tr.task_key = $3 AND tr.dynamic_key = $4)"
+    );
+    let (select, plain) = selects(writer);
+    let outcome = write_tx!(writer, tx => {
+        let rows = sqlx::query(
+            "INSERT INTO task_run (id, created, updated, name, flow_run_id, task_key, dynamic_key, cache_key, \
+             cache_expiration, task_version, empirical_policy, tags, labels, task_inputs) \
+             VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
+        )
+        .bind(new.id)
+        .bind(now)
+        .bind(&new.name)
+        .bind(new.flow_run_id)
+        .bind(&new.task_key)
+        .bind(&new.dynamic_key)
+        .bind(&new.cache_key)
+        .bind(new.cache_expiration)
+        .bind(&new.task_version)
+        .bind(json(&new.empirical_policy))
+        .bind(json(&new.tags))
+        .bind(json(&new.labels))
+        .bind(json(&new.task_inputs))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if rows == 1 {
+            match task_transition_in!(tx, select, plain, new.id, new.state.clone(), true) {
+                Some((_, run)) => (run, true),
+                None => return Err(sqlx::Error::RowNotFound),
+            }
+        } else {
+            let existing = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe(existing_sql.clone()))
+                .bind(new.id).bind(new.flow_run_id).bind(&new.task_key).bind(&new.dynamic_key)
+                .fetch_one(&mut *tx).await?;
+            (existing, false)
+        }
+    })?;
+    Ok(outcome)
+}
+
+/// The statements `task_transition_in` reads the run with: locked for the transaction on PostgreSQL (SQLite has
+/// one writer anyway), and plain.
+fn selects(writer: &Writer) -> (String, String) {
+    let plain = format!("SELECT {COLUMNS} WHERE tr.id = $1");
+    let lock = match writer.dialect() {
+        Dialect::Postgres => " FOR UPDATE OF tr",
+        Dialect::Sqlite => "",
+    };
+    (format!("{plain}{lock}"), plain)
+}
+
+/// Task-run orchestration for HTTP clients: terminal runs, the enclosing flow run, retries and reruns, as in
+/// Prefect's CoreTaskPolicy (without caching and tag concurrency limits).
+pub async fn set_state(
+    writer: &Writer,
+    id: Id,
+    proposed: Proposed,
+    force: bool,
+) -> Result<Option<(Decision, TaskRun)>, sqlx::Error> {
+    let (select, plain) = selects(writer);
+    write_tx!(writer, tx => task_transition_in!(tx, select, plain, id, proposed, force))
 }
 
 fn task_policy(
