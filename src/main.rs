@@ -10,6 +10,7 @@ mod fsutil;
 mod names;
 mod orchestration;
 mod output;
+mod panics;
 mod probe;
 mod prompt;
 mod server;

@@ -29,6 +29,14 @@ impl ApiError {
         }
     }
 
+    /// 500 with the body Prefect's server sends for an unexpected error; the cause is logged, not shown.
+    pub fn internal() -> Self {
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            body: json!({ "exception_message": "Internal Server Error" }),
+        }
+    }
+
     /// A request body that does not fit the schema, shaped like FastAPI's validation errors.
     pub fn invalid(location: &[&str], message: impl Into<String>) -> Self {
         Self {
@@ -56,10 +64,7 @@ impl From<sqlx::Error> for ApiError {
                 body: json!({ "exception_message": "Service Unavailable" }),
             };
         }
-        Self {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            body: json!({ "exception_message": "Internal Server Error" }),
-        }
+        Self::internal()
     }
 }
 

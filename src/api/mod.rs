@@ -4,6 +4,7 @@
 mod admin;
 mod error;
 mod events;
+mod panic;
 mod runs;
 
 use std::sync::Arc;
@@ -69,6 +70,8 @@ pub fn router(state: Shared) -> Router {
         .route("/version", get(async || Json(API_VERSION)))
         .merge(events::routes())
         .layer(middleware::from_fn_with_state(state.clone(), check_auth));
+    #[cfg(debug_assertions)]
+    let api = api.route("/test/panic", axum::routing::post(panic::test_panic));
     Router::new()
         .nest("/api", api)
         .layer(CompressionLayer::new().gzip(true))
@@ -78,6 +81,7 @@ pub fn router(state: Shared) -> Router {
                 .allow_methods(Any)
                 .allow_headers(Any),
         )
+        .layer(middleware::from_fn(panic::catch_panic))
         .layer(middleware::from_fn_with_state(state.clone(), access_log))
         .with_state(state)
 }

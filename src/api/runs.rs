@@ -183,23 +183,29 @@ async fn count_flows(
 /// through this API (a second create of a name keeps the first one's labels), so each is read once, and a copy
 /// cached here cannot go stale, even beside other replicas.
 async fn flow_labels(state: &Shared, flow_id: Id) -> ApiResult<Map<String, Value>> {
-    if let Some(labels) = state
-        .known_flows
-        .lock()
-        .expect("not poisoned")
-        .get(&flow_id)
-    {
+    if let Some(labels) = known_flows(&state).get(&flow_id) {
         return Ok(labels.clone());
     }
     let labels = flows::labels_for_writer(&state.writer, flow_id)
         .await?
         .ok_or_else(|| ApiError::not_found_plain("Flow not found"))?;
-    let mut known = state.known_flows.lock().expect("not poisoned");
+    let mut known = known_flows(state);
     if known.len() >= 10_000 {
         known.clear();
     }
     known.insert(flow_id, labels.clone());
     Ok(labels)
+}
+
+/// The cache of flow labels. A panic elsewhere while it was held cannot leave it half-written (each change is
+/// one call), so a poisoned lock is used as it is rather than failing every later run creation.
+fn known_flows(
+    state: &Shared,
+) -> std::sync::MutexGuard<'_, std::collections::HashMap<Id, Map<String, Value>>> {
+    state
+        .known_flows
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 async fn create_flow_run(

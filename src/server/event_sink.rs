@@ -8,6 +8,7 @@ use serde_json::Value;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use crate::panics;
 use crate::store::Writer;
 use crate::store::events;
 
@@ -72,17 +73,27 @@ async fn run(
                 Err(_) => break,
             }
         }
-        if events::persist(&writer, &batch).await.is_err() {
-            // One bad event must not lose the others: store them one by one and report the ones that fail.
-            for event in &batch {
-                if let Err(e) = events::persist(&writer, std::slice::from_ref(event)).await {
-                    let id = event.get("id").and_then(Value::as_str).unwrap_or("?");
-                    eprintln!("error: could not store event {id}: {e}");
-                }
-            }
-        }
+        store(&writer, &batch).await;
         for event in batch {
             let _ = subscribers.send(Arc::new(event));
         }
+    }
+}
+
+/// Stores a batch. If that fails, or panics (a bug must not end this task and strand every later event), the
+/// events are stored one by one, so one bad event loses only itself; those are reported.
+async fn store(writer: &Writer, batch: &[Value]) {
+    if let Ok(Ok(())) = panics::catch(events::persist(writer, batch)).await {
+        return;
+    }
+    for event in batch {
+        let problem =
+            match panics::catch(events::persist(writer, std::slice::from_ref(event))).await {
+                Ok(Ok(())) => continue,
+                Ok(Err(e)) => e.to_string(),
+                Err(panic) => format!("panicked (please report this bug): {panic}"),
+            };
+        let id = event.get("id").and_then(Value::as_str).unwrap_or("?");
+        eprintln!("error: could not store event {id}: {problem}");
     }
 }

@@ -22,8 +22,13 @@ pub struct Config {
 pub async fn run(reader: Db, writer: Writer, config: Config) {
     loop {
         tokio::time::sleep(config.every).await;
-        if let Err(e) = mark_late(&reader, &writer, config.after).await {
-            eprintln!("error: late-runs service: {e}");
+        // A panic ends only this round: the service must not stop for good on one bad run.
+        match crate::panics::catch(mark_late(&reader, &writer, config.after)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => eprintln!("error: late-runs service: {e}"),
+            Err(panic) => {
+                eprintln!("error: late-runs service panicked (please report this bug): {panic}")
+            }
         }
     }
 }
