@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, TimeDelta, Utc};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Postgres, Sqlite, Type};
@@ -30,6 +30,52 @@ impl Timestamp {
     /// `2026-11-21T04:48:10.310931Z`, the form Prefect's API uses and the one SQLite stores.
     pub fn rfc3339(&self) -> String {
         self.0.to_rfc3339_opts(SecondsFormat::Micros, true)
+    }
+
+    /// The earliest time stored or served: 0001-01-01T00:00:00Z. Prefect's clients read times with Python's
+    /// `datetime` (years 1 to 9999), and text order is time order on SQLite only with four-digit years.
+    pub fn earliest() -> Self {
+        let start = NaiveDate::from_ymd_opt(1, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap_or_default();
+        Timestamp(start.and_utc())
+    }
+
+    /// The latest time stored or served: 9999-12-31T23:59:59.999999Z (see `earliest`).
+    pub fn latest() -> Self {
+        let end = NaiveDate::from_ymd_opt(9999, 12, 31)
+            .and_then(|d| d.and_hms_micro_opt(23, 59, 59, 999_999))
+            .unwrap_or_default();
+        Timestamp(end.and_utc())
+    }
+
+    pub fn in_range(&self) -> bool {
+        (Self::earliest()..=Self::latest()).contains(self)
+    }
+
+    /// `self` plus `seconds` (negative goes back); `None` when `seconds` is not finite or the sum falls outside
+    /// `earliest()..=latest()`. Never panics, whatever a client sent.
+    pub fn checked_add_seconds(self, seconds: f64) -> Option<Self> {
+        let micros = (seconds * 1e6).round();
+        // Beyond this no sum can be in range; below it the conversion to i64 microseconds is exact enough.
+        if !micros.is_finite() || micros.abs() > 4e17 {
+            return None;
+        }
+        let sum = self
+            .0
+            .checked_add_signed(TimeDelta::microseconds(micros as i64))?;
+        Some(Timestamp(sum)).filter(Self::in_range)
+    }
+
+    /// `self` plus `seconds`, clamped to `earliest()..=latest()` (NaN adds nothing): for values already stored,
+    /// which must be handled, not refused.
+    pub fn saturating_add_seconds(self, seconds: f64) -> Self {
+        match self.checked_add_seconds(seconds) {
+            Some(sum) => sum,
+            None if seconds.is_nan() => self,
+            None if seconds > 0.0 => Self::latest(),
+            None => Self::earliest(),
+        }
     }
 }
 
@@ -224,5 +270,33 @@ mod tests {
         );
         assert_eq!(a.rfc3339(), "2026-11-21T04:48:10.000000Z");
         assert!(a.rfc3339() < b.rfc3339());
+    }
+
+    #[test]
+    fn time_arithmetic_stays_in_the_years_python_can_read() {
+        assert_eq!(
+            Timestamp::earliest().rfc3339(),
+            "0001-01-01T00:00:00.000000Z"
+        );
+        assert_eq!(Timestamp::latest().rfc3339(), "9999-12-31T23:59:59.999999Z");
+        let now = Timestamp::now();
+        assert_eq!(
+            now.checked_add_seconds(1.5)
+                .map(|t| (t.0 - now.0).num_milliseconds()),
+            Some(1500)
+        );
+        for huge in [1e15, -1e15, 1e300, f64::INFINITY, f64::NAN] {
+            assert_eq!(now.checked_add_seconds(huge), None, "{huge}");
+        }
+        assert_eq!(now.saturating_add_seconds(1e15), Timestamp::latest());
+        assert_eq!(
+            now.saturating_add_seconds(f64::NEG_INFINITY),
+            Timestamp::earliest()
+        );
+        assert_eq!(now.saturating_add_seconds(f64::NAN), now);
+        assert_eq!(
+            Timestamp::latest().saturating_add_seconds(1e-6),
+            Timestamp::latest()
+        );
     }
 }

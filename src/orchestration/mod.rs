@@ -3,7 +3,6 @@
 //! bookkeeping (run count, start and end times, run time) changes when a state is written.
 //! Messages are Prefect's, word for word: clients and people match on them.
 
-use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::db::types::Timestamp;
@@ -392,7 +391,8 @@ fn core_policy(
                     .get("retry_delay")
                     .and_then(Value::as_f64)
                     .unwrap_or(0.0);
-                let at = Timestamp(now.0 + Duration::milliseconds((delay * 1000.0) as i64));
+                // Refused out of range when the client sends it; a value stored before that check is clamped.
+                let at = now.saturating_add_seconds(delay);
                 if at_least_0_8_4(api) {
                     policy["resuming"] = json!(false);
                     policy["pause_keys"] = json!([]);
@@ -471,7 +471,7 @@ pub fn record(
     }
     let resuming = policy.get("resuming").and_then(Value::as_bool) == Some(true);
     if count_runs && p.state_type == "RUNNING" && !(at_least_0_8_4(api) && resuming) {
-        b.run_count += 1;
+        b.run_count = b.run_count.saturating_add(1);
     }
     if at_least_0_8_4(api) && (p.state_type == "RUNNING" || is_terminal(&p.state_type)) && resuming
     {
@@ -484,6 +484,7 @@ pub fn record(
 mod tests {
     use super::*;
     use crate::db::types::Id;
+    use chrono::Duration;
 
     fn state(state_type: &str, name: &str) -> State {
         State {

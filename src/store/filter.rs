@@ -464,12 +464,14 @@ pub fn timestamp(value: &Value, field: &str) -> Result<Timestamp> {
         .ok_or_else(|| ApiError::invalid(&["body", field], "Input should be a valid datetime"))
 }
 
-/// RFC 3339, with or without an offset (Prefect's clients always send one; a bare time is UTC).
+/// RFC 3339, with or without an offset (Prefect's clients always send one; a bare time is UTC), in the years
+/// 1 to 9999 that Python's `datetime` (and so Prefect) can read: a time outside them is not a time.
 pub fn parse_time(text: &str) -> Option<Timestamp> {
-    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
-        return Some(Timestamp(time.with_timezone(&chrono::Utc)));
-    }
-    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .ok()
-        .map(|naive| Timestamp(naive.and_utc()))
+    let time = match DateTime::parse_from_rfc3339(text) {
+        Ok(time) => Timestamp(time.with_timezone(&chrono::Utc)),
+        Err(_) => chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+            .map(|naive| Timestamp(naive.and_utc()))
+            .ok()?,
+    };
+    Some(time).filter(Timestamp::in_range)
 }

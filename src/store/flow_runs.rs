@@ -225,7 +225,7 @@ macro_rules! transition_in {
             // Timestamps of one run's states are unique (Prefect's index); step past the current one.
             let mut at = now;
             if let Some(i) = &initial && at <= i.timestamp {
-                at = Timestamp(i.timestamp.0 + chrono::Duration::microseconds(1));
+                at = i.timestamp.saturating_add_seconds(1e-6);
             }
             state.details["flow_run_id"] = json!(run.id.to_string());
             if let Some(parent) = run.parent_task_run_id {

@@ -412,7 +412,7 @@ macro_rules! task_transition_in {
             let mut state = state.clone();
             let mut at = now;
             if let Some(i) = &initial && at <= i.timestamp {
-                at = Timestamp(i.timestamp.0 + chrono::Duration::microseconds(1));
+                at = i.timestamp.saturating_add_seconds(1e-6);
             }
             state.details["task_run_id"] = json!(run.id.to_string());
             state.details["flow_run_id"] = json!(run.flow_run_id.map(|i| i.to_string()));
@@ -614,7 +614,7 @@ fn task_policy(
         if retriable && retries.is_some_and(|r| i64::from(*run_count) <= r) {
             let delay = match policy.get("retry_delay") {
                 Some(Value::Array(delays)) if !delays.is_empty() => {
-                    let index = usize::try_from(*run_count - 1)
+                    let index = usize::try_from(run_count.saturating_sub(1))
                         .unwrap_or(0)
                         .min(delays.len() - 1);
                     delays[index].as_f64().unwrap_or(0.0)
@@ -622,7 +622,8 @@ fn task_policy(
                 Some(value) => value.as_f64().unwrap_or(0.0),
                 None => 0.0,
             };
-            let at = Timestamp(now.0 + chrono::Duration::milliseconds((delay * 1000.0) as i64));
+            // Refused out of range over HTTP; one recorded from an event (or stored before) is clamped.
+            let at = now.saturating_add_seconds(delay);
             let mut retry = Proposed::new("SCHEDULED", "AwaitingRetry");
             retry.message = p.message.clone();
             retry.data = p.data.clone();
