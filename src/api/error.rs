@@ -48,6 +48,30 @@ impl ApiError {
             }),
         }
     }
+
+    /// One field's validation error exactly as FastAPI reports it: `loc` (a JSON array of keys and indexes),
+    /// pydantic's `msg` and `type`, and the `input` refused.
+    pub fn validation(loc: &Value, message: &str, kind: &str, input: &Value) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: json!({
+                "exception_message": "Invalid request received.",
+                "exception_detail": [{ "type": kind, "loc": loc, "msg": message, "input": input }],
+                "request_body": Value::Null,
+            }),
+        }
+    }
+
+    /// 409 with Prefect's answer to a violated unique or foreign-key constraint.
+    pub fn integrity_conflict() -> Self {
+        Self {
+            status: StatusCode::CONFLICT,
+            body: json!({
+                "detail": "Data integrity conflict. This usually means a unique or foreign key constraint was \
+                           violated. See server logs for details."
+            }),
+        }
+    }
 }
 
 impl From<sqlx::Error> for ApiError {

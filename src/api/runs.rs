@@ -7,7 +7,7 @@ use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use serde_json::{Map, Value, json};
 
-use super::{ApiError, ApiResult, Body, Shared};
+use super::{ApiError, ApiResult, Body, Shared, checks};
 use crate::db::types::{Id, Timestamp};
 use crate::orchestration::{ApiVersion, Decision};
 use crate::store::flow_runs::{self, NewFlowRun, normalise_policy};
@@ -81,9 +81,7 @@ fn object_or(body: &Value, field: &str, default: Value) -> Value {
 fn page(body: &Value) -> ApiResult<(i64, i64)> {
     let limit = match body.get("limit") {
         None | Some(Value::Null) => DEFAULT_LIMIT,
-        Some(v) => v.as_i64().ok_or_else(|| {
-            ApiError::invalid(&["body", "limit"], "Input should be a valid integer")
-        })?,
+        Some(v) => checks::lax_int(v, &json!(["body", "limit"]))?,
     };
     let unprocessable = |detail: &str| ApiError {
         status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -99,7 +97,10 @@ fn page(body: &Value) -> ApiResult<(i64, i64)> {
             "Invalid limit: must be greater than or equal to 0.",
         ));
     }
-    let offset = body.get("offset").and_then(Value::as_i64).unwrap_or(0);
+    let offset = match body.get("offset") {
+        None | Some(Value::Null) => 0,
+        Some(v) => checks::lax_int(v, &json!(["body", "offset"]))?,
+    };
     if offset < 0 {
         return Err(ApiError::invalid(
             &["body", "offset"],
@@ -112,6 +113,17 @@ fn page(body: &Value) -> ApiResult<(i64, i64)> {
 /// The client's `X-Prefect-API-Version`, which some orchestration rules depend on.
 fn api_version(headers: &HeaderMap) -> ApiVersion {
     super::parse_version(headers.get("x-prefect-api-version")?.to_str().ok()?.trim())
+}
+
+/// The proposed state at `body.state`: a known type, and times in its details that Prefect can read.
+fn parse_state(state: &Value) -> ApiResult<Proposed> {
+    let proposed =
+        Proposed::parse(state).map_err(|e| ApiError::invalid(&["body", "state", "type"], e))?;
+    for field in ["scheduled_time", "cache_expiration", "pause_timeout"] {
+        let loc = json!(["body", "state", "state_details", field]);
+        checks::optional_datetime(proposed.details.get(field), &loc)?;
+    }
+    Ok(proposed)
 }
 
 fn created_or_ok(created: bool, body: Value) -> Response {
@@ -129,6 +141,7 @@ async fn create_flow(State(state): State<Shared>, Body(body): Body<Value>) -> Ap
     let name = text(&body, "name")
         .filter(|n| !n.is_empty())
         .ok_or_else(|| ApiError::invalid(&["body", "name"], "Field required"))?;
+    checks::string_list(body.get("tags"), "tags")?;
     let (flow, created) = flows::create(
         &state.writer,
         &name,
@@ -215,15 +228,16 @@ async fn create_flow_run(
 ) -> ApiResult<Response> {
     let flow_id = body_id(&body, "flow_id")?
         .ok_or_else(|| ApiError::invalid(&["body", "flow_id"], "Field required"))?;
+    checks::string_list(body.get("tags"), "tags")?;
+    let mut empirical_policy = normalise_policy(&object_or(&body, "empirical_policy", json!({})));
+    checks::flow_run_policy(&mut empirical_policy, &json!(["body", "empirical_policy"]))?;
     let mut labels = flow_labels(&state, flow_id).await?;
     labels.insert("prefect.flow.id".into(), json!(flow_id.to_string()));
     if let Some(given) = body.get("labels").and_then(Value::as_object) {
         labels.extend(given.clone());
     }
     let proposed = match body.get("state").filter(|s| !s.is_null()) {
-        Some(s) => {
-            Proposed::parse(s).map_err(|e| ApiError::invalid(&["body", "state", "type"], e))?
-        }
+        Some(s) => parse_state(s)?,
         None => Proposed::new("PENDING", "Pending"),
     };
     let new = NewFlowRun {
@@ -236,7 +250,7 @@ async fn create_flow_run(
         context: object_or(&body, "context", json!({})),
         parent_task_run_id: body_id(&body, "parent_task_run_id")?,
         infrastructure_document_id: body_id(&body, "infrastructure_document_id")?,
-        empirical_policy: normalise_policy(&object_or(&body, "empirical_policy", json!({}))),
+        empirical_policy,
         tags: object_or(&body, "tags", json!([])),
         labels: Value::Object(labels),
         idempotency_key: text(&body, "idempotency_key"),
@@ -267,8 +281,14 @@ async fn read_flow_run(
 async fn update_flow_run(
     State(state): State<Shared>,
     Path(id): Path<String>,
-    Body(body): Body<Map<String, Value>>,
+    Body(mut body): Body<Map<String, Value>>,
 ) -> ApiResult<StatusCode> {
+    checks::string_list(body.get("tags"), "tags")?;
+    if let Some(policy) = body.get_mut("empirical_policy") {
+        let mut normalised = normalise_policy(policy);
+        checks::flow_run_policy(&mut normalised, &json!(["body", "empirical_policy"]))?;
+        *policy = normalised;
+    }
     if flow_runs::update(&state.writer, path_id(&id)?, &body).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -294,12 +314,11 @@ fn proposed_state(body: &Value) -> ApiResult<(Proposed, bool)> {
     let state = body
         .get("state")
         .ok_or_else(|| ApiError::invalid(&["body", "state"], "Field required"))?;
-    let proposed =
-        Proposed::parse(state).map_err(|e| ApiError::invalid(&["body", "state", "type"], e))?;
-    Ok((
-        proposed,
-        body.get("force").and_then(Value::as_bool).unwrap_or(false),
-    ))
+    let force = match body.get("force") {
+        None | Some(Value::Null) => false,
+        Some(v) => checks::lax_bool(v, &json!(["body", "force"]))?,
+    };
+    Ok((parse_state(state)?, force))
 }
 
 fn orchestration_response(decision: &Decision, current: Option<RunState>) -> Response {
@@ -404,10 +423,19 @@ async fn create_task_run(
         text(&body, field).ok_or_else(|| ApiError::invalid(&["body", field], "Field required"))
     };
     let flow_run_id = body_id(&body, "flow_run_id")?;
+    checks::string_list(body.get("tags"), "tags")?;
+    let mut empirical_policy = object_or(&body, "empirical_policy", json!({}));
+    checks::task_run_policy(&mut empirical_policy, &json!(["body", "empirical_policy"]))?;
+    let cache_expiration = checks::optional_datetime(
+        body.get("cache_expiration"),
+        &json!(["body", "cache_expiration"]),
+    )?;
     let mut labels = Map::new();
-    if let Some(flow_run_id) = flow_run_id
-        && let Some(run) = flow_runs::get(&state.db, flow_run_id).await?
-    {
+    if let Some(flow_run_id) = flow_run_id {
+        // Prefect's answer is its integrity-error handler's, from the task run's foreign key.
+        let run = flow_runs::get(&state.db, flow_run_id)
+            .await?
+            .ok_or_else(ApiError::integrity_conflict)?;
         labels.insert("prefect.flow.id".into(), json!(run.flow_id.to_string()));
         labels.insert("prefect.flow-run.id".into(), json!(flow_run_id.to_string()));
     }
@@ -415,9 +443,7 @@ async fn create_task_run(
         labels.extend(given.clone());
     }
     let proposed = match body.get("state").filter(|s| !s.is_null()) {
-        Some(s) => {
-            Proposed::parse(s).map_err(|e| ApiError::invalid(&["body", "state", "type"], e))?
-        }
+        Some(s) => parse_state(s)?,
         None => Proposed::new("PENDING", "Pending"),
     };
     let new = NewTaskRun {
@@ -429,12 +455,9 @@ async fn create_task_run(
         task_key: required("task_key")?,
         dynamic_key: required("dynamic_key")?,
         cache_key: text(&body, "cache_key"),
-        cache_expiration: body
-            .get("cache_expiration")
-            .and_then(Value::as_str)
-            .and_then(crate::store::filter::parse_time),
+        cache_expiration,
         task_version: text(&body, "task_version"),
-        empirical_policy: object_or(&body, "empirical_policy", json!({})),
+        empirical_policy,
         tags: object_or(&body, "tags", json!([])),
         labels: Value::Object(labels),
         task_inputs: object_or(&body, "task_inputs", json!({})),
