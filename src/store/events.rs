@@ -64,8 +64,16 @@ pub async fn persist(writer: &Writer, batch: &[Value]) -> Result<(), sqlx::Error
     let rows: Vec<Row> = batch.iter().filter_map(row).collect();
     write_tx!(writer, tx => {
         for event in batch {
-            if let Some(recorded) = task_runs::from_event(event) {
-                task_runs::record_task_run!(tx, &recorded, now);
+            match task_runs::from_event(event) {
+                Ok(Some(recorded)) => task_runs::record_task_run!(tx, &recorded, now),
+                Ok(None) => {}
+                Err(dropped) => {
+                    let id = event.get("id").and_then(Value::as_str).unwrap_or("?");
+                    eprintln!(
+                        "warning: task run {} not recorded from event {id}: {}",
+                        dropped.task_run_id, dropped.reason
+                    );
+                }
             }
         }
         for chunk in rows.chunks(ROWS_PER_INSERT) {

@@ -151,9 +151,33 @@ pub struct Recorded {
     pub state: State,
 }
 
-/// Reads a `prefect.task-run.*` event the way Prefect's TaskRunRecorder does; `None` when it is not one the
-/// recorder keeps (another event, or one not made by client-side orchestration).
-pub fn from_event(event: &Value) -> Option<Recorded> {
+/// Why the recorder drops a task-run event it would otherwise keep (the event itself is still stored).
+pub struct Unrecordable {
+    pub task_run_id: Id,
+    pub reason: String,
+}
+
+/// Reads a `prefect.task-run.*` event the way Prefect's TaskRunRecorder does: `Ok(None)` when it is not one the
+/// recorder keeps (another event, or one not made by client-side orchestration), `Err` when it is one but its
+/// state is not one Prefect has (Prefect's recorder fails to validate it, too).
+pub fn from_event(event: &Value) -> Result<Option<Recorded>, Unrecordable> {
+    let Some(recorded) = read_event(event) else {
+        return Ok(None);
+    };
+    if !super::states::TYPES.contains(&recorded.state.state_type.as_str()) {
+        return Err(Unrecordable {
+            task_run_id: recorded.id,
+            reason: format!(
+                "'{}' is not a state type (Prefect's are {})",
+                recorded.state.state_type,
+                super::states::TYPES.join(", ")
+            ),
+        });
+    }
+    Ok(Some(recorded))
+}
+
+fn read_event(event: &Value) -> Option<Recorded> {
     if !event
         .get("event")?
         .as_str()?
