@@ -229,13 +229,14 @@ fn core_policy(
             return abort("Cannot reschedule a run without an associated deployment.".into());
         }
         if !is_terminal(&p.state_type) && at_least_0_8_4(api) {
-            policy["resuming"] = json!(false);
-            policy["pause_keys"] = json!([]);
-            policy["retry_type"] = if p.state_type == "SCHEDULED" {
+            set(policy, "resuming", json!(false));
+            set(policy, "pause_keys", json!([]));
+            let retry_type = if p.state_type == "SCHEDULED" {
                 json!("reschedule")
             } else {
                 Value::Null
             };
+            set(policy, "retry_type", retry_type);
         }
     }
     // EnforceCancellingToCancelledTransition
@@ -311,7 +312,7 @@ fn core_policy(
         }
         let mut keys = keys;
         keys.push(json!(key));
-        policy["pause_keys"] = Value::Array(keys);
+        set(policy, "pause_keys", Value::Array(keys));
     }
     // HandleResumingPausedFlows
     if i.state_type == "PAUSED" {
@@ -339,7 +340,7 @@ fn core_policy(
                 &format!("Cannot reschedule a {shown} flow run without a deployment."),
             );
         }
-        policy["resuming"] = json!(true);
+        set(policy, "resuming", json!(true));
         let timed_out = i
             .details
             .get("pause_timeout")
@@ -394,9 +395,9 @@ fn core_policy(
                 // Refused out of range when the client sends it; a value stored before that check is clamped.
                 let at = now.saturating_add_seconds(delay);
                 if at_least_0_8_4(api) {
-                    policy["resuming"] = json!(false);
-                    policy["pause_keys"] = json!([]);
-                    policy["retry_type"] = json!("in_process");
+                    set(policy, "resuming", json!(false));
+                    set(policy, "pause_keys", json!([]));
+                    set(policy, "retry_type", json!("in_process"));
                 }
                 let mut retry = Proposed::new("SCHEDULED", "AwaitingRetry");
                 retry.message = p.message.clone();
@@ -404,7 +405,7 @@ fn core_policy(
                 retry.details = json!({ "scheduled_time": at.rfc3339() });
                 return reject(Some(retry), "Retrying");
             }
-            _ => policy["retry_type"] = Value::Null,
+            _ => set(policy, "retry_type", Value::Null),
         }
     }
     accept(p)
@@ -412,8 +413,17 @@ fn core_policy(
 
 fn copy_detail(from: &State, to: &mut Proposed, key: &str) {
     if let Some(value) = from.details.get(key).filter(|v| !v.is_null()) {
-        to.details[key] = value.clone();
+        set(&mut to.details, key, value.clone());
     }
+}
+
+/// Sets `key` in a run's policy or a state's details. Both are JSON objects when we write them; anything else (a
+/// value stored by hand or by an older version) is replaced by an object, where indexing it would panic.
+fn set(target: &mut Value, key: &str, value: Value) {
+    if !target.is_object() {
+        *target = Value::Object(serde_json::Map::new());
+    }
+    target[key] = value;
 }
 
 /// The run columns the global transforms maintain.
@@ -475,7 +485,7 @@ pub fn record(
     }
     if at_least_0_8_4(api) && (p.state_type == "RUNNING" || is_terminal(&p.state_type)) && resuming
     {
-        policy["resuming"] = json!(false);
+        set(policy, "resuming", json!(false));
     }
     b
 }
