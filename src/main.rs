@@ -7,6 +7,8 @@ mod commands;
 mod db;
 mod error;
 mod fsutil;
+#[cfg(test)]
+mod fuzz;
 mod names;
 mod orchestration;
 mod output;

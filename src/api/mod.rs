@@ -2,7 +2,7 @@
 //! CORS, gzip, access log), and one module per resource.
 
 mod admin;
-mod checks;
+pub(crate) mod checks;
 mod error;
 mod events;
 mod panic;

@@ -77,7 +77,7 @@ const COLUMNS: &str = "tr.id, tr.created, tr.updated, tr.name, tr.flow_run_id, t
     FROM task_run tr LEFT JOIN task_run_state s ON s.id = tr.state_id";
 
 /// Prefect's `TaskRunPolicy` with every key.
-fn normalise_policy(given: &Value) -> Value {
+pub(crate) fn normalise_policy(given: &Value) -> Value {
     let get = |k: &str| given.get(k).cloned().unwrap_or(Value::Null);
     json!({
         "max_retries": given.get("max_retries").and_then(Value::as_i64).unwrap_or(0),
@@ -429,7 +429,7 @@ macro_rules! task_transition_in {
         let (status, reason, write) = if force {
             (Status::Accept, None, Some(proposed))
         } else {
-            task_policy(&run, initial.as_ref(), &mut proposed, flow_run.as_ref(), &policy, &mut run_count, now)
+            task_policy(run.flow_run_run_count, initial.as_ref(), &mut proposed, flow_run.as_ref(), &policy, &mut run_count, now)
         };
         let decision = Decision { status, reason, delay_seconds: 0, write, policy };
         if let Some(state) = &decision.write {
@@ -576,8 +576,10 @@ pub async fn set_state(
     write_tx!(writer, tx => task_transition_in!(tx, select, plain, id, proposed, force))
 }
 
-fn task_policy(
-    run: &TaskRun,
+/// Prefect's CoreTaskPolicy rules, pure: `flow_run_run_count` is the run count of the flow run the task run's
+/// last run belonged to, `flow_run` the enclosing flow run's state type and run count now.
+pub(crate) fn task_policy(
+    flow_run_run_count: i32,
     initial: Option<&State>,
     p: &mut Proposed,
     flow_run: Option<&(Option<String>, i32)>,
@@ -619,7 +621,7 @@ fn task_policy(
                 );
             }
             if initial.is_some_and(|i| is_terminal(&i.state_type))
-                && run.flow_run_run_count < *flow_run_count
+                && flow_run_run_count < *flow_run_count
             {
                 p.name = "Retrying".into();
             }
