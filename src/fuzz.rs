@@ -503,10 +503,8 @@ fn the_field_checks_and_time_parsing_never_panic() {
             let _ = checks::lax_bool(&given, &loc);
             let _ = checks::string_list(Some(&given), "tags");
             let _ = checks::optional_datetime(Some(&given), &loc);
-            let mut policy = flow_runs::normalise_policy(&given);
-            let _ = checks::flow_run_policy(&mut policy, &loc);
-            let mut policy = given.clone();
-            let _ = checks::task_run_policy(&mut policy, &loc);
+            let _ = checks::flow_run_policy(Some(&given));
+            let _ = checks::task_run_policy(Some(&given));
             let _ = Proposed::parse(&given);
             let _ = full_details(&given);
             if let Some(text) = given.as_str() {

@@ -114,6 +114,16 @@ fn a_flow_run_retry_delay_out_of_range_is_refused_when_the_run_is_created_or_upd
             "int_from_float"
         )
     );
+    // Prefect's server answers 500 to a policy that is not an object; ours refuses it as pydantic would.
+    let (at, _, kind) = validation_error_of(create_flow_run(
+        &server,
+        &flow_id,
+        json!({"empirical_policy": "abc"}),
+    ));
+    assert_eq!(
+        (at, kind.as_str()),
+        (json!(["body", "empirical_policy"]), "model_type")
+    );
     let policy = json!({"empirical_policy": {"retries": 3, "retry_delay": "5"}});
     let (status, run) = create_flow_run(&server, &flow_id, policy);
     assert_eq!(status, 201, "{run}");

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::{ApiError, ApiResult};
 use crate::db::types::Timestamp;
 use crate::store::filter::parse_time;
+use crate::store::flow_runs::normalise_policy;
 
 /// The longest retry delay accepted, either way: 100 years. Prefect accepts any integer and then fails with a
 /// 500 when the run fails and the retry's time cannot be computed; we refuse it when the client sends it.
@@ -178,56 +179,90 @@ fn delay_in_range(seconds: f64, value: &Value, loc: &Value) -> ApiResult<()> {
     Ok(())
 }
 
-/// A normalised `FlowRunPolicy` (`store::flow_runs::normalise_policy`) at `loc`: `retries` and `retry_delay`
-/// are integers (written back as such when given in a lax form), and the delay is in range.
-pub fn flow_run_policy(policy: &mut Value, loc: &Value) -> ApiResult<()> {
+/// A run's `empirical_policy` (absent or null is the default): an object, or 422 as pydantic refuses a model
+/// given something else (Prefect's server answers 500 here).
+fn policy_object(given: Option<&Value>, model: &str) -> ApiResult<Value> {
+    match given {
+        None | Some(Value::Null) => Ok(json!({})),
+        Some(policy @ Value::Object(_)) => Ok(policy.clone()),
+        Some(other) => Err(ApiError::validation(
+            &json!(["body", "empirical_policy"]),
+            &format!("Input should be a valid dictionary or instance of {model}"),
+            "model_type",
+            other,
+        )),
+    }
+}
+
+/// The `FlowRunPolicy` a client sent, normalised (`store::flow_runs::normalise_policy`): `retries` and
+/// `retry_delay` are integers (written back as such when sent in a lax form), and the delay is in range.
+pub fn flow_run_policy(given: Option<&Value>) -> ApiResult<Value> {
+    let loc = json!(["body", "empirical_policy"]);
+    let mut policy = normalise_policy(&policy_object(given, "FlowRunPolicy")?);
     for field in ["retries", "retry_delay"] {
         let Some(value) = policy.get(field).filter(|v| !v.is_null()) else {
             continue;
         };
-        let field_loc = at(loc, field);
+        let field_loc = at(&loc, field);
         let number = lax_int(value, &field_loc)?;
         if field == "retry_delay" {
             delay_in_range(number as f64, value, &field_loc)?;
         }
         policy[field] = json!(number);
     }
-    Ok(())
+    Ok(policy)
 }
 
-/// A `TaskRunPolicy` at `loc`: `retries` an integer, `retry_delay` a number or a list of at most 50 numbers,
-/// each in range.
-pub fn task_run_policy(policy: &mut Value, loc: &Value) -> ApiResult<()> {
+/// Seconds as pydantic reads `int | float`: a number, or a string holding one (written back as a number).
+fn lax_seconds(value: &Value, loc: &Value) -> ApiResult<Value> {
+    let seconds = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => None,
+    };
+    let seconds = seconds.ok_or_else(|| {
+        ApiError::validation(loc, "Input should be a valid number", "float_type", value)
+    })?;
+    delay_in_range(seconds, value, loc)?;
+    Ok(match value {
+        Value::String(_) => json!(seconds),
+        _ => value.clone(),
+    })
+}
+
+/// The `TaskRunPolicy` a client sent: `retries` an integer, `retry_delay` a number or a list of at most 50
+/// numbers, each in range.
+pub fn task_run_policy(given: Option<&Value>) -> ApiResult<Value> {
+    let loc = json!(["body", "empirical_policy"]);
+    let mut policy = policy_object(given, "TaskRunPolicy")?;
     if let Some(retries) = policy.get("retries").filter(|v| !v.is_null()) {
-        let number = lax_int(retries, &at(loc, "retries"))?;
+        let number = lax_int(retries, &at(&loc, "retries"))?;
         policy["retries"] = json!(number);
     }
     let Some(delay) = policy.get("retry_delay").filter(|v| !v.is_null()) else {
-        return Ok(());
+        return Ok(policy);
     };
-    let loc = at(loc, "retry_delay");
-    let number = |value: &Value, loc: &Value| match value.as_f64() {
-        Some(seconds) => delay_in_range(seconds, value, loc),
-        None => Err(ApiError::validation(
-            loc,
-            "Input should be a valid number",
-            "float_type",
-            value,
-        )),
+    let loc = at(&loc, "retry_delay");
+    let checked = match delay {
+        Value::Array(delays) if delays.len() > MAX_DELAYS => {
+            return Err(ApiError::validation(
+                &loc,
+                "Value error, Can not configure more than 50 retry delays per task.",
+                "value_error",
+                delay,
+            ));
+        }
+        Value::Array(delays) => Value::Array(
+            delays
+                .iter()
+                .enumerate()
+                .map(|(i, d)| lax_seconds(d, &at(&loc, i)))
+                .collect::<ApiResult<_>>()?,
+        ),
+        single => lax_seconds(single, &loc)?,
     };
-    match delay {
-        Value::Array(delays) if delays.len() > MAX_DELAYS => Err(ApiError::validation(
-            &loc,
-            "Value error, Can not configure more than 50 retry delays per task.",
-            "value_error",
-            delay,
-        )),
-        Value::Array(delays) => delays
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, d)| number(d, &at(&loc, i))),
-        single => number(single, &loc),
-    }
+    policy["retry_delay"] = checked;
+    Ok(policy)
 }
 
 #[cfg(test)]
@@ -287,21 +322,23 @@ mod tests {
 
     #[test]
     fn delays_out_of_range_are_refused_and_lax_ones_written_back() {
-        let loc = json!(["body", "empirical_policy"]);
-        let mut policy = json!({"retries": "2", "retry_delay": 5.0});
-        flow_run_policy(&mut policy, &loc).unwrap();
-        assert_eq!(policy, json!({"retries": 2, "retry_delay": 5}));
-        let mut huge = json!({"retry_delay": 1e15});
+        let policy = flow_run_policy(Some(&json!({"retries": "2", "retry_delay": 5.0}))).unwrap();
         assert_eq!(
-            error_type(flow_run_policy(&mut huge, &loc)),
-            "less_than_equal"
+            (&policy["retries"], &policy["retry_delay"]),
+            (&json!(2), &json!(5))
         );
-        let mut list = json!({"retry_delay": [1, "x"]});
-        assert_eq!(error_type(task_run_policy(&mut list, &loc)), "float_type");
-        let mut negative = json!({"retry_delay": [-1e300]});
+        let huge = flow_run_policy(Some(&json!({"retry_delay": 1e15})));
+        assert_eq!(error_type(huge), "less_than_equal");
         assert_eq!(
-            error_type(task_run_policy(&mut negative, &loc)),
-            "greater_than_equal"
+            error_type(flow_run_policy(Some(&json!("abc")))),
+            "model_type"
         );
+        let policy = task_run_policy(Some(&json!({"retry_delay": [1, " 2.5 "]}))).unwrap();
+        assert_eq!(policy["retry_delay"], json!([1, 2.5]));
+        let list = task_run_policy(Some(&json!({"retry_delay": [1, "x"]})));
+        assert_eq!(error_type(list), "float_type");
+        let negative = task_run_policy(Some(&json!({"retry_delay": [-1e300]})));
+        assert_eq!(error_type(negative), "greater_than_equal");
+        assert_eq!(task_run_policy(None).unwrap(), json!({}));
     }
 }

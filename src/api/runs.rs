@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::{ApiError, ApiResult, Body, Shared, checks};
 use crate::db::types::{Id, Timestamp};
 use crate::orchestration::{ApiVersion, Decision};
-use crate::store::flow_runs::{self, NewFlowRun, normalise_policy};
+use crate::store::flow_runs::{self, NewFlowRun};
 use crate::store::states::{Proposed, State as RunState};
 use crate::store::task_runs::{self, NewTaskRun};
 use crate::store::{flows, logs};
@@ -229,8 +229,7 @@ async fn create_flow_run(
     let flow_id = body_id(&body, "flow_id")?
         .ok_or_else(|| ApiError::invalid(&["body", "flow_id"], "Field required"))?;
     checks::string_list(body.get("tags"), "tags")?;
-    let mut empirical_policy = normalise_policy(&object_or(&body, "empirical_policy", json!({})));
-    checks::flow_run_policy(&mut empirical_policy, &json!(["body", "empirical_policy"]))?;
+    let empirical_policy = checks::flow_run_policy(body.get("empirical_policy"))?;
     let mut labels = flow_labels(&state, flow_id).await?;
     labels.insert("prefect.flow.id".into(), json!(flow_id.to_string()));
     if let Some(given) = body.get("labels").and_then(Value::as_object) {
@@ -285,9 +284,7 @@ async fn update_flow_run(
 ) -> ApiResult<StatusCode> {
     checks::string_list(body.get("tags"), "tags")?;
     if let Some(policy) = body.get_mut("empirical_policy") {
-        let mut normalised = normalise_policy(policy);
-        checks::flow_run_policy(&mut normalised, &json!(["body", "empirical_policy"]))?;
-        *policy = normalised;
+        *policy = checks::flow_run_policy(Some(policy))?;
     }
     if flow_runs::update(&state.writer, path_id(&id)?, &body).await? {
         Ok(StatusCode::NO_CONTENT)
@@ -424,8 +421,7 @@ async fn create_task_run(
     };
     let flow_run_id = body_id(&body, "flow_run_id")?;
     checks::string_list(body.get("tags"), "tags")?;
-    let mut empirical_policy = object_or(&body, "empirical_policy", json!({}));
-    checks::task_run_policy(&mut empirical_policy, &json!(["body", "empirical_policy"]))?;
+    let empirical_policy = checks::task_run_policy(body.get("empirical_policy"))?;
     let cache_expiration = checks::optional_datetime(
         body.get("cache_expiration"),
         &json!(["body", "cache_expiration"]),
