@@ -37,8 +37,8 @@ impl Rng {
         self.next() % 100 < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -175,7 +175,7 @@ fn retry_or(rng: &mut Rng, initial: &mut Option<State>, p: &mut Proposed) {
 
 fn number(rng: &mut Rng) -> Value {
     match rng.below(4) {
-        0 => json!(*rng.pick(&[
+        0 => json!(rng.pick(&[
             0_i64,
             1,
             -1,
@@ -189,7 +189,7 @@ fn number(rng: &mut Rng) -> Value {
             i32::MIN as i64
         ])),
         1 => json!(u64::MAX),
-        2 => json!(*rng.pick(&[
+        2 => json!(rng.pick(&[
             0.5,
             -0.5,
             1.5,
@@ -244,7 +244,7 @@ fn nested(rng: &mut Rng, levels: usize) -> Value {
         if rng.chance(50) {
             json!([inner])
         } else {
-            json!({ *rng.pick(KEYS): inner })
+            json!({ rng.pick(KEYS): inner })
         }
     })
 }
@@ -298,13 +298,13 @@ fn shaped(rng: &mut Rng, fields: &[&str], leaf: fn(&mut Rng) -> Value) -> Value 
     Value::Object(map)
 }
 
-/// Half the time one of the types the common transitions (and the retry rules) involve.
+/// The state types the common transitions (and the retry rules) involve.
+const COMMON_TYPES: &[&str] = &["RUNNING", "FAILED", "SCHEDULED", "PENDING", "PAUSED"];
+
+/// Half the time one of `COMMON_TYPES`, else any type.
 fn state_type(rng: &mut Rng) -> &'static str {
-    if rng.chance(50) {
-        *rng.pick(&["RUNNING", "FAILED", "SCHEDULED", "PENDING", "PAUSED"])
-    } else {
-        *rng.pick(TYPES)
-    }
+    let pool = if rng.chance(50) { COMMON_TYPES } else { TYPES };
+    rng.pick(pool)
 }
 
 fn timestamp(rng: &mut Rng) -> Timestamp {
@@ -334,7 +334,7 @@ fn proposed(rng: &mut Rng) -> Proposed {
         given = json!({"type": state_type(rng), "name": string(rng), "state_details": details});
     }
     Proposed::parse(&given).unwrap_or_else(|_| {
-        let (state_type, name) = (*rng.pick(TYPES), *rng.pick(STRINGS));
+        let (state_type, name) = (rng.pick(TYPES), rng.pick(STRINGS));
         let mut p = Proposed::new(state_type, name);
         p.details = body(rng);
         p
@@ -342,7 +342,7 @@ fn proposed(rng: &mut Rng) -> Proposed {
 }
 
 fn int(rng: &mut Rng) -> i32 {
-    *rng.pick(&[0, 1, 2, -1, i32::MAX, i32::MIN])
+    rng.pick(&[0, 1, 2, -1, i32::MAX, i32::MIN])
 }
 
 /// Runs `target`; a panic fails the test, naming the target and the input.
@@ -383,7 +383,7 @@ fn the_flow_run_rules_never_panic() {
         };
         let api = rng
             .chance(50)
-            .then(|| (0, 8, *rng.pick(&[0, 3, 4, u64::MAX])));
+            .then(|| (0, 8, rng.pick(&[0, 3, 4, u64::MAX])));
         let (force, now) = (rng.chance(30), timestamp(rng));
         no_panic("set_flow_run_state", &(&initial, &run.policy, &p), || {
             let decision = orchestration::set_flow_run_state(&run, p.clone(), force, api, now);
@@ -393,7 +393,7 @@ fn the_flow_run_rules_never_panic() {
             run_count: int(rng),
             start_time: rng.chance(50).then(|| timestamp(rng)),
             end_time: rng.chance(50).then(|| timestamp(rng)),
-            total_run_time: *rng.pick(&[0.0, f64::MAX, f64::NAN, f64::INFINITY, -1e300]),
+            total_run_time: rng.pick(&[0.0, f64::MAX, f64::NAN, f64::INFINITY, -1e300]),
             expected_start_time: rng.chance(50).then(|| timestamp(rng)),
             next_scheduled_start_time: None,
         };
@@ -471,7 +471,7 @@ fn the_filter_parsers_never_panic() {
         // Put a random filter where the parsers look for one, as often as not.
         if rng.chance(60) {
             filter =
-                json!({ *rng.pick(&["flows", "flow_runs", "task_runs", "logs"]): object(rng, 3) });
+                json!({ rng.pick(&["flows", "flow_runs", "task_runs", "logs"]): object(rng, 3) });
         }
         for dialect in [Dialect::Sqlite, Dialect::Postgres] {
             no_panic("filters", &filter, || {

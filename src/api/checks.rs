@@ -50,8 +50,8 @@ pub fn lax_int(value: &Value, loc: &Value) -> ApiResult<i64> {
                     value,
                 ));
             }
-            // Every f64 strictly inside ±2^63 converts exactly; the bounds themselves are out of range.
-            if f.abs() < 9.223_372_036_854_775_808e18 {
+            // Every f64 strictly inside ±2^63 converts exactly; 2^63 itself is out of range.
+            if f.abs() < 2f64.powi(63) {
                 Ok(f as i64)
             } else {
                 Err(too_big())
@@ -104,8 +104,8 @@ pub fn lax_bool(value: &Value, loc: &Value) -> ApiResult<bool> {
             (Some(0), _) => Ok(false),
             (Some(1), _) => Ok(true),
             (Some(_), _) => Err(unreadable()),
-            (None, Some(f)) if f == 0.0 => Ok(false),
-            (None, Some(f)) if f == 1.0 => Ok(true),
+            (None, Some(0.0)) => Ok(false),
+            (None, Some(1.0)) => Ok(true),
             _ => Err(not_a_bool()),
         },
         Value::String(s) => match s.to_ascii_lowercase().as_str() {

@@ -196,7 +196,7 @@ async fn count_flows(
 /// through this API (a second create of a name keeps the first one's labels), so each is read once, and a copy
 /// cached here cannot go stale, even beside other replicas.
 async fn flow_labels(state: &Shared, flow_id: Id) -> ApiResult<Map<String, Value>> {
-    if let Some(labels) = known_flows(&state).get(&flow_id) {
+    if let Some(labels) = known_flows(state).get(&flow_id) {
         return Ok(labels.clone());
     }
     let labels = flows::labels_for_writer(&state.writer, flow_id)
