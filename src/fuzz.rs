@@ -1,8 +1,7 @@
 //! A seeded fuzz test: random JSON shaped like real request bodies (real field names, state types and filter
 //! operators, mixed with extreme numbers, wrong types, nulls, huge strings and deep nesting) thrown at the
-//! orchestration rules, the filter parsers and the field checks, asserting that none of them panics. A failure
-//! names the target and prints the input, and the seed makes it reproducible.
-
+//! orchestration rules, the filter parsers, the log parser and the field checks, asserting that none of them
+//! panics. A failure names the target and prints the input, and the seed makes it reproducible.
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::{Map, Value, json};
@@ -13,7 +12,7 @@ use crate::db::types::{Id, Timestamp};
 use crate::orchestration::{self, Bookkeeping, Run};
 use crate::store::filter::{Where, parse_time, reject_unsupported};
 use crate::store::states::{Proposed, State, TYPES, full_details};
-use crate::store::{flow_runs, task_runs};
+use crate::store::{flow_runs, logs, task_runs};
 
 /// Inputs per target: enough to hit every branch many times, a few seconds in all in a debug build.
 const ROUNDS: usize = 1_000;
@@ -506,6 +505,7 @@ fn the_field_checks_and_time_parsing_never_panic() {
             let _ = checks::flow_run_policy(Some(&given));
             let _ = checks::task_run_policy(Some(&given));
             let _ = Proposed::parse(&given);
+            let _ = logs::parse(0, &given);
             let _ = full_details(&given);
             if let Some(text) = given.as_str() {
                 let _ = parse_time(text).map(|t| t.rfc3339());
