@@ -2,6 +2,7 @@
 //! operators, mixed with extreme numbers, wrong types, nulls, huge strings and deep nesting) thrown at the
 //! orchestration rules, the filter parsers, the log parser and the field checks, asserting that none of them
 //! panics. A failure names the target and prints the input, and the seed makes it reproducible.
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::{Map, Value, json};

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use chrono::Duration as Span;
 use serde_json::json;
 
 use crate::db::Db;
