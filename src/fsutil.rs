@@ -77,3 +77,9 @@ pub fn sync_and_rename(tmp: &Path, path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// Fills `buf` from the OS's random source (passwords, CSRF tokens).
+pub fn random_bytes(buf: &mut [u8]) -> std::io::Result<()> {
+    use std::io::Read;
+    std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf))
+}

@@ -13,6 +13,8 @@ pub enum Kind {
     Int(Bounds),
     /// A finite number within its bounds (never nan or inf: they parse, and then overflow what uses them).
     Float(Bounds),
+    /// A duration as pydantic reads a `timedelta`: seconds, `[D day[s], ]H:MM:SS[.f]`, or ISO 8601 `P…T…`.
+    Duration,
     Bool,
     LogLevel,
     Path,
@@ -61,6 +63,9 @@ impl Kind {
                     bounds.describe()
                 )),
             },
+            Kind::Duration => parse_duration(raw).map(drop).ok_or_else(|| {
+                format!("Input should be a duration: seconds (3600), H:MM:SS (1:00:00) or ISO 8601 (PT1H), got {raw:?}")
+            }),
             Kind::Bool => parse_bool(raw)
                 .map(drop)
                 .ok_or_else(|| "Input should be a valid boolean, unable to interpret input".into()),
@@ -116,6 +121,7 @@ impl Kind {
             Kind::LogLevel => Some("INFO"),
             Kind::IpAddr | Kind::Host => Some("127.0.0.1"),
             Kind::Int(bounds) | Kind::Float(bounds) => Some(bounds.example),
+            Kind::Duration => Some("3600"),
             _ => None,
         }
     }
@@ -183,6 +189,71 @@ pub fn parse_bool(raw: &str) -> Option<bool> {
     }
 }
 
+/// The longest duration we take (100 years): anything longer is a typo, and would overflow time arithmetic.
+const MAX_DURATION_SECONDS: f64 = 100.0 * 365.25 * 86_400.0;
+
+/// A non-negative `timedelta` in one of the forms pydantic accepts (see `Kind::Duration`).
+pub fn parse_duration(raw: &str) -> Option<std::time::Duration> {
+    let raw = raw.trim();
+    let seconds = if let Some(iso) = raw.strip_prefix(['P', 'p']) {
+        iso_8601_seconds(iso)?
+    } else if raw.contains(':') {
+        clock_seconds(raw)?
+    } else {
+        raw.parse::<f64>().ok()?
+    };
+    (seconds.is_finite() && (0.0..=MAX_DURATION_SECONDS).contains(&seconds))
+        .then(|| std::time::Duration::from_secs_f64(seconds))
+}
+
+/// `[D day[s], ]H:MM[:SS[.f]]`.
+fn clock_seconds(raw: &str) -> Option<f64> {
+    let (days, clock) = match raw.split_once(',') {
+        Some((days, clock)) => {
+            let days = days.trim().trim_end_matches("days").trim_end_matches("day");
+            (days.trim().parse::<f64>().ok()?, clock.trim())
+        }
+        None => (0.0, raw),
+    };
+    let parts: Vec<f64> = clock
+        .split(':')
+        .map(|p| p.parse::<f64>().ok().filter(|v| *v >= 0.0))
+        .collect::<Option<_>>()?;
+    let clock = match parts.as_slice() {
+        [h, m] => h * 3600.0 + m * 60.0,
+        [h, m, s] => h * 3600.0 + m * 60.0 + s,
+        _ => return None,
+    };
+    Some(days * 86_400.0 + clock)
+}
+
+/// The part after `P` of `PnW`, `PnDTnHnMnS` and their subsets.
+fn iso_8601_seconds(iso: &str) -> Option<f64> {
+    let (date, time) = match iso.split_once(['T', 't']) {
+        Some((date, time)) if !time.is_empty() => (date, time),
+        Some(_) => return None,
+        None => (iso, ""),
+    };
+    let sum = |text: &str, units: &[(char, f64)]| -> Option<f64> {
+        let mut total = 0.0;
+        let mut number = String::new();
+        for c in text.chars() {
+            match units.iter().find(|(u, _)| c.eq_ignore_ascii_case(u)) {
+                Some((_, scale)) if !number.is_empty() => {
+                    total += number.parse::<f64>().ok()? * scale;
+                    number.clear();
+                }
+                Some(_) => return None,
+                None => number.push(c),
+            }
+        }
+        number.is_empty().then_some(total)
+    };
+    let days = sum(date, &[('W', 604_800.0), ('D', 86_400.0)])?;
+    let clock = sum(time, &[('H', 3600.0), ('M', 60.0), ('S', 1.0)])?;
+    (!(date.is_empty() && time.is_empty())).then_some(days + clock)
+}
+
 fn check_http_url(raw: &str) -> Result<(), String> {
     let bad = || {
         Err(format!(
@@ -238,6 +309,24 @@ mod tests {
             "http://[::1/",
         ] {
             assert!(Kind::HttpUrl.check(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations_in_pydantics_forms() {
+        let seconds = |raw: &str| parse_duration(raw).map(|d| d.as_secs_f64());
+        assert_eq!(seconds("3600"), Some(3600.0));
+        assert_eq!(seconds("0.5"), Some(0.5));
+        assert_eq!(seconds("1:00:00"), Some(3600.0));
+        assert_eq!(seconds("01:30"), Some(5400.0));
+        assert_eq!(seconds("2 days, 0:00:01"), Some(172_801.0));
+        assert_eq!(seconds("PT1H"), Some(3600.0));
+        assert_eq!(seconds("P1DT2M"), Some(86_520.0));
+        assert_eq!(seconds("P1W"), Some(604_800.0));
+        for bad in [
+            "", "-5", "nan", "inf", "1e300", "P", "PT", "PTH", "1:2:3:4", "an hour",
+        ] {
+            assert_eq!(seconds(bad), None, "{bad}");
         }
     }
 

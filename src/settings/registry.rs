@@ -124,6 +124,30 @@ pub const TYPED: &[Typed] = &[
         help: "Require CSRF tokens.",
     },
     Typed {
+        name: "PREFECT_SERVER_API_CSRF_TOKEN_EXPIRATION",
+        kind: Kind::Duration,
+        default: Default::Static("1:00:00"),
+        help: "How long a CSRF token stays valid.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS",
+        kind: Kind::Text,
+        default: Default::Static("*"),
+        help: "Comma-separated origins allowed to make cross-origin requests.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_API_CORS_ALLOWED_METHODS",
+        kind: Kind::Text,
+        default: Default::Static("*"),
+        help: "Comma-separated methods allowed in cross-origin requests.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_API_CORS_ALLOWED_HEADERS",
+        kind: Kind::Text,
+        default: Default::Static("*"),
+        help: "Comma-separated headers allowed in cross-origin requests.",
+    },
+    Typed {
         name: "PREFECT_SERVER_DATABASE_CONNECTION_URL",
         kind: Kind::DatabaseUrl,
         default: Default::Derived,

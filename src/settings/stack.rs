@@ -85,6 +85,14 @@ pub const KEYS: &[StackKey] = &[
         "Host port of the server's API and UI."
     ),
     key!(
+        "PREFECT_RS_SERVER_MAX_REQUEST_BODY_BYTES",
+        ["server", "max_request_body_bytes"],
+        Kind::Int,
+        StackDefault::Static("16777216"),
+        false,
+        "The largest request body the in-process server reads, in bytes; a larger one gets 413. The default, 16 MiB, takes the official client's log batches (PREFECT_LOGGING_TO_API_BATCH_SIZE, 4,000,000 bytes, plus their JSON) with room to spare."
+    ),
+    key!(
         "PREFECT_RS_SERVER_UI_API_URL",
         ["server", "ui", "api_url"],
         Kind::HttpUrl,

@@ -207,10 +207,7 @@ fn generate_password() -> String {
 }
 
 fn getrandom(buf: &mut [u8]) {
-    use std::io::Read;
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(buf))
-        .expect("/dev/urandom is readable");
+    crate::fsutil::random_bytes(buf).expect("/dev/urandom is readable");
 }
 
 fn encode(text: &str) -> String {
