@@ -3,6 +3,7 @@
 //! body once per pool type.
 
 pub mod batch;
+pub mod csrf;
 pub mod events;
 pub mod filter;
 pub mod flow_runs;

@@ -1,0 +1,1 @@
+DROP TABLE csrf_token;
