@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::{ApiError, PREFECT_VERSION, Shared};
+use super::{PREFECT_VERSION, Shared};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -19,7 +19,6 @@ pub fn routes() -> Router<Shared> {
             "/admin/storage",
             get(async || Json(json!({ "default_result_storage_block_id": null }))),
         )
-        .route("/csrf-token", get(csrf_token))
 }
 
 /// Ready means the database answers.
@@ -36,12 +35,4 @@ async fn ready(State(state): State<Shared>) -> Response {
 
 async fn settings(State(state): State<Shared>) -> Json<serde_json::Value> {
     Json(state.public_settings.clone())
-}
-
-/// CSRF protection is off (Prefect's default): the client then stops asking for tokens.
-async fn csrf_token() -> ApiError {
-    ApiError {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        body: json!({ "detail": "CSRF protection is disabled." }),
-    }
 }

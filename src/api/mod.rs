@@ -1,8 +1,12 @@
-//! The Prefect-compatible HTTP API: the router, what every request passes through (API-version check, basic auth,
-//! CORS, gzip, access log), and one module per resource.
+//! The Prefect-compatible HTTP API: the router, what every request passes through (access log, CSRF, CORS, gzip,
+//! basic auth, API-version check; JSON bodies for 404 and 405), and one module per resource.
 
 mod admin;
 pub(crate) mod checks;
+mod auth;
+mod body;
+mod cors;
+mod csrf;
 mod error;
 mod events;
 mod panic;
@@ -11,18 +15,17 @@ mod runs;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{FromRequest, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use base64::Engine;
-use serde::de::DeserializeOwned;
-use serde_json::json;
 use tower_http::compression::CompressionLayer;
-use tower_http::cors::{Any, CorsLayer};
 
+pub use self::auth::constant_time_eq;
+pub use self::body::Body;
+pub use self::cors::Cors;
 pub use self::error::{ApiError, ApiResult};
 use crate::db::Db;
 
@@ -42,6 +45,8 @@ pub struct AppState {
     pub writer: crate::store::Writer,
     /// `user:password` from PREFECT_SERVER_API_AUTH_STRING.
     pub auth: Option<String>,
+    /// Body bound, CORS and CSRF settings.
+    pub http: HttpPolicy,
     /// Requests are logged at INFO and below.
     pub log_requests: bool,
     /// What `GET /admin/settings` shows (secrets masked).
@@ -60,31 +65,82 @@ pub struct AppState {
 
 pub type Shared = Arc<AppState>;
 
+/// How the server treats requests at the edge, from settings.
+#[derive(Clone, Debug)]
+pub struct HttpPolicy {
+    /// PREFECT_RS_SERVER_MAX_REQUEST_BODY_BYTES.
+    pub max_body_bytes: usize,
+    /// PREFECT_SERVER_API_CORS_ALLOWED_{ORIGINS, METHODS, HEADERS}.
+    pub cors: Cors,
+    /// PREFECT_SERVER_API_CSRF_TOKEN_EXPIRATION when PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED, else `None`.
+    pub csrf_token_lifetime: Option<std::time::Duration>,
+}
+
 pub fn router(state: Shared) -> Router {
     let versioned = Router::new()
         .merge(admin::routes())
+        .merge(csrf::routes())
         .merge(runs::routes())
         .layer(middleware::from_fn(check_api_version));
-    // Like Prefect's app-level routes, these two skip the API-version check.
-    let api = versioned
+    // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
+    // credentials too, as in Prefect.
+    let plain = versioned
         .route("/health", get(async || Json(true)))
         .route("/version", get(async || Json(API_VERSION)))
-        .merge(events::routes())
-        .layer(middleware::from_fn_with_state(state.clone(), check_auth));
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_header,
+        ));
+    let websockets = events::routes().layer(middleware::from_fn_with_state(
+        state.clone(),
+        auth::websocket_or_header,
+    ));
     #[cfg(debug_assertions)]
-    let api = api.route("/test/panic", axum::routing::post(panic::test_panic));
+    let plain = plain.route("/test/panic", axum::routing::post(panic::test_panic));
+    // Prefect's order, outermost first: CSRF, CORS, then the app; the access log sees every answer.
     Router::new()
-        .nest("/api", api)
+        .nest("/api", plain.merge(websockets))
+        .fallback(not_found)
+        .layer(middleware::from_fn(json_error_bodies))
         .layer(CompressionLayer::new().gzip(true))
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods(Any)
-                .allow_headers(Any),
-        )
+        .layer(middleware::from_fn_with_state(state.clone(), cors::cors))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::check))
         .layer(middleware::from_fn(panic::catch_panic))
         .layer(middleware::from_fn_with_state(state.clone(), access_log))
         .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        body: serde_json::json!({ "detail": "Not Found" }),
+    }
+}
+
+/// The router's own 404 and 405 come without a body; Prefect's clients read `{"detail": …}` from them. A 405
+/// keeps its `Allow` header.
+async fn json_error_bodies(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let detail = match response.status() {
+        StatusCode::NOT_FOUND => "Not Found",
+        StatusCode::METHOD_NOT_ALLOWED => "Method Not Allowed",
+        _ => return response,
+    };
+    if response.headers().contains_key(header::CONTENT_TYPE) {
+        return response;
+    }
+    let mut answer = (
+        response.status(),
+        Json(serde_json::json!({ "detail": detail })),
+    )
+        .into_response();
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_LENGTH {
+            answer.headers_mut().append(name, value.clone());
+        }
+    }
+    answer
 }
 
 /// `X-Prefect-API-Version`: absent or empty is fine; not `x.y.z`, or older than 0.8.0, is refused as Prefect does.
@@ -123,50 +179,6 @@ fn parse_version(text: &str) -> Option<(u64, u64, u64)> {
     }
 }
 
-/// HTTP basic auth when PREFECT_SERVER_API_AUTH_STRING is set; `GET /health` and `GET /ready` stay open for probes.
-async fn check_auth(State(state): State<Shared>, request: Request, next: Next) -> Response {
-    let Some(expected) = &state.auth else {
-        return next.run(request).await;
-    };
-    let open = request.method() == axum::http::Method::GET
-        && matches!(request.uri().path(), "/health" | "/ready");
-    // Websockets authenticate in their own handshake (the token in the first message), as in Prefect.
-    let websocket = request
-        .headers()
-        .get(header::UPGRADE)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
-    if open || websocket || authorized(request.headers(), expected) {
-        return next.run(request).await;
-    }
-    let mut response = (
-        StatusCode::UNAUTHORIZED,
-        Json(json!({ "exception_message": "Unauthorized" })),
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic"));
-    response
-}
-
-/// True when the request carries `Authorization: Basic base64(expected)`.
-pub fn authorized(headers: &HeaderMap, expected: &str) -> bool {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|encoded| {
-            base64::engine::general_purpose::STANDARD
-                .decode(encoded.trim())
-                .ok()
-        })
-        .is_some_and(|decoded| constant_time_eq(&decoded, expected.as_bytes()))
-}
-
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 async fn access_log(State(state): State<Shared>, request: Request, next: Next) -> Response {
     if !state.log_requests {
         return next.run(request).await;
@@ -182,27 +194,6 @@ async fn access_log(State(state): State<Shared>, request: Request, next: Next) -
     response
 }
 
-/// A JSON body whose errors come back as Prefect's 422, not axum's plain-text rejection.
-pub struct Body<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|e| ApiError::invalid(&["body"], e.to_string()))?;
-        let bytes = if bytes.is_empty() {
-            axum::body::Bytes::from_static(b"{}")
-        } else {
-            bytes
-        };
-        serde_json::from_slice(&bytes)
-            .map(Body)
-            .map_err(|e| ApiError::invalid(&["body"], e.to_string()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,17 +205,5 @@ mod tests {
         assert!(parse_version("0.10.0").unwrap() > MINIMUM_API_VERSION);
         assert_eq!(parse_version("junk"), None);
         assert_eq!(parse_version("0.8"), None);
-    }
-
-    #[test]
-    fn basic_auth_matches_exactly() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Basic dTpw"),
-        ); // u:p
-        assert!(authorized(&headers, "u:p"));
-        assert!(!authorized(&headers, "u:q"));
-        assert!(!authorized(&HeaderMap::new(), "u:p"));
     }
 }

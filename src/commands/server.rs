@@ -111,6 +111,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         auth: settings
             .effective("PREFECT_SERVER_API_AUTH_STRING")
             .filter(|a| !a.is_empty()),
+        http: http_policy(settings)?,
         migrate_on_start: settings
             .effective("PREFECT_SERVER_DATABASE_MIGRATE_ON_START")
             .is_none_or(|v| parse_bool(&v) == Some(true)),
@@ -149,6 +150,41 @@ fn refuse_invalid_server_settings(settings: &Settings) -> Result<()> {
     ))
     .hint("then check every value with: prefect-rs config validate")
     .into())
+}
+
+/// The body bound, Prefect's CORS settings, and CSRF protection with its token lifetime.
+fn http_policy(settings: &Settings) -> Result<crate::api::HttpPolicy> {
+    let text = |name: &str| settings.effective(name).unwrap_or_default();
+    let body_key = crate::settings::stack::lookup("PREFECT_RS_SERVER_MAX_REQUEST_BODY_BYTES")
+        .expect("the body bound is a stack setting");
+    let body_text = settings.stack_effective(body_key).unwrap_or_default();
+    let max_body_bytes = body_text
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            Failure::new(format!(
+                "PREFECT_RS_SERVER_MAX_REQUEST_BODY_BYTES must be a positive number of bytes, got {body_text:?}"
+            ))
+            .hint("prefect-rs config set PREFECT_RS_SERVER_MAX_REQUEST_BODY_BYTES=16777216")
+        })?;
+    let csrf = settings
+        .effective("PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED")
+        .is_some_and(|v| parse_bool(&v) == Some(true));
+    let lifetime = settings
+        .effective("PREFECT_SERVER_API_CSRF_TOKEN_EXPIRATION")
+        .and_then(|v| crate::settings::kind::parse_duration(&v))
+        .unwrap_or(Duration::from_secs(3600));
+    Ok(crate::api::HttpPolicy {
+        max_body_bytes,
+        cors: crate::api::Cors::new(
+            &text("PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS"),
+            &text("PREFECT_SERVER_API_CORS_ALLOWED_METHODS"),
+            &text("PREFECT_SERVER_API_CORS_ALLOWED_HEADERS"),
+        ),
+        csrf_token_lifetime: csrf.then_some(lifetime),
+    })
 }
 
 /// PREFECT_SERVER_SERVICES_LATE_RUNS_{ENABLED, LOOP_SECONDS, AFTER_SECONDS}, Prefect's defaults 5 s and 15 s.

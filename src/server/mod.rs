@@ -32,6 +32,8 @@ pub struct Options {
     pub keep_alive: Duration,
     pub log_level: String,
     pub auth: Option<String>,
+    /// Body bound, CORS and CSRF.
+    pub http: api::HttpPolicy,
     pub migrate_on_start: bool,
     pub database: Target,
     pub public_settings: serde_json::Value,
@@ -123,6 +125,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         db: db.clone(),
         writer: writer.clone(),
         auth: options.auth.clone(),
+        http: options.http.clone(),
         log_requests: matches!(options.log_level.as_str(), "DEBUG" | "INFO"),
         public_settings: options.public_settings.clone(),
         events,

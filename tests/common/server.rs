@@ -103,20 +103,54 @@ pub fn post(url: &str, body: &str) -> (u16, String) {
     request("POST", url, Some(body), &[])
 }
 
-/// One request with `Connection: close`; the status and the body.
+/// One request with `Connection: close`; the status and the body. A body is sent as `application/json`.
 pub fn request(
     method: &str,
     url: &str,
     body: Option<&str>,
     headers: &[(&str, &str)],
 ) -> (u16, String) {
+    let mut all = headers.to_vec();
+    if method != "GET" {
+        all.push(("Content-Type", "application/json"));
+    }
+    let reply = exchange(method, url, body.map(str::as_bytes), &all);
+    (reply.status, reply.body)
+}
+
+/// A response as read off the socket: status, headers (names lower-cased, in order) and the de-chunked body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    /// The first value of a header, by lower-case name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One request with `Connection: close` and exactly the given headers (plus Host and, with a body or for a
+/// method other than GET, Content-Length).
+pub fn exchange(method: &str, url: &str, body: Option<&[u8]>, headers: &[(&str, &str)]) -> Reply {
     let rest = url.strip_prefix("http://").expect("http URL");
     let (authority, path) = rest
         .split_once('/')
         .map(|(a, p)| (a, format!("/{p}")))
         .unwrap_or((rest, "/".into()));
+    let failed = Reply {
+        status: 0,
+        headers: Vec::new(),
+        body: String::new(),
+    };
     let Ok(mut stream) = TcpStream::connect(authority) else {
-        return (0, String::new());
+        return failed;
     };
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
@@ -126,36 +160,47 @@ pub fn request(
     for (key, value) in headers {
         head.push_str(&format!("{key}: {value}\r\n"));
     }
-    let body = body.unwrap_or("");
-    if method != "GET" {
-        head.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
+    let body = body.unwrap_or(b"");
+    if method != "GET" || !body.is_empty() {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     head.push_str("\r\n");
-    head.push_str(body);
-    if stream.write_all(head.as_bytes()).is_err() {
-        return (0, String::new());
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(body);
+    if stream.write_all(&bytes).is_err() {
+        return failed;
     }
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
+    parse_reply(&String::from_utf8_lossy(&raw))
+}
+
+/// Parses one HTTP/1.1 response (head and body) from text.
+pub fn parse_reply(raw: &str) -> Reply {
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
+    let body = if chunked {
         dechunk(body)
     } else {
         body.to_owned()
     };
-    (status, body)
+    Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn dechunk(mut body: &str) -> String {
