@@ -2,9 +2,9 @@
 //! basic auth, API-version check; JSON bodies for 404 and 405), and one module per resource.
 
 mod admin;
-pub(crate) mod checks;
 mod auth;
 mod body;
+pub(crate) mod checks;
 mod cors;
 mod csrf;
 mod error;

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use toml_edit::{DocumentMut, Item, Table, value};
 
-use super::kind::{Kind, parse_bool};
+use super::kind::{Bounds, Kind, parse_bool};
 use super::tomlfile;
 use crate::fsutil;
 
@@ -87,7 +87,8 @@ pub const KEYS: &[StackKey] = &[
     key!(
         "PREFECT_RS_SERVER_MAX_REQUEST_BODY_BYTES",
         ["server", "max_request_body_bytes"],
-        Kind::Int,
+        // Up to 1 GiB: a body is held in memory whole, so a bound past that protects nothing.
+        Kind::Int(Bounds::between(1.0, 1_073_741_824.0, "16777216")),
         StackDefault::Static("16777216"),
         false,
         "The largest request body the in-process server reads, in bytes; a larger one gets 413. The default, 16 MiB, takes the official client's log batches (PREFECT_LOGGING_TO_API_BATCH_SIZE, 4,000,000 bytes, plus their JSON) with room to spare."
