@@ -37,9 +37,9 @@ impl<T: DeserializeOwned> FromRequest<Shared> for Body<T> {
         if !declared_json {
             return Err(not_json(&bytes).into_response());
         }
-        serde_json::from_slice(&bytes)
+        super::schemas::from_body(&bytes)
             .map(Body)
-            .map_err(|e| ApiError::invalid(&["body"], e.to_string()).into_response())
+            .map_err(IntoResponse::into_response)
     }
 }
 

@@ -62,6 +62,18 @@ impl ApiError {
         }
     }
 
+    /// A 422 with FastAPI's body: the list of errors and the body it refused.
+    pub fn unprocessable(detail: Value, request_body: Value) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: json!({
+                "exception_message": "Invalid request received.",
+                "exception_detail": detail,
+                "request_body": request_body,
+            }),
+        }
+    }
+
     /// 409 with Prefect's answer to a violated unique or foreign-key constraint.
     pub fn integrity_conflict() -> Self {
         Self {

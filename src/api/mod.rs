@@ -11,6 +11,7 @@ mod error;
 mod events;
 mod panic;
 mod runs;
+pub mod schemas;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -1,0 +1,207 @@
+//! Prefect's request and response models, typed: one module per resource, mirroring the action models
+//! (`FlowCreate`, `VariableUpdate`, …) and response models (`Variable`, …) of Prefect's OpenAPI document, apart
+//! from the handlers that use them (as Ruma keeps a spec's types apart from Conduit's handlers).
+//!
+//! Conventions:
+//! - Action models (`…Create`, `…Update`) are `#[serde(deny_unknown_fields)]` where Prefect forbids extra fields
+//!   (its `ActionBaseModel` does), and read through `api::Body<T>`, whose errors come from the deserializer's own
+//!   path in Prefect's 422 shape (`body_error`).
+//! - Optional fields that Prefect distinguishes "absent" from "null" for (`…Update` models) use
+//!   `Option<Option<T>>` with `#[serde(default, deserialize_with = "patch")]`.
+//! - Response models are `Serialize` structs whose field order is Prefect's (clients and snapshots read them).
+
+use serde::{Deserialize, Deserializer};
+use serde_json::{Value, json};
+
+use super::ApiError;
+
+/// A field of an update model: absent is `None`, `null` is `Some(None)`, a value is `Some(Some(v))`.
+pub fn patch<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Reads a whole JSON body as `T` (trailing bytes are an error too).
+pub fn from_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| body_error(Some(e.path()), e.inner(), bytes))?;
+    deserializer
+        .end()
+        .map_err(|e| body_error(None, &e, bytes))?;
+    Ok(value)
+}
+
+/// A body that did not fit its model, as FastAPI reports it: the location from the deserializer's path
+/// (`["body", "tags", 0]`), and pydantic's `type` and `msg` for the kinds of mistake serde can tell apart.
+fn body_error(
+    path: Option<&serde_path_to_error::Path>,
+    inner: &serde_json::Error,
+    body: &[u8],
+) -> ApiError {
+    let mut loc = vec![json!("body")];
+    for segment in path.into_iter().flat_map(|p| p.iter()) {
+        use serde_path_to_error::Segment;
+        match segment {
+            Segment::Seq { index } => loc.push(json!(index)),
+            Segment::Map { key } | Segment::Enum { variant: key } => loc.push(json!(key)),
+            Segment::Unknown => {}
+        }
+    }
+    let request_body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    if inner.is_syntax() || inner.is_eof() {
+        let detail = json!([{
+            "type": "json_invalid",
+            "loc": ["body", inner.column()],
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": { "error": message_of(inner) },
+        }]);
+        return ApiError::unprocessable(detail, Value::Null);
+    }
+    let message = message_of(inner);
+    let (kind, msg) = classify(&message, &mut loc);
+    let detail = json!([{ "type": kind, "loc": loc, "msg": msg }]);
+    ApiError::unprocessable(detail, request_body)
+}
+
+/// serde_json's message without its " at line L column C" suffix.
+fn message_of(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// Pydantic's error type and message for a serde message; a missing or unknown field moves `loc` to that field.
+fn classify(message: &str, loc: &mut Vec<Value>) -> (&'static str, String) {
+    let quoted = |text: &str| text.split('`').nth(1).map(str::to_owned);
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        if let Some(field) = quoted(rest) {
+            loc.push(json!(field));
+        }
+        return ("missing", "Field required".into());
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        // The path already ends at the unknown key; a missing field's path ends at its model.
+        if let Some(field) = quoted(rest).filter(|f| loc.last() != Some(&json!(f))) {
+            loc.push(json!(field));
+        }
+        return ("extra_forbidden", "Extra inputs are not permitted".into());
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let allowed: Vec<String> = rest
+            .split_once("expected ")
+            .map(|(_, list)| {
+                list.split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(|v| format!("'{v}'"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let msg = match allowed.split_last() {
+            Some((last, [])) => format!("Input should be {last}"),
+            Some((last, rest)) => format!("Input should be {} or {last}", rest.join(", ")),
+            None => "Input should be one of the allowed values".into(),
+        };
+        return ("enum", msg);
+    }
+    if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        let expected = message
+            .rsplit_once("expected ")
+            .map(|(_, e)| e)
+            .unwrap_or_default();
+        let kinds: &[(&str, &str, &str)] = &[
+            ("UUID", "uuid_parsing", "Input should be a valid UUID"),
+            ("string", "string_type", "Input should be a valid string"),
+            ("bool", "bool_type", "Input should be a valid boolean"),
+            ("i64", "int_type", "Input should be a valid integer"),
+            ("i32", "int_type", "Input should be a valid integer"),
+            ("u64", "int_type", "Input should be a valid integer"),
+            ("u32", "int_type", "Input should be a valid integer"),
+            ("integer", "int_type", "Input should be a valid integer"),
+            ("f64", "float_type", "Input should be a valid number"),
+            ("number", "float_type", "Input should be a valid number"),
+            ("sequence", "list_type", "Input should be a valid list"),
+            ("map", "dict_type", "Input should be a valid dictionary"),
+            (
+                "struct",
+                "model_type",
+                "Input should be a valid dictionary or instance of a model",
+            ),
+        ];
+        for (word, kind, msg) in kinds {
+            if expected.contains(word) {
+                return (kind, (*msg).into());
+            }
+        }
+        return ("value_error", format!("Value error, {message}"));
+    }
+    ("value_error", format!("Value error, {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Thing {
+        name: String,
+        tags: Vec<String>,
+        #[serde(default)]
+        limit: Option<i64>,
+        #[serde(default, deserialize_with = "patch")]
+        value: Option<Option<String>>,
+    }
+
+    fn error_of(body: &str) -> Value {
+        let err = from_body::<Thing>(body.as_bytes()).unwrap_err();
+        err.body["exception_detail"][0].clone()
+    }
+
+    #[test]
+    fn errors_carry_the_path_and_pydantics_type() {
+        let e = error_of(r#"{"tags": []}"#);
+        assert_eq!(e["loc"], json!(["body", "name"]));
+        assert_eq!(e["type"], "missing");
+        let e = error_of(r#"{"name": "x", "tags": ["a", 3]}"#);
+        assert_eq!(e["loc"], json!(["body", "tags", 1]));
+        assert_eq!(e["type"], "string_type");
+        let e = error_of(r#"{"name": "x", "tags": [], "nope": 1}"#);
+        assert_eq!(e["loc"], json!(["body", "nope"]));
+        assert_eq!(e["type"], "extra_forbidden");
+        let e = error_of(r#"{"name": "x", "tags": "a"}"#);
+        assert_eq!(
+            (e["loc"].clone(), e["type"].clone()),
+            (json!(["body", "tags"]), json!("list_type"))
+        );
+        let e = error_of(r#"{"name": "x", "tags": [], "limit": "many"}"#);
+        assert_eq!(e["type"], "int_type");
+        assert_eq!(error_of(r#"{"name": "#)["type"], "json_invalid");
+        assert_eq!(
+            error_of(r#"{"name": "x", "tags": []} junk"#)["type"],
+            "json_invalid"
+        );
+    }
+
+    #[test]
+    fn patch_fields_tell_absent_from_null() {
+        let parse = |body: &str| serde_json::from_str::<Thing>(body).unwrap().value;
+        assert_eq!(parse(r#"{"name": "x", "tags": []}"#), None);
+        assert_eq!(
+            parse(r#"{"name": "x", "tags": [], "value": null}"#),
+            Some(None)
+        );
+        assert_eq!(
+            parse(r#"{"name": "x", "tags": [], "value": "v"}"#),
+            Some(Some("v".into()))
+        );
+    }
+}
