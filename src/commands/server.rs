@@ -255,8 +255,9 @@ fn start_background(
     drop(preflight::bind(&options.host, options.port)?);
     crate::fsutil::ensure_private_dir(&settings.home)?;
     let log_path = pidfile::log_path(&settings.home);
-    // A new file rather than the old one truncated: `server logs -f` still reading the old one sees the swap.
-    match std::fs::remove_file(&log_path) {
+    // The previous log is kept as server.log.1 (the evidence of a crash survives a restart), and this server
+    // writes a new file: `server logs -f` still reading the old one sees the swap by its inode.
+    match std::fs::rename(&log_path, pidfile::previous_log_path(&settings.home)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
         _ => {}
     }

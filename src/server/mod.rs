@@ -2,6 +2,7 @@
 //! stop accepting, let in-flight requests finish (bounded), and close the database.
 
 mod event_sink;
+pub mod log;
 pub mod pidfile;
 pub mod preflight;
 
@@ -75,13 +76,13 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     let url = &options.database.url;
     if options.migrate_on_start {
         let applied = upgrade_to_head(&options.database, |holder| {
-            let _ = printer.status(format!(
+            log::record(printer.status(format!(
                 "Waiting for another migration of the database to finish (lock: {holder}) ..."
-            ));
+            )));
         })
         .await?;
         if !applied.is_empty() {
-            printer.status(format!("Migrated the database: {}", applied.join(", ")))?;
+            log::record(printer.status(format!("Migrated the database: {}", applied.join(", "))));
         }
     } else {
         require_head(&options.database).await?;
@@ -147,12 +148,12 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         .into_iter()
         .collect();
 
-    banner(&options, printer)?;
+    banner(&options, printer);
     if let Some(pid_file) = &options.pid_file {
         pidfile::write(pid_file, &options.api_url())?;
     }
     let outcome = accept_until_stopped(listener, app, options.keep_alive).await;
-    printer.status("Stopping: finishing in-flight requests ...")?;
+    log::record(printer.status("Stopping: finishing in-flight requests ..."));
     for service in services {
         service.abort();
     }
@@ -167,11 +168,12 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         pidfile::remove(pid_file);
     }
     outcome?;
-    printer.status("Server stopped.")?;
+    log::record(printer.status("Server stopped."));
     Ok(())
 }
 
-fn banner(options: &Options, printer: &Printer) -> Result<()> {
+/// What serves where. Written like every log line: a banner that cannot be written must not stop the server.
+fn banner(options: &Options, printer: &Printer) {
     let api_url = options.api_url();
     let url = &options.database.url;
     let persistence = if url.is_sqlite() && url.sqlite_path().is_none() {
@@ -179,23 +181,25 @@ fn banner(options: &Options, printer: &Printer) -> Result<()> {
     } else {
         "persistent"
     };
-    printer.success(format!(
+    log::record(printer.success(format!(
         "Prefect server (prefect-rs {}, Prefect {} API) is running",
         env!("CARGO_PKG_VERSION"),
         api::PREFECT_VERSION
-    ))?;
-    printer.status(format!("  API:      {api_url}"))?;
-    printer
-        .status("  UI:       not served (prefect-rs serves the API only, not Prefect's web UI)")?;
-    printer.status(format!("  Database: {url} ({persistence})"))?;
+    )));
+    log::record(printer.status(format!("  API:      {api_url}")));
+    log::record(
+        printer.status(
+            "  UI:       not served (prefect-rs serves the API only, not Prefect's web UI)",
+        ),
+    );
+    log::record(printer.status(format!("  Database: {url} ({persistence})")));
     let clients_url = options.public_api_url.as_deref().unwrap_or(&api_url);
-    printer.status(format!(
+    log::record(printer.status(format!(
         "  Clients:  prefect config set PREFECT_API_URL={clients_url}"
-    ))?;
+    )));
     if options.pid_file.is_none() {
-        printer.status("Press Ctrl+C to stop.")?;
+        log::record(printer.status("Press Ctrl+C to stop."));
     }
-    Ok(())
 }
 
 /// Serves connections (HTTP/1.1 with websocket upgrades, and HTTP/2) until a stop signal, then drains.

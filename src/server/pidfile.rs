@@ -14,6 +14,11 @@ pub fn log_path(home: &Path) -> PathBuf {
     home.join("server.log")
 }
 
+/// The log of the server before the last background start.
+pub fn previous_log_path(home: &Path) -> PathBuf {
+    home.join("server.log.1")
+}
+
 pub fn write(path: &Path, api_url: &str) -> Result<()> {
     let text = format!("{}\n{api_url}\n", std::process::id());
     crate::fsutil::write_private_atomic(path, text.as_bytes())

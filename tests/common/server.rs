@@ -29,6 +29,16 @@ impl Server {
 
     /// Like `start`, with extra command-line arguments.
     pub fn start_with_args(env: &TestEnv, vars: &[(&str, &str)], extra: &[&str]) -> Server {
+        Self::start_with(env, vars, extra, |_| {})
+    }
+
+    /// Like `start_with_args`, with a last say over the command (resource limits, streams).
+    pub fn start_with(
+        env: &TestEnv,
+        vars: &[(&str, &str)],
+        extra: &[&str],
+        configure: impl FnOnce(&mut std::process::Command),
+    ) -> Server {
         let port = free_port();
         let port_text = port.to_string();
         let mut args = vec!["server", "start", "--no-docker", "--port", &port_text];
@@ -42,6 +52,7 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        configure(&mut command);
         let child = command.spawn().expect("prefect-rs starts");
         let mut server = Server {
             child: Some(child),
@@ -67,6 +78,15 @@ impl Server {
             std::thread::sleep(Duration::from_millis(20));
         }
         panic!("the server did not become healthy");
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    /// Closes the reading end of the server's stderr pipe: its next write there fails (EPIPE).
+    pub fn close_stderr(&mut self) {
+        drop(self.child.as_mut().unwrap().stderr.take());
     }
 
     pub fn api_url(&self) -> String {
