@@ -180,7 +180,9 @@ fn background_start_then_status_then_stop() {
         .run()
         .code(1);
     assert!(
-        out.stderr.contains(&format!("already running (PID {pid})")),
+        out.stderr.contains(&format!(
+            "already running for this PREFECT_HOME (PID {pid}, {api})"
+        )),
         "{}",
         out.stderr
     );

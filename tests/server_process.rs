@@ -107,3 +107,114 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// PREFECT_HOME's server.pid naming a live server of another home (a copied home, a reused PID): `stop` refuses,
+/// exits 1, and the other server keeps running with its files.
+#[test]
+fn stop_does_not_signal_the_server_of_another_home() {
+    let ours = TestEnv::new();
+    let theirs = TestEnv::new();
+    let port = free_port().to_string();
+    theirs
+        .cmd(&["server", "start", "--no-docker", "-b", "--port", &port])
+        .run()
+        .success();
+    let their_pid_file = theirs.home().join("server.pid");
+    let their_files = std::fs::read(&their_pid_file).unwrap();
+    let pid = String::from_utf8_lossy(&their_files)
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    std::fs::create_dir_all(ours.home()).unwrap();
+    std::fs::write(ours.home().join("server.pid"), &their_files).unwrap();
+
+    let out = ours.cmd(&["server", "stop", "--no-docker"]).run().code(1);
+    assert!(
+        out.stderr.contains(&format!("PID {pid}"))
+            && out.stderr.contains("not the server of this PREFECT_HOME")
+            && out.stderr.contains(&theirs.home().display().to_string()),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(get(&format!("http://127.0.0.1:{port}/api/health")).0, 200);
+    assert_eq!(std::fs::read(&their_pid_file).unwrap(), their_files);
+    assert!(theirs.home().join("server.log").exists());
+
+    theirs
+        .cmd(&["server", "stop", "--no-docker"])
+        .run()
+        .success();
+    assert!(!their_pid_file.exists());
+}
+
+/// Starts `server start -b --port port` in each home at once; the exit codes and stderr of each.
+fn start_at_once(homes: &[&TestEnv], port: &str) -> Vec<(i32, String)> {
+    let starts: Vec<_> = homes
+        .iter()
+        .map(|env| {
+            env.cmd(&["server", "start", "--no-docker", "-b", "--port", port])
+                .into_command()
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    starts
+        .into_iter()
+        .map(|start| {
+            let out = start.wait_with_output().unwrap();
+            (
+                out.status.code().unwrap(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The stderr of the one start that failed, asserting that the other succeeded.
+#[track_caller]
+fn the_loser(outcomes: &[(i32, String)]) -> String {
+    let mut codes: Vec<i32> = outcomes.iter().map(|(code, _)| *code).collect();
+    codes.sort();
+    assert_eq!(codes, [0, 1], "{outcomes:#?}");
+    outcomes
+        .iter()
+        .find(|(code, _)| *code == 1)
+        .unwrap()
+        .1
+        .clone()
+}
+
+/// Two `server start -b` at once: one starts, the other says why not: this home's server already runs (and
+/// which), or the port is taken (by another home's server); never "started" for a server that did not.
+#[test]
+fn the_loser_of_two_concurrent_background_starts_says_why() {
+    for _ in 0..3 {
+        let env = TestEnv::new();
+        let port = free_port().to_string();
+        let loser = the_loser(&start_at_once(&[&env, &env], &port));
+        let recorded = std::fs::read_to_string(env.home().join("server.pid")).unwrap();
+        let pid = recorded.lines().next().unwrap();
+        assert!(
+            loser.contains(&format!(
+                "already running for this PREFECT_HOME (PID {pid}, http://127.0.0.1:{port}/api)"
+            )),
+            "{loser}"
+        );
+        env.cmd(&["server", "stop", "--no-docker"]).run().success();
+
+        let (first, second) = (TestEnv::new(), TestEnv::new());
+        let loser = the_loser(&start_at_once(&[&first, &second], &port));
+        assert!(
+            loser.contains(&format!("Port {port} on 127.0.0.1 is already in use")),
+            "{loser}"
+        );
+        for env in [&first, &second] {
+            if env.home().join("server.pid").exists() {
+                env.cmd(&["server", "stop", "--no-docker"]).run().success();
+            }
+        }
+    }
+}

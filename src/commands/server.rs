@@ -233,15 +233,18 @@ fn start_background(
     profile: Option<&str>,
     printer: &Printer,
 ) -> Result<()> {
+    crate::fsutil::ensure_private_dir(&settings.home)?;
+    // Held until this start has succeeded or failed: a concurrent start of this home waits, then finds ours.
+    let _starting = pidfile::lock_start(&settings.home, || {
+        let _ =
+            printer.status("Waiting for another start of this PREFECT_HOME's server to finish ...");
+    })?;
     let pid_path = pidfile::path(&settings.home);
     match pidfile::read(&pid_path) {
-        pidfile::Recorded::Running(pid, _) => {
-            return Err(Failure::new(format!(
-                "A background prefect-rs server is already running (PID {pid})"
-            ))
-            .hint("stop it first: prefect-rs server stop")
-            .into());
+        pidfile::Recorded::Running(pid, url) => {
+            return Err(pidfile::already_running(pid, url.as_deref()).into());
         }
+        pidfile::Recorded::Unseen => return Err(held_unseen(&pid_path).into()),
         pidfile::Recorded::Stale(pid) => {
             printer.warn(format!(
                 "Removing the stale PID file {}: process {pid} is not a running prefect-rs server",
@@ -253,7 +256,6 @@ fn start_background(
     }
     // Take the port once here, so a busy port is reported now rather than in the log.
     drop(preflight::bind(&options.host, options.port)?);
-    crate::fsutil::ensure_private_dir(&settings.home)?;
     let log_path = pidfile::log_path(&settings.home);
     // The previous log is kept as server.log.1 (the evidence of a crash survives a restart), and this server
     // writes a new file: `server logs -f` still reading the old one sees the swap by its inode.
@@ -308,7 +310,11 @@ fn start_background(
                     .into(),
             );
         }
-        if let Ok(reply) = probe::get(&api_url, "health", Duration::from_millis(500), None)
+        // Healthy, and serving as this home's server: another server answering on the same port is not ours.
+        let serving = matches!(pidfile::read(&pid_path),
+            pidfile::Recorded::Running(pid, Some(_)) if pid == child.id());
+        if serving
+            && let Ok(reply) = probe::get(&api_url, "health", Duration::from_millis(500), None)
             && reply.status == 200
         {
             break;
@@ -438,6 +444,10 @@ pub fn stop(timeout: f64, settings: &Settings, printer: &Printer) -> Result<()> 
             .hint("a server started in the foreground stops with Ctrl+C in its terminal")
             .into());
         }
+        pidfile::Recorded::Unseen => return Err(held_unseen(&pid_path).into()),
+        pidfile::Recorded::Stale(pid) if pidfile::is_background_server(pid) => {
+            return Err(not_this_homes_server(pid, &pid_path).into());
+        }
         pidfile::Recorded::Stale(pid) => {
             pidfile::remove(&pid_path);
             printer.warn(format!(
@@ -449,6 +459,7 @@ pub fn stop(timeout: f64, settings: &Settings, printer: &Printer) -> Result<()> 
     };
     pidfile::terminate(pid)?;
     let started = Instant::now();
+    // The server removes its PID file as it exits.
     while pidfile::is_alive(pid) {
         if started.elapsed().as_secs_f64() > timeout {
             fail!(
@@ -457,9 +468,40 @@ pub fn stop(timeout: f64, settings: &Settings, printer: &Printer) -> Result<()> 
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    pidfile::remove(&pid_path);
     printer.success(format!("Stopped the Prefect server (PID {pid})."))?;
     Ok(())
+}
+
+/// `server.pid` names a live prefect-rs server that does not hold the file's lock: another home's (a copied
+/// home, a reused PID). Not ours to signal; the stale file is removed so the next start is not refused.
+fn not_this_homes_server(pid: u32, pid_path: &std::path::Path) -> Failure {
+    pidfile::remove(pid_path);
+    let (whose, hint) = match pidfile::home_of(pid) {
+        Some(home) => (
+            format!("the server of PREFECT_HOME={home}"),
+            format!(
+                "to stop that server, name its home: PREFECT_HOME={home} prefect-rs server stop --no-docker"
+            ),
+        ),
+        None => (
+            "another prefect-rs background server".to_owned(),
+            format!("to stop it anyway: kill {pid}"),
+        ),
+    };
+    Failure::new(format!(
+        "Did not stop PID {pid}: {} named it, but it is not the server of this PREFECT_HOME (it does not hold \
+         the file's lock); it is {whose}. Removed this home's stale PID file",
+        pid_path.display()
+    ))
+    .hint(hint)
+}
+
+fn held_unseen(pid_path: &std::path::Path) -> Failure {
+    Failure::new(format!(
+        "{} is locked by a process outside this PID namespace (a container sharing PREFECT_HOME?)",
+        pid_path.display()
+    ))
+    .hint("start or stop that server from where it runs")
 }
 
 pub fn status(

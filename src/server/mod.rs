@@ -38,7 +38,8 @@ pub struct Options {
     pub migrate_on_start: bool,
     pub database: Target,
     pub public_settings: serde_json::Value,
-    /// Written once serving, removed on exit: set for the background server.
+    /// `server.pid`, claimed (locked, with our PID and URL) at start and removed on exit: set for the background
+    /// server.
     pub pid_file: Option<PathBuf>,
     /// The late-runs service, unless `--no-services` or PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED=false.
     pub late_runs: Option<crate::services::late_runs::Config>,
@@ -69,6 +70,11 @@ pub fn run(options: Options, printer: &Printer) -> Result<()> {
 }
 
 async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
+    // First: a second server of this home says so before it touches the port or the database. Removed on return.
+    let mut claim = match &options.pid_file {
+        Some(path) => Some(pidfile::claim(path)?),
+        None => None,
+    };
     let listener = preflight::bind(&options.host, options.port)?;
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
@@ -149,8 +155,8 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         .collect();
 
     banner(&options, printer);
-    if let Some(pid_file) = &options.pid_file {
-        pidfile::write(pid_file, &options.api_url())?;
+    if let Some(claim) = &mut claim {
+        claim.serving(&options.api_url())?;
     }
     let outcome = accept_until_stopped(listener, app, options.keep_alive).await;
     log::record(printer.status("Stopping: finishing in-flight requests ..."));
@@ -164,9 +170,6 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     }
     in_use.release();
     db.close().await;
-    if let Some(pid_file) = &options.pid_file {
-        pidfile::remove(pid_file);
-    }
     outcome?;
     log::record(printer.status("Server stopped."));
     Ok(())
