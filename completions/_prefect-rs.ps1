@@ -507,7 +507,7 @@ Register-ArgumentCompleter -Native -CommandName 'prefect-rs' -ScriptBlock {
             [CompletionResult]::new('--volume-path', '--volume-path', [CompletionResultType]::ParameterName, 'Docker: the directory for PostgreSQL''s data with --use-volume [default: PREFECT_HOME/pg_data]')
             [CompletionResult]::new('--pull', '--pull', [CompletionResultType]::ParameterName, 'Docker: when to pull images')
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]')
-            [CompletionResult]::new('--keep-alive-timeout', '--keep-alive-timeout', [CompletionResultType]::ParameterName, 'Seconds an idle keep-alive connection stays open')
+            [CompletionResult]::new('--keep-alive-timeout', '--keep-alive-timeout', [CompletionResultType]::ParameterName, 'Seconds a silent connection stays open [default: PREFECT_SERVER_API_KEEPALIVE_TIMEOUT, 5]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the server to become healthy [default: 30, or 180 for the Docker stack]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)')

@@ -457,7 +457,7 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
             cand --volume-path 'Docker: the directory for PostgreSQL''s data with --use-volume [default: PREFECT_HOME/pg_data]'
             cand --pull 'Docker: when to pull images'
             cand --log-level 'Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]'
-            cand --keep-alive-timeout 'Seconds an idle keep-alive connection stays open'
+            cand --keep-alive-timeout 'Seconds a silent connection stays open [default: PREFECT_SERVER_API_KEEPALIVE_TIMEOUT, 5]'
             cand --timeout 'Seconds to wait for the server to become healthy [default: 30, or 180 for the Docker stack]'
             cand --color 'When to colour output [NO_COLOR and FORCE_COLOR are honoured in auto]'
             cand -p 'Use this Prefect profile for this command (overrides PREFECT_PROFILE and the active profile)'

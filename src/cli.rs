@@ -270,9 +270,9 @@ pub struct StartArgs {
     /// Server log level [default: PREFECT_SERVER_LOGGING_LEVEL, WARNING]
     #[arg(long, value_name = "LEVEL", ignore_case = true, value_parser = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])]
     pub log_level: Option<String>,
-    /// Seconds an idle keep-alive connection stays open
-    #[arg(long, default_value_t = 5, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    pub keep_alive_timeout: u64,
+    /// Seconds a silent connection stays open [default: PREFECT_SERVER_API_KEEPALIVE_TIMEOUT, 5]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub keep_alive_timeout: Option<u64>,
     /// Do not run background services (marking late runs); the task-run recorder still runs: clients need it
     #[arg(long)]
     pub no_services: bool,

@@ -444,6 +444,7 @@ fn stack_settings_live_in_config_toml() {
     PREFECT_RS_SERVER_FLAVOR='prefect' (from defaults)
     PREFECT_RS_SERVER_HOST_IP='127.0.0.1' (from defaults)
     PREFECT_RS_SERVER_IMAGE='prefecthq/prefect:3-latest' (from defaults)
+    PREFECT_RS_SERVER_MAX_CONNECTIONS='4096' (from defaults)
     PREFECT_RS_SERVER_MAX_REQUEST_BODY_BYTES='16777216' (from defaults)
     PREFECT_RS_SERVER_MODE='process' (from config.toml)
     PREFECT_RS_SERVER_PORT='4300' (from config.toml)

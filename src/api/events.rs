@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
-use super::{Shared, constant_time_eq};
+use super::{AppState, Shared, constant_time_eq};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -40,8 +40,9 @@ fn wants_prefect_protocol(headers: &HeaderMap) -> bool {
 async fn handshake(
     mut socket: WebSocket,
     prefect_protocol: bool,
-    auth: Option<&str>,
+    state: &AppState,
 ) -> Option<WebSocket> {
+    let auth = state.auth.as_deref();
     if !prefect_protocol {
         if auth.is_some() {
             close(&mut socket, PROTOCOL_ERROR, "").await;
@@ -49,7 +50,8 @@ async fn handshake(
         }
         return Some(socket);
     }
-    let first = next_json(&mut socket).await;
+    // Prefect waits for ever; a client that has said nothing by the deadline is idle, and holds a socket.
+    let first = opening_json(&mut socket, state.first_message_deadline).await;
     let Some(first) = first.filter(|m| m.get("type").and_then(Value::as_str) == Some("auth"))
     else {
         close(&mut socket, POLICY_VIOLATION, "Expected 'auth' message").await;
@@ -82,6 +84,14 @@ async fn handshake(
     Some(socket)
 }
 
+/// `next_json` within `deadline`; `None` when it passed.
+async fn opening_json(socket: &mut WebSocket, deadline: std::time::Duration) -> Option<Value> {
+    tokio::time::timeout(deadline, next_json(socket))
+        .await
+        .ok()
+        .flatten()
+}
+
 /// The next text or binary frame as JSON, skipping pings; `None` when the socket ends or sends something else.
 async fn next_json(socket: &mut WebSocket) -> Option<Value> {
     loop {
@@ -102,8 +112,13 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
     let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
+/// Read in chunks of this size: tungstenite's default, 128 KiB, is allocated and touched per socket (an idle
+/// websocket cost 140 kB of RSS); messages larger than a chunk are still read whole.
+const READ_BUFFER: usize = 8 * 1024;
+
 fn upgrade(ws: WebSocketUpgrade, headers: &HeaderMap) -> (WebSocketUpgrade, bool) {
     let prefect = wants_prefect_protocol(headers);
+    let ws = ws.read_buffer_size(READ_BUFFER);
     let ws = if prefect {
         ws.protocols(["prefect"])
     } else {
@@ -119,7 +134,7 @@ async fn events_in(
 ) -> Response {
     let (ws, prefect) = upgrade(ws, &headers);
     ws.on_upgrade(move |socket| async move {
-        let Some(mut socket) = handshake(socket, prefect, state.auth.as_deref()).await else {
+        let Some(mut socket) = handshake(socket, prefect, &state).await else {
             return;
         };
         while let Some(event) = next_json(&mut socket).await {
@@ -164,10 +179,10 @@ fn subscribe(
 ) -> Response {
     let (ws, prefect) = upgrade(ws, &headers);
     ws.on_upgrade(move |socket| async move {
-        let Some(mut socket) = handshake(socket, prefect, state.auth.as_deref()).await else {
+        let Some(mut socket) = handshake(socket, prefect, &state).await else {
             return;
         };
-        let Some(message) = next_json(&mut socket).await else {
+        let Some(message) = opening_json(&mut socket, state.first_message_deadline).await else {
             return;
         };
         let filter = message.get("filter").cloned().unwrap_or(Value::Null);

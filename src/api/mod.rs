@@ -62,6 +62,8 @@ pub struct AppState {
     pub subscribers: tokio::sync::broadcast::Sender<Arc<serde_json::Value>>,
     /// Logs as they arrive, for `/logs/out` subscribers.
     pub logs: tokio::sync::broadcast::Sender<Arc<serde_json::Value>>,
+    /// How long a websocket may stay silent before its auth (and filter) message: the keep-alive timeout.
+    pub first_message_deadline: std::time::Duration,
 }
 
 pub type Shared = Arc<AppState>;

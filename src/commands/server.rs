@@ -73,7 +73,7 @@ pub fn refuse_process_flags(args: &StartArgs) -> Result<()> {
     let given = [
         (args.log_level.is_some(), "--log-level"),
         (args.no_services, "--no-services"),
-        (args.keep_alive_timeout != 5, "--keep-alive-timeout"),
+        (args.keep_alive_timeout.is_some(), "--keep-alive-timeout"),
     ];
     match given.iter().find(|(set, _)| *set) {
         Some((_, flag)) => Err(UsageError(format!(
@@ -106,7 +106,8 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
     Ok(Options {
         host,
         port,
-        keep_alive: Duration::from_secs(args.keep_alive_timeout),
+        keep_alive: keep_alive(args, settings)?,
+        max_connections: max_connections(settings)?,
         log_level,
         auth: settings
             .effective("PREFECT_SERVER_API_AUTH_STRING")
@@ -185,6 +186,43 @@ fn http_policy(settings: &Settings) -> Result<crate::api::HttpPolicy> {
         ),
         csrf_token_lifetime: csrf.then_some(lifetime),
     })
+}
+
+/// `--keep-alive-timeout`, else PREFECT_SERVER_API_KEEPALIVE_TIMEOUT, else Prefect's (uvicorn's) 5 s.
+fn keep_alive(args: &StartArgs, settings: &Settings) -> Result<Duration> {
+    const NAME: &str = "PREFECT_SERVER_API_KEEPALIVE_TIMEOUT";
+    if let Some(seconds) = args.keep_alive_timeout {
+        return Ok(Duration::from_secs(seconds));
+    }
+    let Some(raw) = settings.effective(NAME) else {
+        return Ok(Duration::from_secs(5));
+    };
+    match raw.trim().parse::<u64>() {
+        Ok(seconds) if seconds >= 1 => Ok(Duration::from_secs(seconds)),
+        _ => Err(Failure::new(format!(
+            "{NAME} must be a whole number of seconds, at least 1, got {raw:?}"
+        ))
+        .hint(format!(
+            "fix it with: prefect-rs config set {NAME}=5 (or unset it)"
+        ))
+        .into()),
+    }
+}
+
+/// PREFECT_RS_SERVER_MAX_CONNECTIONS (config.toml `[server] max_connections`).
+fn max_connections(settings: &Settings) -> Result<usize> {
+    let key = crate::settings::stack::lookup("PREFECT_RS_SERVER_MAX_CONNECTIONS")
+        .expect("the key is in the stack registry");
+    let raw = settings.stack_effective(key).unwrap_or_default();
+    match raw.trim().parse::<usize>() {
+        // The semaphore's bound; far beyond any descriptor limit anyway.
+        Ok(n) if (1..=1 << 24).contains(&n) => Ok(n),
+        _ => Err(Failure::new(format!(
+            "PREFECT_RS_SERVER_MAX_CONNECTIONS must be a whole number from 1 to 16777216, got {raw:?}"
+        ))
+        .hint("fix it with: prefect-rs config set PREFECT_RS_SERVER_MAX_CONNECTIONS=4096 (or unset it)")
+        .into()),
+    }
 }
 
 /// PREFECT_SERVER_SERVICES_LATE_RUNS_{ENABLED, LOOP_SECONDS, AFTER_SECONDS}, Prefect's defaults 5 s and 15 s.
@@ -287,7 +325,10 @@ fn start_background(
             "--log-level",
             &options.log_level,
         ])
-        .args(["--keep-alive-timeout", &args.keep_alive_timeout.to_string()])
+        .args(
+            args.keep_alive_timeout
+                .map(|seconds| format!("--keep-alive-timeout={seconds}")),
+        )
         .args(args.no_services.then_some("--no-services"))
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)

@@ -1,6 +1,7 @@
 //! The in-process API server: take the port, migrate, open the database, serve until Ctrl+C or SIGTERM, then
 //! stop accepting, let in-flight requests finish (bounded), and close the database.
 
+mod connections;
 mod event_sink;
 pub mod log;
 pub mod pidfile;
@@ -11,10 +12,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 
 use crate::api::{self, AppState};
 use crate::db::group_commit::GroupCommit;
@@ -24,13 +21,13 @@ use crate::db::{ConnectOptions, Db};
 use crate::output::Printer;
 use crate::store::Writer;
 
-/// How long in-flight requests (and open websockets) get to finish after a stop signal.
-const DRAIN: Duration = Duration::from_secs(10);
-
 pub struct Options {
     pub host: String,
     pub port: u16,
+    /// PREFECT_SERVER_API_KEEPALIVE_TIMEOUT: how long a connection may stay silent.
     pub keep_alive: Duration,
+    /// PREFECT_RS_SERVER_MAX_CONNECTIONS: open connections (websockets included) beyond this are answered 503.
+    pub max_connections: usize,
     pub log_level: String,
     pub auth: Option<String>,
     /// Body bound, CORS and CSRF.
@@ -139,6 +136,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         known_flows: Default::default(),
         subscribers,
         logs: tokio::sync::broadcast::channel(1024).0,
+        first_message_deadline: options.keep_alive,
     });
     let app = api::router(state);
     let services: Vec<tokio::task::JoinHandle<()>> = options
@@ -158,7 +156,11 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     if let Some(claim) = &mut claim {
         claim.serving(&options.api_url())?;
     }
-    let outcome = accept_until_stopped(listener, app, options.keep_alive).await;
+    let limits = connections::Limits {
+        idle: options.keep_alive,
+        max_connections: options.max_connections,
+    };
+    connections::serve_until_stopped(listener, app, limits).await;
     log::record(printer.status("Stopping: finishing in-flight requests ..."));
     for service in services {
         service.abort();
@@ -170,7 +172,6 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     }
     in_use.release();
     db.close().await;
-    outcome?;
     log::record(printer.status("Server stopped."));
     Ok(())
 }
@@ -202,50 +203,5 @@ fn banner(options: &Options, printer: &Printer) {
     )));
     if options.pid_file.is_none() {
         log::record(printer.status("Press Ctrl+C to stop."));
-    }
-}
-
-/// Serves connections (HTTP/1.1 with websocket upgrades, and HTTP/2) until a stop signal, then drains.
-async fn accept_until_stopped(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    keep_alive: Duration,
-) -> Result<()> {
-    let graceful = GracefulShutdown::new();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    // An idle keep-alive connection is closed when no next request header arrives in time.
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(keep_alive);
-    let stop = stop_signal();
-    tokio::pin!(stop);
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(app.clone());
-                let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-                let connection = graceful.watch(connection);
-                tokio::spawn(async move {
-                    let _ = connection.await;
-                });
-            }
-            () = &mut stop => break,
-        }
-    }
-    drop(listener);
-    let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
-    Ok(())
-}
-
-/// Ctrl+C or SIGTERM.
-async fn stop_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("a SIGTERM handler can be installed");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
     }
 }

@@ -69,6 +69,14 @@ pub const KEYS: &[StackKey] = &[
         "What the server image runs: `prefect` (Prefect's `prefect server start`) or `prefect-rs` (this binary's server)."
     ),
     key!(
+        "PREFECT_RS_SERVER_MAX_CONNECTIONS",
+        ["server", "max_connections"],
+        Kind::Int(Bounds::between(1.0, 16_777_216.0, "4096")),
+        StackDefault::Static("4096"),
+        false,
+        "In-process server: open connections (websockets included) beyond this many are answered 503 and closed."
+    ),
+    key!(
         "PREFECT_RS_SERVER_HOST_IP",
         ["server", "host_ip"],
         Kind::IpAddr,
