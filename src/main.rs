@@ -9,6 +9,7 @@ mod error;
 mod fsutil;
 #[cfg(test)]
 mod fuzz;
+mod log;
 mod names;
 mod orchestration;
 mod output;

@@ -13,7 +13,9 @@ pub async fn catch_panic(request: Request, next: Next) -> Response {
     match crate::panics::catch(next.run(request)).await {
         Ok(response) => response,
         Err(message) => {
-            eprintln!("error: {line} panicked (answered 500; please report this bug): {message}");
+            crate::log::line(&format!(
+                "error: {line} panicked (answered 500; please report this bug): {message}"
+            ));
             ApiError::internal().into_response()
         }
     }

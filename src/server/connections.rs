@@ -21,7 +21,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::log;
+use crate::log;
 
 /// How long in-flight requests (and open websockets) get to finish after a stop signal.
 const DRAIN: Duration = Duration::from_secs(10);

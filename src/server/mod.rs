@@ -3,7 +3,6 @@
 
 mod connections;
 mod event_sink;
-pub mod log;
 pub mod pidfile;
 pub mod preflight;
 
@@ -12,6 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
+
+use crate::log;
 
 use crate::api::{self, AppState};
 use crate::db::group_commit::GroupCommit;
