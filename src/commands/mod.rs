@@ -91,15 +91,23 @@ fn load(profile: Option<&str>, printer: &Printer) -> Result<Settings> {
     }
     for problem in &settings.problems {
         printer.warn(format!(
-            "Ignoring {}='{}' from {}: {}. Fix it with: {}",
-            problem.name,
-            mask(&problem.name, &problem.raw, false),
-            settings.describe(problem.source),
-            mask_in(&problem.name, &problem.raw, &problem.reason),
+            "Ignoring {}. Fix it with: {}",
+            describe_problem(&settings, problem),
             settings.repair_hint(&problem.name, problem.source)
         ))?;
     }
     Ok(settings)
+}
+
+/// `NAME='value' from SOURCE: why`, secrets masked: how a bad setting value is shown wherever it is reported.
+fn describe_problem(settings: &Settings, problem: &crate::settings::Problem) -> String {
+    format!(
+        "{}='{}' from {}: {}",
+        problem.name,
+        mask(&problem.name, &problem.raw, false),
+        settings.describe(problem.source),
+        mask_in(&problem.name, &problem.raw, &problem.reason)
+    )
 }
 
 /// A value as it may be shown: secrets become ******** unless the user asked to see them.

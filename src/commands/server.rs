@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
-use super::{mask, mask_in};
+use super::describe_problem;
 use crate::cli::StartArgs;
 use crate::db::session::Target;
 use crate::error::{Failure, UsageError, fail};
@@ -132,11 +132,8 @@ fn refuse_invalid_server_settings(settings: &Settings) -> Result<()> {
         .filter(|problem| problem.name.starts_with("PREFECT_SERVER_"))
         .map(|problem| {
             format!(
-                "{}='{}' from {}: {}; fix it with: {}",
-                problem.name,
-                mask(&problem.name, &problem.raw, false),
-                settings.describe(problem.source),
-                mask_in(&problem.name, &problem.raw, &problem.reason),
+                "{}; fix it with: {}",
+                describe_problem(settings, problem),
                 settings.repair_hint(&problem.name, problem.source)
             )
         })
