@@ -12,7 +12,7 @@ use common::{TestEnv, postgres_schema, sqlite, sqlite_schema};
 const V1: &str = "20261121000100";
 const V2: &str = "20261121000200";
 /// How many migrations this binary has (per dialect).
-const MIGRATIONS: usize = 6;
+const MIGRATIONS: usize = 7;
 
 /// Output with the parts that change from run to run (paths, durations, times) replaced by placeholders.
 macro_rules! assert_scrubbed {
@@ -99,6 +99,7 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
       applied  20261121000400 events ([MS] ms)
       applied  20261121000500 events_write_path ([MS] ms)
       applied  20261201120000 csrf_tokens ([MS] ms)
+      applied  20261201160000 pause_and_task_workers ([MS] ms)
     Migrations succeeded!
     Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db upgraded!
     ");
@@ -107,20 +108,21 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
     assert_eq!(sqlite(&db_path(&env), "PRAGMA journal_mode"), "wal\n");
 
     let out = env.cmd(&["server", "database", "upgrade"]).run().success();
-    assert_scrubbed!(env, out.stderr, @"Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db is already at 20261201120000 csrf_tokens (head); nothing to upgrade.");
+    assert_scrubbed!(env, out.stderr, @"Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db is already at 20261201160000 pause_and_task_workers (head); nothing to upgrade.");
 
     let out = env.cmd(&["server", "database", "history"]).run().success();
     assert_scrubbed!(env, out.stdout, @r"
-    VERSION         NAME                 STATE    APPLIED AT
-    20261121000100  flows_and_flow_runs  applied  [TIME]
-    20261121000200  task_runs            applied  [TIME]
-    20261121000300  logs                 applied  [TIME]
-    20261121000400  events               applied  [TIME]
-    20261121000500  events_write_path    applied  [TIME]
-    20261201120000  csrf_tokens          applied  [TIME]
+    VERSION         NAME                    STATE    APPLIED AT
+    20261121000100  flows_and_flow_runs     applied  [TIME]
+    20261121000200  task_runs               applied  [TIME]
+    20261121000300  logs                    applied  [TIME]
+    20261121000400  events                  applied  [TIME]
+    20261121000500  events_write_path       applied  [TIME]
+    20261201120000  csrf_tokens             applied  [TIME]
+    20261201160000  pause_and_task_workers  applied  [TIME]
     ");
     let out = env.cmd(&["server", "database", "current"]).run().success();
-    assert_eq!(out.stdout, "20261201120000 csrf_tokens (head)\n");
+    assert_eq!(out.stdout, "20261201160000 pause_and_task_workers (head)\n");
 }
 
 #[test]
@@ -128,7 +130,7 @@ fn read_only_commands_and_dry_runs_create_nothing() {
     let env = TestEnv::new();
     let before = env.files();
     let out = env.cmd(&["server", "database", "current"]).run().success();
-    assert_eq!(out.stdout, "base (no migrations applied, 6 pending)\n");
+    assert_eq!(out.stdout, "base (no migrations applied, 7 pending)\n");
     let out = env
         .cmd(&["server", "database", "history", "-o", "json"])
         .run()
@@ -231,7 +233,7 @@ fn an_unknown_revision_is_refused_with_the_valid_ones() {
         .code(1);
     assert_scrubbed!(env, out.stderr, @r"
     error: Unknown revision 'bogus'
-    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: 20261121000100 flows_and_flow_runs, 20261121000200 task_runs, 20261121000300 logs, 20261121000400 events, 20261121000500 events_write_path, 20261201120000 csrf_tokens
+    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: 20261121000100 flows_and_flow_runs, 20261121000200 task_runs, 20261121000300 logs, 20261121000400 events, 20261121000500 events_write_path, 20261201120000 csrf_tokens, 20261201160000 pause_and_task_workers
     ");
     let out = env
         .cmd(&["server", "database", "downgrade", "-y", "-r", "+1"])
@@ -324,7 +326,7 @@ fn an_edited_applied_migration_is_reported_by_name() {
     let out = env.cmd(&["server", "database", "history"]).run().success();
     assert!(
         out.stdout
-            .contains("20261121000200  task_runs            modified"),
+            .contains("20261121000200  task_runs               modified"),
         "{}",
         out.stdout
     );
@@ -339,7 +341,7 @@ fn downgrade_and_reset_need_yes_without_a_terminal() {
     let before = env.files();
     let out = env.cmd(&["server", "database", "downgrade"]).run().code(1);
     assert_scrubbed!(env, out.stderr, @r"
-    error: Confirmation needed: Are you sure you want to downgrade the Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db? This reverts 20261201120000 csrf_tokens.
+    error: Confirmation needed: Are you sure you want to downgrade the Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db? This reverts 20261201160000 pause_and_task_workers.
     hint: no terminal to ask on; re-run with -y (--yes) to confirm
     ");
     let out = env.cmd(&["server", "database", "reset"]).run().code(1);
@@ -384,6 +386,7 @@ fn sqlite_downgrade_rebuilding_flow_run_keeps_child_rows_and_backs_up_first() {
     assert_scrubbed!(env, out.stderr, @r"
     Backed up the database to [ROOT]/prefect-home/prefect.db.[STAMP].bak
     Running downgrade migrations ...
+      reverted 20261201160000 pause_and_task_workers ([MS] ms)
       reverted 20261201120000 csrf_tokens ([MS] ms)
       reverted 20261121000500 events_write_path ([MS] ms)
       reverted 20261121000400 events ([MS] ms)
@@ -391,7 +394,7 @@ fn sqlite_downgrade_rebuilding_flow_run_keeps_child_rows_and_backs_up_first() {
       reverted 20261121000200 task_runs ([MS] ms)
     Migrations succeeded!
     Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db downgraded!
-    It is now at 20261121000100 flows_and_flow_runs (5 pending).
+    It is now at 20261121000100 flows_and_flow_runs (6 pending).
     ");
     let db = db_path(&env);
     assert_eq!(
@@ -448,6 +451,7 @@ fn reset_backs_up_drops_everything_and_migrates_to_head() {
       applied  20261121000400 events ([MS] ms)
       applied  20261121000500 events_write_path ([MS] ms)
       applied  20261201120000 csrf_tokens ([MS] ms)
+      applied  20261201160000 pause_and_task_workers ([MS] ms)
     Prefect database "sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db" reset!
     "#);
     let db = db_path(&env);
@@ -588,6 +592,7 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
       applied  20261121000400 events ([MS] ms)
       applied  20261121000500 events_write_path ([MS] ms)
       applied  20261201120000 csrf_tokens ([MS] ms)
+      applied  20261201160000 pause_and_task_workers ([MS] ms)
     Migrations succeeded!
     Prefect database at postgresql+asyncpg://prefect:***@127.0.0.1:[PORT]/prefect upgraded!
     ");

@@ -9,6 +9,7 @@ mod cors;
 mod csrf;
 mod error;
 mod events;
+mod flow_run_input;
 mod panic;
 mod runs;
 pub mod schemas;
@@ -84,6 +85,7 @@ pub fn router(state: Shared) -> Router {
         .merge(admin::routes())
         .merge(csrf::routes())
         .merge(runs::routes())
+        .merge(flow_run_input::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

@@ -41,7 +41,7 @@ pub fn routes() -> Router<Shared> {
 }
 
 /// A path id that is not a UUID is a route that does not exist, as in Prefect.
-fn path_id(text: &str) -> ApiResult<Id> {
+pub(super) fn path_id(text: &str) -> ApiResult<Id> {
     uuid::Uuid::parse_str(text).map(Id).map_err(|_| ApiError {
         status: StatusCode::NOT_FOUND,
         body: json!({ "detail": "Not Found" }),
@@ -111,7 +111,7 @@ fn page(body: &Value) -> ApiResult<(i64, i64)> {
 }
 
 /// The client's `X-Prefect-API-Version`, which some orchestration rules depend on.
-fn api_version(headers: &HeaderMap) -> ApiVersion {
+pub(super) fn api_version(headers: &HeaderMap) -> ApiVersion {
     super::parse_version(headers.get("x-prefect-api-version")?.to_str().ok()?.trim())
 }
 
@@ -318,7 +318,7 @@ fn proposed_state(body: &Value) -> ApiResult<(Proposed, bool)> {
     Ok((parse_state(state)?, force))
 }
 
-fn orchestration_response(decision: &Decision, current: Option<RunState>) -> Response {
+pub(super) fn orchestration_response(decision: &Decision, current: Option<RunState>) -> Response {
     let written = decision.write.is_some();
     let status = if written {
         StatusCode::CREATED
@@ -353,7 +353,7 @@ async fn set_flow_run_state(
 
 /// Like Prefect, every state a flow run enters is also an event (`prefect.flow-run.Running`, …): stored, and sent
 /// to `/events/out` subscribers such as the client's cancellation observer.
-async fn emit_state_event(state: &Shared, transition: &flow_runs::Transition) {
+pub(super) async fn emit_state_event(state: &Shared, transition: &flow_runs::Transition) {
     if transition.decision.write.is_none() {
         return;
     }

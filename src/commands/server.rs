@@ -120,6 +120,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         public_settings: public_settings(settings),
         pid_file: None,
         late_runs: late_runs(args, settings),
+        pause_expirations: pause_expirations(args, settings),
         public_api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
     })
 }
@@ -222,23 +223,60 @@ fn max_connections(settings: &Settings) -> Result<usize> {
     }
 }
 
+/// Whether the service whose ENABLED setting is `name` runs (Prefect's default: yes), unless `--no-services`.
+fn service_enabled(args: &StartArgs, settings: &Settings, name: &str) -> bool {
+    let enabled = settings
+        .effective(name)
+        .is_none_or(|v| parse_bool(&v) == Some(true));
+    enabled && !args.no_services
+}
+
+/// A duration setting in seconds. The registry's bounds keep these small; `try_` keeps a value they let through
+/// from panicking all the same.
+fn seconds(settings: &Settings, name: &str, default: f64) -> Duration {
+    settings
+        .effective(name)
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .and_then(|v| Duration::try_from_secs_f64(v).ok())
+        .unwrap_or(Duration::from_secs_f64(default))
+}
+
 /// PREFECT_SERVER_SERVICES_LATE_RUNS_{ENABLED, LOOP_SECONDS, AFTER_SECONDS}, Prefect's defaults 5 s and 15 s.
 fn late_runs(args: &StartArgs, settings: &Settings) -> Option<crate::services::late_runs::Config> {
-    let enabled = settings
-        .effective("PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED")
-        .is_none_or(|v| parse_bool(&v) == Some(true));
-    // The registry's bounds keep these small; `try_` keeps a value they let through from panicking all the same.
-    let seconds = |name: &str, default: f64| {
-        settings
-            .effective(name)
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .and_then(|v| Duration::try_from_secs_f64(v).ok())
-            .unwrap_or(Duration::from_secs_f64(default))
-    };
-    (enabled && !args.no_services).then(|| crate::services::late_runs::Config {
-        every: seconds("PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS", 5.0)
+    service_enabled(args, settings, "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED").then(|| {
+        crate::services::late_runs::Config {
+            every: seconds(
+                settings,
+                "PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS",
+                5.0,
+            )
             .max(Duration::from_millis(10)),
-        after: seconds("PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS", 15.0),
+            after: seconds(
+                settings,
+                "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS",
+                15.0,
+            ),
+        }
+    })
+}
+
+/// PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_{ENABLED, LOOP_SECONDS}, Prefect's default every 5 s.
+fn pause_expirations(
+    args: &StartArgs,
+    settings: &Settings,
+) -> Option<crate::services::pause_expirations::Config> {
+    service_enabled(
+        args,
+        settings,
+        "PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_ENABLED",
+    )
+    .then(|| crate::services::pause_expirations::Config {
+        every: seconds(
+            settings,
+            "PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_LOOP_SECONDS",
+            5.0,
+        )
+        .max(Duration::from_millis(10)),
     })
 }
 

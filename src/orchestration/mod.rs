@@ -3,6 +3,8 @@
 //! bookkeeping (run count, start and end times, run time) changes when a state is written.
 //! Messages are Prefect's, word for word: clients and people match on them.
 
+pub mod run_input;
+
 use serde_json::{Value, json};
 
 use crate::db::types::Timestamp;
@@ -341,13 +343,7 @@ fn core_policy(
             );
         }
         set(policy, "resuming", json!(true));
-        let timed_out = i
-            .details
-            .get("pause_timeout")
-            .and_then(Value::as_str)
-            .and_then(parse_time)
-            .is_some_and(|t| t < now);
-        if timed_out {
+        if pause_timed_out(&i.details, now) {
             let mut failed = Proposed::new("FAILED", "Failed");
             failed.message = Some(format!("The flow was {shown} and never resumed."));
             return reject(
@@ -409,6 +405,15 @@ fn core_policy(
         }
     }
     accept(p)
+}
+
+/// A paused state's details whose `pause_timeout` is before `now`: the run can no longer resume.
+pub fn pause_timed_out(details: &Value, now: Timestamp) -> bool {
+    details
+        .get("pause_timeout")
+        .and_then(Value::as_str)
+        .and_then(parse_time)
+        .is_some_and(|t| t < now)
 }
 
 fn copy_detail(from: &State, to: &mut Proposed, key: &str) {

@@ -41,6 +41,8 @@ pub struct Options {
     pub pid_file: Option<PathBuf>,
     /// The late-runs service, unless `--no-services` or PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED=false.
     pub late_runs: Option<crate::services::late_runs::Config>,
+    /// The pause-expiration service, unless `--no-services` or PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_ENABLED=false.
+    pub pause_expirations: Option<crate::services::pause_expirations::Config>,
     /// PREFECT_UI_API_URL when set: where clients reach this server from outside (a container's published port).
     pub public_api_url: Option<String>,
 }
@@ -140,18 +142,21 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         first_message_deadline: options.keep_alive,
     });
     let app = api::router(state);
-    let services: Vec<tokio::task::JoinHandle<()>> = options
-        .late_runs
-        .take()
-        .map(|config| {
-            tokio::spawn(crate::services::late_runs::run(
-                db.clone(),
-                writer.clone(),
-                config,
-            ))
-        })
-        .into_iter()
-        .collect();
+    let mut services: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    if let Some(config) = options.late_runs.take() {
+        services.push(tokio::spawn(crate::services::late_runs::run(
+            db.clone(),
+            writer.clone(),
+            config,
+        )));
+    }
+    if let Some(config) = options.pause_expirations.take() {
+        services.push(tokio::spawn(crate::services::pause_expirations::run(
+            db.clone(),
+            writer.clone(),
+            config,
+        )));
+    }
 
     banner(&options, printer);
     if let Some(claim) = &mut claim {

@@ -2,3 +2,4 @@
 //! recorder is not one of them: it runs inline on `/api/events/in`, because clients need it.
 
 pub mod late_runs;
+pub mod pause_expirations;

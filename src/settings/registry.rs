@@ -191,6 +191,18 @@ pub const TYPED: &[Typed] = &[
         help: "Seconds past its scheduled start after which a run is marked Late.",
     },
     Typed {
+        name: "PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_ENABLED",
+        kind: Kind::Bool,
+        default: Default::Static("True"),
+        help: "Run the pause-expiration service.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_LOOP_SECONDS",
+        kind: Kind::Float(Bounds::above(0.0, DAY, "5")),
+        default: Default::Static("5.0"),
+        help: "Seconds between the pause-expiration service's checks.",
+    },
+    Typed {
         name: "PREFECT_SERVER_LOGGING_LEVEL",
         kind: Kind::LogLevel,
         default: Default::Static("WARNING"),

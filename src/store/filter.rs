@@ -64,7 +64,7 @@ impl Where {
     }
 
     /// `column IN list` (`NOT IN` when `negate`), the list bound as one value.
-    fn in_list(&mut self, column: &str, list: Param, negate: bool) -> String {
+    pub fn in_list(&mut self, column: &str, list: Param, negate: bool) -> String {
         let p = self.bind(list);
         match (self.dialect, negate) {
             (Dialect::Sqlite, false) => format!("{column} IN (SELECT value FROM json_each({p}))"),

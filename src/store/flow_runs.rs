@@ -437,6 +437,48 @@ pub async fn set_state(
     write_tx!(writer, tx => transition_in!(tx, select, id, None, proposed, force, api, Batch::for_connection(&*tx)))
 }
 
+/// Fails a paused run whose pause timed out before now, as Prefect's pause-expiration service does: forced, with
+/// its message. The timeout is checked again under the run's lock, so a resume (or another replica) that got
+/// there first wins; `None` when there was nothing to fail.
+pub async fn fail_expired_pause(
+    writer: &Writer,
+    id: Id,
+) -> Result<Option<Transition>, sqlx::Error> {
+    let select = select_for_update(writer);
+    write_tx!(writer, tx => {
+        let found = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(select.clone()))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let expired = |run: &FlowRun| {
+            run.state().is_some_and(|s| {
+                s.state_type == "PAUSED" && orchestration::pause_timed_out(&s.details, Timestamp::now())
+            })
+        };
+        let Some(run) = found.filter(expired) else { return Ok(None) };
+        let mut failed = Proposed::new("FAILED", "Failed");
+        failed.message = Some("The flow was paused and never resumed.".into());
+        transition_in!(tx, select, id, Some(run), failed, true, None, Batch::for_connection(&*tx))
+    })
+}
+
+/// Up to `limit` paused runs with an id after `after`, in id order, with their state's details: the pages the
+/// pause-expiration service walks.
+pub async fn paused_after(
+    db: &Db,
+    after: Id,
+    limit: i64,
+) -> Result<Vec<(Id, Option<JsonValue>)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(
+        "SELECT fr.id, s.state_details FROM flow_run fr LEFT JOIN flow_run_state s ON s.id = fr.state_id \
+         WHERE fr.state_type = 'PAUSED' AND fr.id > $1 ORDER BY fr.id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)
+}
+
 /// The run by id, locked for the transaction on PostgreSQL (SQLite has one writer anyway).
 fn select_for_update(writer: &Writer) -> String {
     let lock = match writer.dialect() {

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod csrf;
 pub mod events;
 pub mod filter;
+pub mod flow_run_input;
 pub mod flow_runs;
 pub mod flows;
 pub mod logs;

@@ -10,6 +10,8 @@
 //!   `Option<Option<T>>` with `#[serde(default, deserialize_with = "patch")]`.
 //! - Response models are `Serialize` structs whose field order is Prefect's (clients and snapshots read them).
 
+pub mod flow_run_input;
+
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 
