@@ -354,3 +354,98 @@ fn the_pause_expiration_service_fails_runs_whose_pause_timed_out_on_postgres() {
     pg.create_database("prefect");
     pause_expiration(&[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &pg.url("prefect"))]);
 }
+
+// ------------------------------------------------------------------------------------------------ task workers
+
+/// `prefect task serve` runs a task submitted with `.delay()`: submitted before the worker is up (the queue keeps
+/// it), its result comes back to the submitter, and the worker is listed while connected. The same lines as
+/// against Prefect's own server.
+fn delayed_task_completes(database: &[(&str, &str)]) {
+    let env = TestEnv::new();
+    let server = Server::start(&env, database);
+    let submitted = std::thread::scope(|scope| {
+        let submit = scope.spawn(|| script(&env, &server, "background_task.py", &["submit"]));
+        let entrypoint = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/python/background_task.py:add");
+        let mut worker = env
+            .program(
+                python_prefect(),
+                &["task", "serve", entrypoint.to_str().unwrap()],
+            )
+            .env("PREFECT_API_URL", server.api_url())
+            .into_command()
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("prefect task serve starts");
+        let out = submit.join().unwrap();
+        worker.kill().unwrap();
+        worker.wait().unwrap();
+        out
+    });
+    assert_eq!(
+        lines_of(&submitted, &["RESULT", "FINAL_STATE", "WORKERS"]),
+        [
+            "RESULT 5",
+            "FINAL_STATE COMPLETED Completed",
+            "WORKERS 200 1"
+        ],
+        "{}\n{}",
+        submitted.stdout,
+        submitted.stderr
+    );
+}
+
+#[test]
+fn a_delayed_task_served_by_prefect_task_serve_completes_on_sqlite() {
+    delayed_task_completes(&[]);
+}
+
+#[test]
+fn a_delayed_task_served_by_prefect_task_serve_completes_on_postgres() {
+    let pg = Postgres::start();
+    pg.create_database("prefect");
+    delayed_task_completes(&[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &pg.url("prefect"))]);
+}
+
+/// The subscription's protocol, spoken by hand: Prefect's close codes and reasons for a bad subscribe, and a run
+/// that was not acknowledged is handed to the next worker (Prefect drops that connection without a close frame,
+/// 1006; we say why).
+#[test]
+fn the_task_run_subscription_refuses_bad_subscribes_and_hands_out_unacknowledged_runs_again() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    let api = server.api_url();
+    let out = script(&env, &server, "task_subscription_protocol.py", &[&api]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "NOT_SUBSCRIBE 4001 Protocol violation: expected 'subscribe' message",
+            "NO_KEYS 4001 Protocol violation: expected 'keys' in subscribe message",
+            "NO_CLIENT_ID 4001 Protocol violation: expected 'client_id' in subscribe message",
+            "DELIVERED True SCHEDULED True",
+            "NOT_ACK 4001 Protocol violation: expected 'ack' message",
+            "DELIVERED_AGAIN True",
+            "WORKERS [('c3', True)]",
+        ],
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    // A worker that left is forgotten, once the server notices the socket closed.
+    let started = Instant::now();
+    loop {
+        let (status, body) = post(&format!("{api}/task_workers/filter"), "{}");
+        assert_eq!(status, 200, "{body}");
+        if json_of(&body) == json!([]) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never forgotten: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -37,7 +37,7 @@ fn wants_prefect_protocol(headers: &HeaderMap) -> bool {
 
 /// Accepts with the `prefect` subprotocol and runs the auth handshake; `None` when the socket was closed.
 /// Without the subprotocol and without auth configured, the socket is accepted in Prefect's legacy mode.
-async fn handshake(
+pub(super) async fn handshake(
     mut socket: WebSocket,
     prefect_protocol: bool,
     state: &AppState,
@@ -85,7 +85,10 @@ async fn handshake(
 }
 
 /// `next_json` within `deadline`; `None` when it passed.
-async fn opening_json(socket: &mut WebSocket, deadline: std::time::Duration) -> Option<Value> {
+pub(super) async fn opening_json(
+    socket: &mut WebSocket,
+    deadline: std::time::Duration,
+) -> Option<Value> {
     tokio::time::timeout(deadline, next_json(socket))
         .await
         .ok()
@@ -93,7 +96,7 @@ async fn opening_json(socket: &mut WebSocket, deadline: std::time::Duration) -> 
 }
 
 /// The next text or binary frame as JSON, skipping pings; `None` when the socket ends or sends something else.
-async fn next_json(socket: &mut WebSocket) -> Option<Value> {
+pub(super) async fn next_json(socket: &mut WebSocket) -> Option<Value> {
     loop {
         match socket.recv().await? {
             Ok(Message::Text(text)) => return serde_json::from_str(&text).ok(),
@@ -104,7 +107,7 @@ async fn next_json(socket: &mut WebSocket) -> Option<Value> {
     }
 }
 
-async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+pub(super) async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
     let frame = CloseFrame {
         code,
         reason: reason.to_owned().into(),
@@ -116,7 +119,7 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
 /// websocket cost 140 kB of RSS); messages larger than a chunk are still read whole.
 const READ_BUFFER: usize = 8 * 1024;
 
-fn upgrade(ws: WebSocketUpgrade, headers: &HeaderMap) -> (WebSocketUpgrade, bool) {
+pub(super) fn upgrade(ws: WebSocketUpgrade, headers: &HeaderMap) -> (WebSocketUpgrade, bool) {
     let prefect = wants_prefect_protocol(headers);
     let ws = ws.read_buffer_size(READ_BUFFER);
     let ws = if prefect {

@@ -13,6 +13,7 @@ mod flow_run_input;
 mod panic;
 mod runs;
 pub mod schemas;
+mod task_workers;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -86,6 +87,7 @@ pub fn router(state: Shared) -> Router {
         .merge(csrf::routes())
         .merge(runs::routes())
         .merge(flow_run_input::routes())
+        .merge(task_workers::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.
@@ -97,10 +99,12 @@ pub fn router(state: Shared) -> Router {
             state.clone(),
             auth::require_header,
         ));
-    let websockets = events::routes().layer(middleware::from_fn_with_state(
-        state.clone(),
-        auth::websocket_or_header,
-    ));
+    let websockets = events::routes()
+        .merge(task_workers::websocket_routes())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::websocket_or_header,
+        ));
     #[cfg(debug_assertions)]
     let plain = plain.route("/test/panic", axum::routing::post(panic::test_panic));
     // Prefect's order, outermost first: CSRF, CORS, then the app; the access log sees every answer.

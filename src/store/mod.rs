@@ -12,6 +12,7 @@ pub mod flows;
 pub mod logs;
 pub mod states;
 pub mod task_runs;
+pub mod task_workers;
 
 use serde_json::Value;
 use sqlx::types::Json;

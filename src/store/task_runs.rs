@@ -464,8 +464,9 @@ macro_rules! task_transition_in {
                 data: state.data.clone(),
                 details: state.details.clone(),
             };
-            // The state and the run that now points at it: one round trip on SQLite.
-            insert_state!(Batch::for_connection(&*$tx), run.id, &written, at)
+            // The state and the run that now points at it (and the queue for a deferred run): one round trip on
+            // SQLite.
+            let batch = insert_state!(Batch::for_connection(&*$tx), run.id, &written, at)
             .statement(
                 "UPDATE task_run SET state_id = $2, state_type = $3, state_name = $4, state_timestamp = $5, \
                  run_count = $6, start_time = $7, end_time = $8, total_run_time = $9, expected_start_time = $10, \
@@ -482,9 +483,17 @@ macro_rules! task_transition_in {
             .bind(b.total_run_time)
             .bind(b.expected_start_time)
             .bind(b.next_scheduled_start_time)
-            .bind(flow_run_run_count)
-            .run(&mut *$tx)
-            .await?;
+            .bind(flow_run_run_count);
+            let batch = match super::task_workers::waits_for_worker(&state) {
+                Some(retry) => batch
+                    .statement(super::task_workers::ENQUEUE)
+                    .bind(run.id)
+                    .bind(run.task_key.clone())
+                    .bind(retry)
+                    .bind(at),
+                None => batch,
+            };
+            batch.run(&mut *$tx).await?;
         }
         let after = sqlx::query_as::<_, TaskRun>(sqlx::AssertSqlSafe($plain_select.clone())).bind($id).fetch_one(&mut *$tx).await?;
         Some((decision, after))

@@ -11,6 +11,7 @@
 //! - Response models are `Serialize` structs whose field order is Prefect's (clients and snapshots read them).
 
 pub mod flow_run_input;
+pub mod task_workers;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
