@@ -627,6 +627,82 @@ mod tests {
         assert_eq!(d.details()["type"], "wait_details");
     }
 
+    /// HandlePausingFlows and HandleResumingPausedFlows, row by row: (initial, proposed, policy's pause keys,
+    /// state details of the initial and of the proposed state) -> (status, reason, state written instead).
+    #[test]
+    #[allow(clippy::type_complexity)] // one row of the table per line
+    fn pausing_and_resuming_follow_prefects_rules() {
+        let later = Timestamp(Timestamp::now().0 + Duration::seconds(60)).rfc3339();
+        let earlier = Timestamp(Timestamp::now().0 - Duration::seconds(1)).rfc3339();
+        let paused_until = |at: &str| json!({ "pause_timeout": at, "pause_key": "1" });
+        #[rustfmt::skip]
+        let rows: Vec<(Option<(&str, &str)>, (&str, &str), Value, Value, Value, Status, Option<&str>, Option<&str>)> = vec![
+            (None, ("PAUSED", "Paused"), json!([]), json!({}), json!({}), Status::Abort, Some("Cannot pause flows with no state."), None),
+            (Some(("PENDING", "Pending")), ("PAUSED", "Paused"), json!([]), json!({}), json!({}), Status::Reject, Some("Cannot pause flows that are not currently running."), None),
+            (Some(("PENDING", "Pending")), ("PAUSED", "Suspended"), json!([]), json!({}), json!({}), Status::Reject, Some("Cannot suspend flows that are not currently running."), None),
+            (Some(("RUNNING", "Running")), ("PAUSED", "Paused"), json!([]), json!({}), json!({"pause_key": "1"}), Status::Accept, None, None),
+            (Some(("RUNNING", "Running")), ("PAUSED", "Paused"), json!(["1"]), json!({}), json!({"pause_key": "1"}), Status::Reject, Some("This pause has already fired."), None),
+            (Some(("RUNNING", "Running")), ("PAUSED", "Suspended"), json!([]), json!({}), json!({"pause_key": "2", "pause_reschedule": true}), Status::Abort, Some("Cannot suspend flows without a deployment."), None),
+            (Some(("PAUSED", "Paused")), ("RUNNING", "Running"), json!(["1"]), paused_until(&later), json!({}), Status::Accept, None, None),
+            (Some(("PAUSED", "Paused")), ("PENDING", "Pending"), json!(["1"]), paused_until(&later), json!({}), Status::Reject, Some("This run cannot transition to the StateType.PENDING state from the StateType.PAUSED state."), None),
+            (Some(("PAUSED", "Paused")), ("RUNNING", "Running"), json!(["1"]), paused_until(&earlier), json!({}), Status::Reject, Some("The flow run pause has timed out and can no longer resume."), Some("The flow was running and never resumed.")),
+            (Some(("PAUSED", "Paused")), ("FAILED", "Failed"), json!(["1"]), paused_until(&earlier), json!({}), Status::Reject, Some("The flow run pause has timed out and can no longer resume."), Some("The flow was failed and never resumed.")),
+        ];
+        for (
+            initial,
+            (to_type, to_name),
+            keys,
+            initial_details,
+            proposed_details,
+            status,
+            reason,
+            replaced_by,
+        ) in rows
+        {
+            let initial = initial.map(|(t, n)| State {
+                details: initial_details.clone(),
+                ..state(t, n)
+            });
+            let mut facts = run(initial.as_ref(), 1, None);
+            facts.policy["pause_keys"] = keys.clone();
+            let mut proposed = Proposed::new(to_type, to_name);
+            proposed.details = proposed_details;
+            let d = set_flow_run_state(&facts, proposed, false, Some((0, 8, 4)), Timestamp::now());
+            let row = format!("{initial:?} -> {to_type} {to_name} with keys {keys}");
+            assert_eq!((d.status, d.reason.as_deref()), (status, reason), "{row}");
+            let written_message = d
+                .write
+                .as_ref()
+                .filter(|_| d.status == Status::Reject)
+                .and_then(|w| w.message.clone());
+            assert_eq!(written_message.as_deref(), replaced_by, "{row}");
+            if status == Status::Accept && to_type == "PAUSED" {
+                assert_eq!(
+                    d.policy["pause_keys"],
+                    json!(["1"]),
+                    "{row}: the key is remembered"
+                );
+            }
+            if status == Status::Accept && to_type == "RUNNING" {
+                assert_eq!(
+                    d.policy["resuming"],
+                    json!(true),
+                    "{row}: a resume does not count as a new run"
+                );
+            }
+        }
+        let expired = json!({ "pause_timeout": earlier });
+        assert!(pause_timed_out(&expired, Timestamp::now()));
+        assert!(!pause_timed_out(
+            &json!({ "pause_timeout": later }),
+            Timestamp::now()
+        ));
+        assert!(
+            !pause_timed_out(&json!({}), Timestamp::now()),
+            "a pause without a timeout never times out"
+        );
+    }
+
     #[test]
     fn bookkeeping_counts_runs_and_times() {
         let start = Bookkeeping {

@@ -524,6 +524,57 @@ mod tests {
     }
 
     #[test]
+    fn a_resume_runs_a_paused_run_on_and_reschedules_a_suspended_one() {
+        let paused = |details: Value| State {
+            id: crate::db::types::Id(uuid::Uuid::nil()),
+            state_type: "PAUSED".into(),
+            name: "Paused".into(),
+            timestamp: Timestamp::now(),
+            message: None,
+            data: None,
+            details,
+        };
+        let now = Timestamp::now();
+        let running = resumed_state(&paused(json!({})), now);
+        assert_eq!(
+            (running.state_type.as_str(), running.name.as_str()),
+            ("RUNNING", "Running")
+        );
+        let resuming = resumed_state(&paused(json!({"pause_reschedule": true})), now);
+        assert_eq!(
+            (resuming.state_type.as_str(), resuming.name.as_str()),
+            ("SCHEDULED", "Resuming")
+        );
+        assert_eq!(resuming.details["scheduled_time"], json!(now.rfc3339()));
+
+        let waiting = paused(
+            json!({"run_input_keyset": {"schema": "s", "response": "r", "description": "d"}}),
+        );
+        let keyset = keyset(&waiting).unwrap();
+        assert_eq!(
+            (keyset.schema.as_str(), keyset.response.as_str()),
+            ("s", "r")
+        );
+        assert!(super::keyset(&paused(json!({"run_input_keyset": null}))).is_none());
+
+        assert_eq!(
+            check_against_stored(None, &json!({})),
+            Err("Run input schema not found.".into())
+        );
+        assert_eq!(
+            check_against_stored(Some("{not json"), &json!({})),
+            Err("Run input schema is not valid JSON.".into())
+        );
+        assert_eq!(
+            check_against_stored(
+                Some(&approval().to_string()),
+                &json!({"approver": "a", "level": 1})
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
     fn python_reprs() {
         assert_eq!(py_repr(&json!("it's")), "\"it's\"");
         assert_eq!(

@@ -158,3 +158,31 @@ pub async fn seen_since(
     };
     Ok(workers.into_iter().filter(serves).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_deferred_scheduled_runs_wait_for_a_worker_and_retries_go_first() {
+        let state = |state_type: &str, name: &str, details: Value| Proposed {
+            details,
+            ..Proposed::new(state_type, name)
+        };
+        let rows = [
+            (
+                state("SCHEDULED", "Scheduled", json!({"deferred": true})),
+                Some(false),
+            ),
+            (
+                state("SCHEDULED", "AwaitingRetry", json!({"deferred": true})),
+                Some(true),
+            ),
+            (state("SCHEDULED", "Scheduled", json!({})), None),
+            (state("PENDING", "Pending", json!({"deferred": true})), None),
+        ];
+        for (proposed, expected) in rows {
+            assert_eq!(waits_for_worker(&proposed), expected, "{proposed:?}");
+        }
+    }
+}
