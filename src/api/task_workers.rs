@@ -176,15 +176,8 @@ async fn deliver(
             .and_then(|a| a.get("type"))
             .and_then(Value::as_str)
         {
-            Some("ack") => {
-                task_workers::observe(
-                    &state.writer,
-                    client_id,
-                    std::slice::from_ref(&run.task_key),
-                )
-                .await?;
-                observed = Some(Instant::now());
-            }
+            // The worker's `seen` time is refreshed on its own schedule, not with a write per run.
+            Some("ack") => {}
             other => {
                 // Prefect drops the run on `quit`; it is put back here, so no submission is lost.
                 task_workers::requeue(&state.writer, run.id, &run.task_key).await?;
