@@ -5,6 +5,14 @@
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// `log!("…", args)`: `line` with `format!` arguments; use it instead of `eprintln!` anywhere the server runs.
+macro_rules! log {
+    ($($arg:tt)*) => {
+        $crate::log::line(&format!($($arg)*))
+    };
+}
+pub(crate) use log;
+
 /// Lines lost on stderr since its last successful write.
 static DROPPED: AtomicU64 = AtomicU64::new(0);
 

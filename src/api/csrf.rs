@@ -48,7 +48,7 @@ async fn create_token(
     };
     let expiration = expires_after(lifetime)?;
     let token = new_token().map_err(|e| {
-        crate::log::line(&format!("error: no random bytes for a CSRF token: {e}"));
+        crate::log::log!("error: no random bytes for a CSRF token: {e}");
         ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             body: json!({ "exception_message": "Internal Server Error" }),

@@ -89,7 +89,7 @@ impl ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         // Logged with the request line by the access log; the client sees what Prefect's server answers.
-        crate::log::line(&format!("error: database: {error}"));
+        crate::log::log!("error: database: {error}");
         // A statement past PREFECT_SERVER_DATABASE_TIMEOUT, or no free connection in time: the server is busy,
         // not broken. Prefect answers a cancelled query 503, which its client retries after a pause.
         let busy =

@@ -195,11 +195,11 @@ async fn access_log(State(state): State<Shared>, request: Request, next: Next) -
     let started = Instant::now();
     let line = format!("{} {}", request.method(), request.uri().path());
     let response = next.run(request).await;
-    crate::log::line(&format!(
+    crate::log::log!(
         "INFO: {line} {} ({:.1} ms)",
         response.status().as_u16(),
         started.elapsed().as_secs_f64() * 1000.0
-    ));
+    );
     response
 }
 

@@ -13,9 +13,9 @@ pub async fn catch_panic(request: Request, next: Next) -> Response {
     match crate::panics::catch(next.run(request)).await {
         Ok(response) => response,
         Err(message) => {
-            crate::log::line(&format!(
+            crate::log::log!(
                 "error: {line} panicked (answered 500; please report this bug): {message}"
-            ));
+            );
             ApiError::internal().into_response()
         }
     }

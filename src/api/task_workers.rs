@@ -74,10 +74,10 @@ async fn scheduled_task_subscription(
             return;
         };
         if let Err(e) = deliver(&state, &mut socket, &keys, &client_id).await {
-            crate::log::line(&format!("error: task worker {client_id:?}: {e}"));
+            crate::log::log!("error: task worker {client_id:?}: {e}");
         }
         if let Err(e) = task_workers::forget(&state.writer, &client_id).await {
-            crate::log::line(&format!("error: task worker {client_id:?}: {e}"));
+            crate::log::log!("error: task worker {client_id:?}: {e}");
         }
     })
 }

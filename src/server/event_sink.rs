@@ -94,6 +94,6 @@ async fn store(writer: &Writer, batch: &[Value]) {
                 Err(panic) => format!("panicked (please report this bug): {panic}"),
             };
         let id = event.get("id").and_then(Value::as_str).unwrap_or("?");
-        crate::log::line(&format!("error: could not store event {id}: {problem}"));
+        crate::log::log!("error: could not store event {id}: {problem}");
     }
 }

@@ -25,10 +25,10 @@ pub async fn run(reader: Db, writer: Writer, config: Config) {
         // A panic ends only this round: the service must not stop for good on one bad run.
         match crate::panics::catch(mark_late(&reader, &writer, config.after)).await {
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => crate::log::line(&format!("error: late-runs service: {e}")),
-            Err(panic) => crate::log::line(&format!(
+            Ok(Err(e)) => crate::log::log!("error: late-runs service: {e}"),
+            Err(panic) => crate::log::log!(
                 "error: late-runs service panicked (please report this bug): {panic}"
-            )),
+            ),
         }
     }
 }

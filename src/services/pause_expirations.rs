@@ -25,9 +25,9 @@ pub async fn run(reader: Db, writer: Writer, config: Config) {
         // A panic ends only this round: the service must not stop for good on one bad run.
         match crate::panics::catch(fail_expired(&reader, &writer)).await {
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => eprintln!("error: pause-expiration service: {e}"),
+            Ok(Err(e)) => crate::log::log!("error: pause-expiration service: {e}"),
             Err(panic) => {
-                eprintln!(
+                crate::log::log!(
                     "error: pause-expiration service panicked (please report this bug): {panic}"
                 )
             }

@@ -69,10 +69,10 @@ pub async fn persist(writer: &Writer, batch: &[Value]) -> Result<(), sqlx::Error
                 Ok(None) => {}
                 Err(dropped) => {
                     let id = event.get("id").and_then(Value::as_str).unwrap_or("?");
-                    crate::log::line(&format!(
+                    crate::log::log!(
                         "warning: task run {} not recorded from event {id}: {}",
                         dropped.task_run_id, dropped.reason
-                    ));
+                    );
                 }
             }
         }
