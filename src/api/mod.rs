@@ -3,6 +3,9 @@
 
 mod admin;
 mod auth;
+mod block_documents;
+mod block_schemas;
+mod block_types;
 mod body;
 pub(crate) mod checks;
 mod cors;
@@ -88,6 +91,9 @@ pub fn router(state: Shared) -> Router {
         .merge(runs::routes())
         .merge(flow_run_input::routes())
         .merge(task_workers::routes())
+        .merge(block_types::routes())
+        .merge(block_schemas::routes())
+        .merge(block_documents::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

@@ -3,6 +3,11 @@
 //! body once per pool type.
 
 pub mod batch;
+pub mod block_checksum;
+pub mod block_documents;
+pub mod block_schemas;
+pub mod block_secrets;
+pub mod block_types;
 pub mod csrf;
 pub mod events;
 pub mod filter;

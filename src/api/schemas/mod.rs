@@ -12,6 +12,7 @@
 
 pub mod flow_run_input;
 pub mod task_workers;
+pub mod blocks;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
