@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::block_types::{check_dashed, check_name};
+use super::block_types::{check_dashed, check_name, value_error};
 use super::schemas::blocks::{
     BlockDocument, BlockDocumentCreate, BlockDocumentQuery, BlockDocumentUpdate, SecretsParam, page,
 };
@@ -24,12 +24,17 @@ pub fn routes() -> Router<Shared> {
         .route("/block_documents/", post(create))
         .route("/block_documents/filter", post(filter))
         .route("/block_documents/count", post(count))
-        .route("/block_documents/{id}", get(read).patch(update).delete(delete))
+        .route(
+            "/block_documents/{id}",
+            get(read).patch(update).delete(delete),
+        )
 }
 
 /// A path id that is not a UUID is a route that does not exist, as in Prefect.
 pub fn path_id(text: &str) -> ApiResult<Id> {
-    uuid::Uuid::parse_str(text).map(Id).map_err(|_| not_found("Not Found"))
+    uuid::Uuid::parse_str(text)
+        .map(Id)
+        .map_err(|_| not_found("Not Found"))
 }
 
 pub fn not_found(detail: &str) -> ApiError {
@@ -58,7 +63,10 @@ fn integrity(error: sqlx::Error) -> ApiError {
     }
 }
 
-async fn create(State(state): State<Shared>, Body(body): Body<BlockDocumentCreate>) -> ApiResult<Response> {
+async fn create(
+    State(state): State<Shared>,
+    Body(body): Body<BlockDocumentCreate>,
+) -> ApiResult<Response> {
     let name = match (body.name.filter(|n| !n.is_empty()), body.is_anonymous) {
         (Some(name), _) => {
             check_name(&name, json!(["body", "name"]))?;
@@ -68,11 +76,13 @@ async fn create(State(state): State<Shared>, Body(body): Body<BlockDocumentCreat
         // Anonymous documents get a generated name, as in Prefect.
         (None, true) => format!("anonymous-{}", uuid::Uuid::new_v4()),
         (None, false) => {
-            return Err(ApiError::validation(
-                &json!(["body"]),
-                "Value error, Names must be provided for block documents.",
-                "value_error",
-                &Value::Null,
+            let input = json!({
+                "data": body.data, "block_schema_id": body.block_schema_id, "block_type_id": body.block_type_id,
+            });
+            return Err(value_error(
+                json!(["body"]),
+                "Names must be provided for block documents.",
+                input,
             ));
         }
     };
@@ -80,10 +90,14 @@ async fn create(State(state): State<Shared>, Body(body): Body<BlockDocumentCreat
     let schema_id = Id(body.block_schema_id);
     let block_type = block_types::get(&state.db, type_id).await?;
     let Some(block_type) = block_type else {
-        return Err(not_found(&format!("Block type {} not found.", body.block_type_id)));
+        return Err(not_found(&format!(
+            "Block type {} not found.",
+            body.block_type_id
+        )));
     };
+    // Prefect answers a missing schema as the foreign key it breaks (a missing type is a 500 there; a 404 here).
     if block_schemas::get(&state.db, schema_id).await?.is_none() {
-        return Err(not_found(&format!("Block schema {} not found.", body.block_schema_id)));
+        return Err(ApiError::integrity_conflict());
     }
     let (data, references) = split_references(&body.data).map_err(bad_request)?;
     let new = NewDocument {
@@ -95,12 +109,16 @@ async fn create(State(state): State<Shared>, Body(body): Body<BlockDocumentCreat
         block_type_name: block_type.name,
         is_anonymous: body.is_anonymous,
     };
-    let created = block_documents::create(&state.writer, &new).await.map_err(integrity)?;
+    let created = block_documents::create(&state.writer, &new)
+        .await
+        .map_err(integrity)?;
     let id = created.ok_or_else(|| ApiError {
         status: StatusCode::CONFLICT,
         body: json!({ "detail": "Block already exists" }),
     })?;
-    let document = block_documents::get(&state.db, id, false).await?.ok_or_else(ApiError::internal)?;
+    let document = block_documents::get(&state.db, id, false)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(BlockDocument::from(&document))).into_response())
 }
 
@@ -131,7 +149,10 @@ async fn filter(
     Ok(Json(found.iter().map(BlockDocument::from).collect()))
 }
 
-async fn count(State(state): State<Shared>, Body(body): Body<BlockDocumentQuery>) -> ApiResult<Json<i64>> {
+async fn count(
+    State(state): State<Shared>,
+    Body(body): Body<BlockDocumentQuery>,
+) -> ApiResult<Json<i64>> {
     let selection = Selection {
         documents: body.block_documents.unwrap_or_default(),
         types: body.block_types,
@@ -149,8 +170,9 @@ async fn update(
     Body(body): Body<BlockDocumentUpdate>,
 ) -> ApiResult<StatusCode> {
     let id = path_id(&id)?;
-    let (current, schema, row) =
-        block_documents::stored(&state.db, id).await?.ok_or_else(|| not_found("Block document not found"))?;
+    let (current, schema, row) = block_documents::stored(&state.db, id)
+        .await?
+        .ok_or_else(|| not_found("Block document not found"))?;
     let mut data = restore(&body.data, &current, &secret_paths(&schema.fields.0));
     if body.merge_existing_data {
         let mut merged = current.clone();
@@ -167,7 +189,11 @@ async fn update(
         }
     }
     let mut schema_id = row.block_schema_id;
-    if let Some(proposed) = body.block_schema_id.map(Id).filter(|p| *p != row.block_schema_id) {
+    if let Some(proposed) = body
+        .block_schema_id
+        .map(Id)
+        .filter(|p| *p != row.block_schema_id)
+    {
         let proposed_schema = block_schemas::get(&state.db, proposed).await?;
         let Some(proposed_schema) = proposed_schema else {
             return Err(not_found(&format!("Block schema {proposed} not found.")));

@@ -8,7 +8,9 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::block_documents::{include_secrets, not_found, path_id};
-use super::schemas::blocks::{BlockDocument, BlockType, BlockTypeCreate, BlockTypeQuery, BlockTypeUpdate, SecretsParam, page};
+use super::schemas::blocks::{
+    BlockDocument, BlockType, BlockTypeCreate, BlockTypeQuery, BlockTypeUpdate, SecretsParam, page,
+};
 use super::{ApiError, ApiResult, Body, Shared};
 use crate::store::block_documents::{self, BlockDocumentFilter, Selection, Sort};
 use crate::store::block_schemas::IdsAny;
@@ -20,8 +22,14 @@ pub fn routes() -> Router<Shared> {
         .route("/block_types/filter", post(filter))
         .route("/block_types/{id}", get(read).patch(update).delete(delete))
         .route("/block_types/slug/{slug}", get(read_by_slug))
-        .route("/block_types/slug/{slug}/block_documents", get(documents_of_type))
-        .route("/block_types/slug/{slug}/block_documents/name/{name}", get(document_by_name))
+        .route(
+            "/block_types/slug/{slug}/block_documents",
+            get(documents_of_type),
+        )
+        .route(
+            "/block_types/slug/{slug}/block_documents/name/{name}",
+            get(document_by_name),
+        )
 }
 
 /// Prefect's `Name`: not empty and none of `/ % & > <`.
@@ -39,23 +47,41 @@ pub fn check_name(name: &str, loc: Value) -> ApiResult<()> {
 
 /// Prefect's rule for slugs and document names: lowercase letters, numbers and dashes only.
 pub fn check_dashed(value: &str, what: &str, loc: Value) -> ApiResult<()> {
-    if !value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(ApiError::validation(
-            &loc,
-            &format!("Value error, {what} must only contain lowercase letters, numbers, and dashes."),
-            "value_error",
-            &json!(value),
-        ));
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        let message = format!("{what} must only contain lowercase letters, numbers, and dashes.");
+        return Err(value_error(loc, &message, json!(value)));
     }
     Ok(())
 }
 
-/// Python's `html.escape(text, quote=False)`, which Prefect applies to a new type's description and example.
-fn html_escape(text: Option<String>) -> Option<String> {
-    text.map(|t| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"))
+/// A validator's `ValueError` as pydantic reports it.
+pub fn value_error(loc: Value, message: &str, input: Value) -> ApiError {
+    let detail = json!([{
+        "type": "value_error",
+        "loc": loc,
+        "msg": format!("Value error, {message}"),
+        "input": input,
+        "ctx": { "error": {} },
+    }]);
+    ApiError::unprocessable(detail, Value::Null)
 }
 
-async fn create(State(state): State<Shared>, Body(body): Body<BlockTypeCreate>) -> ApiResult<Response> {
+/// Python's `html.escape(text, quote=False)`, which Prefect applies to a new type's description and example.
+fn html_escape(text: Option<String>) -> Option<String> {
+    text.map(|t| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    })
+}
+
+async fn create(
+    State(state): State<Shared>,
+    Body(body): Body<BlockTypeCreate>,
+) -> ApiResult<Response> {
     check_name(&body.name, json!(["body", "name"]))?;
     check_dashed(&body.slug, "Block type slug", json!(["body", "slug"]))?;
     // Names beginning with "Prefect" are reserved for Prefect's own block types.
@@ -71,7 +97,8 @@ async fn create(State(state): State<Shared>, Body(body): Body<BlockTypeCreate>) 
         description: html_escape(body.description),
         code_example: html_escape(body.code_example),
     };
-    let created = block_types::create(&state.writer, &body.name, &body.slug, &details, false).await?;
+    let created =
+        block_types::create(&state.writer, &body.name, &body.slug, &details, false).await?;
     let created = created.ok_or_else(|| ApiError {
         status: StatusCode::CONFLICT,
         body: json!({ "detail": format!("Block type with name \"{}\" already exists", body.name) }),
@@ -84,19 +111,32 @@ fn type_not_found() -> ApiError {
 }
 
 async fn read(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<BlockType>> {
-    let found = block_types::get(&state.db, path_id(&id)?).await?.ok_or_else(type_not_found)?;
+    let found = block_types::get(&state.db, path_id(&id)?)
+        .await?
+        .ok_or_else(type_not_found)?;
     Ok(Json(BlockType::from(&found)))
 }
 
-async fn read_by_slug(State(state): State<Shared>, Path(slug): Path<String>) -> ApiResult<Json<BlockType>> {
-    let found = block_types::get_by_slug(&state.db, &slug).await?.ok_or_else(type_not_found)?;
+async fn read_by_slug(
+    State(state): State<Shared>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<BlockType>> {
+    let found = block_types::get_by_slug(&state.db, &slug)
+        .await?
+        .ok_or_else(type_not_found)?;
     Ok(Json(BlockType::from(&found)))
 }
 
-async fn filter(State(state): State<Shared>, Body(body): Body<BlockTypeQuery>) -> ApiResult<Json<Vec<BlockType>>> {
+async fn filter(
+    State(state): State<Shared>,
+    Body(body): Body<BlockTypeQuery>,
+) -> ApiResult<Json<Vec<BlockType>>> {
     let (limit, offset) = page(body.limit, body.offset)?;
     let mut w = crate::store::filter::Where::new(state.db.dialect());
-    let schemas = body.block_schemas.as_ref().and_then(|f| f.condition(&mut w, "bs"));
+    let schemas = body
+        .block_schemas
+        .as_ref()
+        .and_then(|f| f.condition(&mut w, "bs"));
     let filter = body.block_types.unwrap_or_default();
     let found = block_types::filter(&state.db, w, &filter, schemas, limit, offset).await?;
     Ok(Json(found.iter().map(BlockType::from).collect()))
@@ -109,10 +149,16 @@ async fn update(
     Body(body): Body<BlockTypeUpdate>,
 ) -> ApiResult<StatusCode> {
     let id = path_id(&id)?;
-    let current = block_types::get(&state.db, id).await?.ok_or_else(type_not_found)?;
+    let current = block_types::get(&state.db, id)
+        .await?
+        .ok_or_else(type_not_found)?;
     let proposed = [
         ("logo_url", body.logo_url, &current.logo_url),
-        ("documentation_url", body.documentation_url, &current.documentation_url),
+        (
+            "documentation_url",
+            body.documentation_url,
+            &current.documentation_url,
+        ),
         ("description", body.description, &current.description),
         ("code_example", body.code_example, &current.code_example),
     ];
@@ -128,7 +174,9 @@ async fn update(
 
 async fn delete(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let id = path_id(&id)?;
-    let current = block_types::get(&state.db, id).await?.ok_or_else(type_not_found)?;
+    let current = block_types::get(&state.db, id)
+        .await?
+        .ok_or_else(type_not_found)?;
     if current.is_protected {
         return Err(ApiError {
             status: StatusCode::FORBIDDEN,
@@ -145,15 +193,20 @@ async fn documents_of_type(
     Query(query): Query<SecretsParam>,
 ) -> ApiResult<Json<Vec<BlockDocument>>> {
     let secrets = include_secrets(&query)?;
-    let block_type = block_types::get_by_slug(&state.db, &slug).await?.ok_or_else(type_not_found)?;
+    let block_type = block_types::get_by_slug(&state.db, &slug)
+        .await?
+        .ok_or_else(type_not_found)?;
     let selection = Selection {
         documents: BlockDocumentFilter {
-            block_type_id: Some(IdsAny { any_: Some(vec![block_type.id.0]) }),
+            block_type_id: Some(IdsAny {
+                any_: Some(vec![block_type.id.0]),
+            }),
             ..Default::default()
         },
         ..Default::default()
     };
-    let found = block_documents::read(&state.db, &selection, secrets, Sort::NameAsc, i64::MAX, 0).await?;
+    let found =
+        block_documents::read(&state.db, &selection, secrets, Sort::NameAsc, i64::MAX, 0).await?;
     Ok(Json(found.iter().map(BlockDocument::from).collect()))
 }
 

@@ -126,6 +126,8 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
             Db::Sqlite(_) => unreachable!("a PostgreSQL URL opens PostgreSQL"),
         },
     };
+    // Prefect's own block types and schemas, as its server installs them at every start.
+    crate::store::block_seed::install(&db, &writer).await?;
     let subscribers = tokio::sync::broadcast::channel(1024).0;
     let (events, sink) = event_sink::spawn(writer.clone(), subscribers.clone());
     let state = Arc::new(AppState {

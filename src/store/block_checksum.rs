@@ -10,7 +10,10 @@ use sha2::{Digest, Sha256};
 pub fn checksum(fields: &Map<String, Value>) -> String {
     let mut pruned = without_secret_fields(&Value::Object(fields.clone()));
     if let Some(object) = pruned.as_object_mut() {
-        let definitions = object.get("definitions").and_then(Value::as_object).cloned();
+        let definitions = object
+            .get("definitions")
+            .and_then(Value::as_object)
+            .cloned();
         if let Some(definitions) = definitions.filter(|d| !d.is_empty()) {
             let kept = non_block_definitions(&Value::Object(object.clone()), &definitions);
             if kept.is_empty() {
@@ -43,16 +46,26 @@ fn without_secret_fields(value: &Value) -> Value {
 
 /// The definitions `object` reaches through `$ref`s, directly or through other such definitions, that are not
 /// blocks themselves (a nested block's schema is stored and hashed on its own).
-pub fn non_block_definitions(object: &Value, definitions: &Map<String, Value>) -> Map<String, Value> {
+pub fn non_block_definitions(
+    object: &Value,
+    definitions: &Map<String, Value>,
+) -> Map<String, Value> {
     let mut kept = Map::new();
     let mut pending = references(object);
     while let Some(reference) = pending.pop() {
         let key = reference.trim_start_matches("#/definitions/");
         // An empty definition counts as none, as in Prefect (an empty dict is falsy).
-        let Some(definition) = definitions.get(key).filter(|d| d.as_object().is_none_or(|o| !o.is_empty())) else {
+        let Some(definition) = definitions
+            .get(key)
+            .filter(|d| d.as_object().is_none_or(|o| !o.is_empty()))
+        else {
             continue;
         };
-        if definition.get("block_type_slug").is_some_and(|s| !s.is_null()) || kept.contains_key(key) {
+        if definition
+            .get("block_type_slug")
+            .is_some_and(|s| !s.is_null())
+            || kept.contains_key(key)
+        {
             continue;
         }
         kept.insert(key.to_owned(), definition.clone());
@@ -148,7 +161,13 @@ fn python_string(text: &str, out: &mut String) {
 /// Python's `repr(float)`: the shortest round-trip digits, in exponent form below 1e-4 and from 1e16.
 fn python_float(f: f64) -> String {
     if !f.is_finite() {
-        return if f.is_nan() { "NaN".into() } else if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if f.is_nan() {
+            "NaN".into()
+        } else if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     let magnitude = f.abs();
     if magnitude != 0.0 && !(1e-4..1e16).contains(&magnitude) {
@@ -176,9 +195,18 @@ mod tests {
 
     #[test]
     fn serialises_as_pythons_json_dumps() {
-        assert_eq!(dumps(json!({"b": 1, "a": [true, null, "x"]})), r#"{"a": [true, null, "x"], "b": 1}"#);
-        assert_eq!(dumps(json!("é\u{1F600}\"\n")), r#""\u00e9\ud83d\ude00\"\n""#);
-        assert_eq!(dumps(json!([1.0, 0.5, 1e-5, 1e16, 123.25])), "[1.0, 0.5, 1e-05, 1e+16, 123.25]");
+        assert_eq!(
+            dumps(json!({"b": 1, "a": [true, null, "x"]})),
+            r#"{"a": [true, null, "x"], "b": 1}"#
+        );
+        assert_eq!(
+            dumps(json!("é\u{1F600}\"\n")),
+            r#""\u00e9\ud83d\ude00\"\n""#
+        );
+        assert_eq!(
+            dumps(json!([1.0, 0.5, 1e-5, 1e16, 123.25])),
+            "[1.0, 0.5, 1e-05, 1e+16, 123.25]"
+        );
     }
 
     #[test]

@@ -131,7 +131,9 @@ impl Selection {
         }
         if let Some(eq) = d.is_anonymous.as_ref().and_then(|f| f.eq_) {
             let p = w.bind(Param::Int(i64::from(eq)));
-            parts.push(format!("(CASE WHEN bd.is_anonymous THEN 1 ELSE 0 END) = {p}"));
+            parts.push(format!(
+                "(CASE WHEN bd.is_anonymous THEN 1 ELSE 0 END) = {p}"
+            ));
         }
         if let Some(list) = d.block_type_id.as_ref().and_then(|f| f.any_.as_deref()) {
             parts.push(w.in_list("bd.block_type_id", ids(list), false));
@@ -184,22 +186,32 @@ pub async fn read(
 
 pub async fn count(db: &Db, selection: &Selection) -> Result<i64, sqlx::Error> {
     let mut w = Where::new(db.dialect());
-    let sql = format!("SELECT COUNT(*) FROM block_document bd{}", selection.where_sql(&mut w));
+    let sql = format!(
+        "SELECT COUNT(*) FROM block_document bd{}",
+        selection.where_sql(&mut w)
+    );
     let params = w.params;
-    Ok(on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?))
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?),
+    )
 }
 
 /// One document by id, anonymous or not.
 pub async fn get(db: &Db, id: Id, include_secrets: bool) -> Result<Option<Document>, sqlx::Error> {
     let selection = Selection {
         documents: BlockDocumentFilter {
-            id: Some(IdsAny { any_: Some(vec![id.0]) }),
+            id: Some(IdsAny {
+                any_: Some(vec![id.0]),
+            }),
             is_anonymous: None,
             ..Default::default()
         },
         ..Default::default()
     };
-    Ok(read(db, &selection, include_secrets, Sort::NameAsc, 1, 0).await?.into_iter().next())
+    Ok(read(db, &selection, include_secrets, Sort::NameAsc, 1, 0)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// One document by its block type's slug and its name, anonymous or not.
@@ -211,17 +223,25 @@ pub async fn get_by_name(
 ) -> Result<Option<Document>, sqlx::Error> {
     let selection = Selection {
         documents: BlockDocumentFilter {
-            name: Some(NameFilter { any_: Some(vec![name.to_owned()]), like_: None }),
+            name: Some(NameFilter {
+                any_: Some(vec![name.to_owned()]),
+                like_: None,
+            }),
             is_anonymous: None,
             ..Default::default()
         },
         types: Some(BlockTypeFilter {
-            slug: Some(block_types::SlugAny { any_: Some(vec![slug.to_owned()]) }),
+            slug: Some(block_types::SlugAny {
+                any_: Some(vec![slug.to_owned()]),
+            }),
             ..Default::default()
         }),
         schemas: None,
     };
-    Ok(read(db, &selection, include_secrets, Sort::NameAsc, 1, 0).await?.into_iter().next())
+    Ok(read(db, &selection, include_secrets, Sort::NameAsc, 1, 0)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// The reference rows under `parents`: (parent, name, child).
@@ -234,7 +254,9 @@ async fn references_of(db: &Db, parents: &[Id]) -> Result<Vec<(Id, String, Id)>,
          WHERE {condition} ORDER BY r.created, r.id"
     );
     let params = w.params;
-    Ok(on_db!(db, pool => bind_all!(sqlx::query_as::<_, (Id, String, Id)>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?))
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, (Id, String, Id)>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
 }
 
 async fn rows(db: &Db, list: &[Id]) -> Result<Vec<Row>, sqlx::Error> {
@@ -243,11 +265,17 @@ async fn rows(db: &Db, list: &[Id]) -> Result<Vec<Row>, sqlx::Error> {
     let condition = w.in_list("bd.id", ids(&list), false);
     let sql = format!("SELECT {COLUMNS} FROM block_document bd WHERE {condition}");
     let params = w.params;
-    Ok(on_db!(db, pool => bind_all!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?))
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
 }
 
 /// Loads everything `roots` reference (level by level), their schemas and types, and builds each document.
-async fn resolve(db: &Db, roots: Vec<Row>, include_secrets: bool) -> Result<Vec<Document>, sqlx::Error> {
+async fn resolve(
+    db: &Db,
+    roots: Vec<Row>,
+    include_secrets: bool,
+) -> Result<Vec<Document>, sqlx::Error> {
     let mut all: HashMap<Id, Row> = roots.iter().map(|r| (r.id, r.clone())).collect();
     let mut edges: HashMap<Id, Vec<(String, Id)>> = HashMap::new();
     let mut frontier: Vec<Id> = roots.iter().map(|r| r.id).collect();
@@ -269,14 +297,39 @@ async fn resolve(db: &Db, roots: Vec<Row>, include_secrets: bool) -> Result<Vec<
         }
         frontier = next;
     }
-    let schema_ids: Vec<Id> = all.values().map(|r| r.block_schema_id).collect::<HashSet<_>>().into_iter().collect();
-    let schemas: HashMap<Id, BlockSchema> =
-        block_schemas::get_many(db, &schema_ids).await?.into_iter().map(|s| (s.id, s)).collect();
-    let type_ids: Vec<Id> = all.values().map(|r| r.block_type_id).collect::<HashSet<_>>().into_iter().collect();
-    let types: HashMap<Id, BlockType> =
-        block_types::get_many(db, &type_ids).await?.into_iter().map(|t| (t.id, t)).collect();
-    let graph = Graph { all: &all, edges: &edges, schemas: &schemas, types: &types, include_secrets };
-    Ok(roots.iter().filter_map(|root| graph.build(root.id, 0)).collect())
+    let schema_ids: Vec<Id> = all
+        .values()
+        .map(|r| r.block_schema_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let schemas: HashMap<Id, BlockSchema> = block_schemas::get_many(db, &schema_ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let type_ids: Vec<Id> = all
+        .values()
+        .map(|r| r.block_type_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let types: HashMap<Id, BlockType> = block_types::get_many(db, &type_ids)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let graph = Graph {
+        all: &all,
+        edges: &edges,
+        schemas: &schemas,
+        types: &types,
+        include_secrets,
+    };
+    Ok(roots
+        .iter()
+        .filter_map(|root| graph.build(root.id, 0))
+        .collect())
 }
 
 struct Graph<'a> {
@@ -317,7 +370,13 @@ impl Graph<'_> {
                 );
             }
         }
-        Some(Document { row: row.clone(), data, references, schema, block_type })
+        Some(Document {
+            row: row.clone(),
+            data,
+            references,
+            schema,
+            block_type,
+        })
     }
 }
 
@@ -337,9 +396,12 @@ pub fn type_json(t: &BlockType) -> Value {
     })
 }
 
+/// A document's data without its references, and the references as (field, referenced document).
+pub type Split = (Map<String, Value>, Vec<(String, Id)>);
+
 /// Splits `{"$ref": {"block_document_id": …}}` values out of `data`: the plain data, and (field, id) pairs.
 /// `Err` names a field whose reference has no usable id.
-pub fn split_references(data: &Map<String, Value>) -> Result<(Map<String, Value>, Vec<(String, Id)>), String> {
+pub fn split_references(data: &Map<String, Value>) -> Result<Split, String> {
     let mut plain = Map::new();
     let mut references = Vec::new();
     for (key, value) in data {
@@ -351,7 +413,9 @@ pub fn split_references(data: &Map<String, Value>) -> Result<(Map<String, Value>
             .get("block_document_id")
             .and_then(Value::as_str)
             .and_then(|s| uuid::Uuid::parse_str(s).ok())
-            .ok_or_else(|| format!("Received block reference without a block_document_id in key {key}"))?;
+            .ok_or_else(|| {
+                format!("Received block reference without a block_document_id in key {key}")
+            })?;
         references.push((key.clone(), Id(id)));
     }
     Ok((plain, references))
@@ -367,7 +431,11 @@ pub async fn would_cycle(db: &Db, parent: Id, child: Id) -> Result<bool, sqlx::E
         }
         seen.extend(frontier.iter().copied());
         let next = references_of(db, &frontier).await?;
-        frontier = next.into_iter().map(|(_, _, c)| c).filter(|c| !seen.contains(c)).collect();
+        frontier = next
+            .into_iter()
+            .map(|(_, _, c)| c)
+            .filter(|c| !seen.contains(c))
+            .collect();
     }
     Ok(false)
 }
@@ -429,9 +497,11 @@ pub async fn create(writer: &Writer, new: &NewDocument) -> Result<Option<Id>, sq
     })
 }
 
-
 /// The stored (plain) data and schema of a document, for an update to merge into.
-pub async fn stored(db: &Db, id: Id) -> Result<Option<(Map<String, Value>, BlockSchema, Row)>, sqlx::Error> {
+pub async fn stored(
+    db: &Db,
+    id: Id,
+) -> Result<Option<(Map<String, Value>, BlockSchema, Row)>, sqlx::Error> {
     let Some(row) = rows(db, &[id]).await?.into_iter().next() else {
         return Ok(None);
     };

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::block_checksum::{checksum, non_block_definitions, references};
+use super::block_checksum::{non_block_definitions, references};
 use super::filter::{Where, where_sql};
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::db::types::{Id, IdList, TextList, Timestamp};
@@ -26,8 +26,7 @@ pub struct BlockSchema {
     pub version: String,
 }
 
-const COLUMNS: &str =
-    "bs.id, bs.created, bs.updated, bs.checksum, bs.fields, bs.block_type_id, bs.capabilities, bs.version";
+const COLUMNS: &str = "bs.id, bs.created, bs.updated, bs.checksum, bs.fields, bs.block_type_id, bs.capabilities, bs.version";
 
 /// Prefect's `BlockSchemaFilter`.
 #[derive(Debug, Default, Deserialize)]
@@ -97,7 +96,12 @@ impl BlockSchemaFilter {
         if let Some(list) = self.block_type_id.as_ref().and_then(|f| f.any_.as_deref()) {
             parts.push(w.in_list(&format!("{alias}.block_type_id"), ids(list), false));
         }
-        if let Some(all) = self.block_capabilities.as_ref().and_then(|f| f.all_.clone()).filter(|a| !a.is_empty()) {
+        if let Some(all) = self
+            .block_capabilities
+            .as_ref()
+            .and_then(|f| f.all_.clone())
+            .filter(|a| !a.is_empty())
+        {
             let p = w.bind(Param::Texts(TextList(all)));
             parts.push(match w.dialect {
                 Dialect::Sqlite => format!(
@@ -111,7 +115,11 @@ impl BlockSchemaFilter {
             parts.push(w.in_list(&format!("{alias}.id"), ids(list), false));
         }
         if let Some(list) = self.version.as_ref().and_then(|f| f.any_.clone()) {
-            parts.push(w.in_list(&format!("{alias}.version"), Param::Texts(TextList(list)), false));
+            parts.push(w.in_list(
+                &format!("{alias}.version"),
+                Param::Texts(TextList(list)),
+                false,
+            ));
         }
         self.operator.join(parts)
     }
@@ -127,7 +135,10 @@ pub struct Reference {
 
 /// The references of `fields` (one entry or a list of entries per field name).
 pub fn nested_references(fields: &Map<String, Value>) -> Vec<Reference> {
-    let Some(all) = fields.get("block_schema_references").and_then(Value::as_object) else {
+    let Some(all) = fields
+        .get("block_schema_references")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     let mut found = Vec::new();
@@ -137,7 +148,13 @@ pub fn nested_references(fields: &Map<String, Value>) -> Vec<Reference> {
             one => vec![one.clone()],
         };
         for entry in entries {
-            let text = |key: &str| entry.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let text = |key: &str| {
+                entry
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
             found.push(Reference {
                 name: name.clone(),
                 block_type_slug: text("block_type_slug"),
@@ -163,7 +180,8 @@ pub fn child_fields(
     let chosen = match keys.as_slice() {
         [only] => definitions.get(only),
         many => many.iter().filter_map(|k| definitions.get(k)).find(|d| {
-            d.get("block_type_slug").and_then(Value::as_str) == Some(reference.block_type_slug.as_str())
+            d.get("block_type_slug").and_then(Value::as_str)
+                == Some(reference.block_type_slug.as_str())
         }),
     }?;
     let mut child = chosen.as_object()?.clone();
@@ -177,6 +195,8 @@ pub fn child_fields(
 
 /// A schema to store: its fields, block type, capabilities and version.
 pub struct NewSchema {
+    /// Prefect's checksum of `fields` (`block_checksum::checksum`), or the one Prefect's own data gives it.
+    pub checksum: String,
     pub fields: Map<String, Value>,
     pub block_type_id: Id,
     pub capabilities: Vec<String>,
@@ -191,9 +211,10 @@ pub async fn create(
     children: &[(Reference, Option<NewSchema>)],
     protected: bool,
 ) -> Result<(BlockSchema, bool), sqlx::Error> {
-    let sum = checksum(&schema.fields);
+    let sum = &schema.checksum;
     let now = Timestamp::now();
-    let select = format!("SELECT {COLUMNS} FROM block_schema bs WHERE bs.checksum = $1 AND bs.version = $2");
+    let select =
+        format!("SELECT {COLUMNS} FROM block_schema bs WHERE bs.checksum = $1 AND bs.version = $2");
     let on_conflict = if protected {
         "ON CONFLICT (checksum, version) DO UPDATE SET fields = excluded.fields, \
          capabilities = excluded.capabilities, block_type_id = excluded.block_type_id, updated = excluded.updated"
@@ -204,14 +225,16 @@ pub async fn create(
         "INSERT INTO block_schema (id, created, updated, checksum, fields, block_type_id, capabilities, version) \
          VALUES ($1, $2, $2, $3, $4, $5, $6, $7) {on_conflict}"
     );
-    let child_select = format!("SELECT {COLUMNS} FROM block_schema bs WHERE bs.checksum = $1 ORDER BY bs.created DESC LIMIT 1");
+    let child_select = format!(
+        "SELECT {COLUMNS} FROM block_schema bs WHERE bs.checksum = $1 ORDER BY bs.created DESC LIMIT 1"
+    );
     let plain = "INSERT INTO block_schema (id, created, updated, checksum, fields, block_type_id, capabilities, version) \
          VALUES ($1, $2, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
     write_tx!(writer, tx => {
         let inserted = sqlx::query(sqlx::AssertSqlSafe(insert.clone()))
             .bind(new_v7())
             .bind(now)
-            .bind(&sum)
+            .bind(sum)
             .bind(json(&Value::Object(schema.fields.clone())))
             .bind(schema.block_type_id)
             .bind(json(&Value::from(schema.capabilities.clone())))
@@ -220,7 +243,7 @@ pub async fn create(
             .await?
             .rows_affected();
         let stored = sqlx::query_as::<_, BlockSchema>(sqlx::AssertSqlSafe(select.clone()))
-            .bind(&sum)
+            .bind(sum)
             .bind(&schema.version)
             .fetch_one(&mut *tx)
             .await?;
@@ -230,7 +253,7 @@ pub async fn create(
                     sqlx::query(plain)
                         .bind(new_v7())
                         .bind(now)
-                        .bind(checksum(&child.fields))
+                        .bind(&child.checksum)
                         .bind(json(&Value::Object(child.fields.clone())))
                         .bind(child.block_type_id)
                         .bind(json(&Value::from(child.capabilities.clone())))
@@ -239,7 +262,7 @@ pub async fn create(
                         .await?;
                 }
                 let child_sum = match new_child {
-                    Some(child) => checksum(&child.fields),
+                    Some(child) => child.checksum.clone(),
                     None => reference.checksum.clone(),
                 };
                 let child = sqlx::query_as::<_, BlockSchema>(sqlx::AssertSqlSafe(child_select.clone()))
@@ -265,7 +288,9 @@ pub async fn create(
 
 pub async fn get(db: &Db, id: Id) -> Result<Option<BlockSchema>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM block_schema bs WHERE bs.id = $1");
-    Ok(on_db!(db, pool => sqlx::query_as::<_, BlockSchema>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?))
+    Ok(
+        on_db!(db, pool => sqlx::query_as::<_, BlockSchema>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?),
+    )
 }
 
 /// The newest schema with `checksum` (and `version`, when given).
@@ -278,7 +303,9 @@ pub async fn get_by_checksum(
         "SELECT {COLUMNS} FROM block_schema bs WHERE bs.checksum = $1 AND ($2 IS NULL OR bs.version = $2) \
          ORDER BY bs.created DESC LIMIT 1"
     );
-    Ok(on_db!(db, pool => sqlx::query_as::<_, BlockSchema>(sqlx::AssertSqlSafe(sql)).bind(checksum).bind(version).fetch_optional(pool).await?))
+    Ok(
+        on_db!(db, pool => sqlx::query_as::<_, BlockSchema>(sqlx::AssertSqlSafe(sql)).bind(checksum).bind(version).fetch_optional(pool).await?),
+    )
 }
 
 pub async fn get_many(db: &Db, list: &[Id]) -> Result<Vec<BlockSchema>, sqlx::Error> {
@@ -287,7 +314,9 @@ pub async fn get_many(db: &Db, list: &[Id]) -> Result<Vec<BlockSchema>, sqlx::Er
     let condition = w.in_list("bs.id", self::ids(&ids), false);
     let sql = format!("SELECT {COLUMNS} FROM block_schema bs WHERE {condition}");
     let params = w.params;
-    Ok(on_db!(db, pool => bind_all!(sqlx::query_as::<_, BlockSchema>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?))
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, BlockSchema>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
 }
 
 /// Schemas matching `filter`, newest first.
@@ -300,9 +329,14 @@ pub async fn filter(
     let mut w = Where::new(db.dialect());
     let parts: Vec<String> = filter.condition(&mut w, "bs").into_iter().collect();
     let page = w.page("bs.created DESC", "bs.id DESC", limit, offset);
-    let sql = format!("SELECT {COLUMNS} FROM block_schema bs{}{page}", where_sql(&parts));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM block_schema bs{}{page}",
+        where_sql(&parts)
+    );
     let params = w.params;
-    Ok(on_db!(db, pool => bind_all!(sqlx::query_as::<_, BlockSchema>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?))
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, BlockSchema>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
 }
 
 pub async fn delete(writer: &Writer, id: Id) -> Result<bool, sqlx::Error> {

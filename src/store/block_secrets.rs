@@ -102,17 +102,18 @@ pub fn restore(
     let hidden = Value::String(OBFUSCATED.into());
     for secret in secrets {
         if let Some(kept) = stored_at(secret).filter(|v| !v.is_null()) {
-            if let Some((_, value)) = flat.iter_mut().find(|(path, _)| path == secret) {
-                if *value == hidden {
-                    *value = kept;
-                }
+            if let Some((_, value)) = flat
+                .iter_mut()
+                .find(|(path, value)| path == secret && *value == hidden)
+            {
+                *value = kept;
             }
         } else if let Some(star) = secret.iter().position(|k| k == "*") {
             for (path, value) in flat.iter_mut() {
-                if path.len() >= star && path[..star] == secret[..star] && *value == hidden {
-                    if let Some(kept) = stored_at(path) {
-                        *value = kept;
-                    }
+                let masked =
+                    path.len() >= star && path[..star] == secret[..star] && *value == hidden;
+                if let Some(kept) = stored_at(path).filter(|_| masked) {
+                    *value = kept;
                 }
             }
         }
@@ -131,16 +132,22 @@ mod tests {
 
     #[test]
     fn secrets_are_hidden_on_read_including_wildcards_and_nested_paths() {
-        let secrets = secret_paths(&json!({"secret_fields": ["value", "auth.password", "headers.*"]}));
-        let data = map(json!({"value": "s3cret", "auth": {"user": "u", "password": "p"},
-            "headers": {"a": "1", "b": {"c": "2"}}, "plain": 1}));
+        let secrets =
+            secret_paths(&json!({"secret_fields": ["value", "auth.password", "headers.*"]}));
+        let data = map(
+            json!({"value": "s3cret", "auth": {"user": "u", "password": "p"},
+            "headers": {"a": "1", "b": {"c": "2"}}, "plain": 1}),
+        );
         assert_eq!(
             Value::Object(obfuscate(&data, &secrets)),
             json!({"value": OBFUSCATED, "auth": {"user": "u", "password": OBFUSCATED},
                 "headers": {"a": OBFUSCATED, "b": {"c": OBFUSCATED}}, "plain": 1})
         );
         let none = map(json!({"value": null}));
-        assert_eq!(Value::Object(obfuscate(&none, &secrets)), json!({"value": null}));
+        assert_eq!(
+            Value::Object(obfuscate(&none, &secrets)),
+            json!({"value": null})
+        );
     }
 
     #[test]
@@ -153,6 +160,9 @@ mod tests {
             json!({"value": "s3cret", "headers": {"a": "1"}, "other": 2})
         );
         let changed = map(json!({"value": "new"}));
-        assert_eq!(Value::Object(restore(&changed, &current, &secrets)), json!({"value": "new"}));
+        assert_eq!(
+            Value::Object(restore(&changed, &current, &secrets)),
+            json!({"value": "new"})
+        );
     }
 }

@@ -61,12 +61,21 @@ impl BlockTypeFilter {
     /// The conditions on the `block_type` table aliased `alias`.
     pub fn conditions(&self, w: &mut Where, alias: &str) -> Vec<String> {
         let mut parts = Vec::new();
-        if let Some(like) = self.name.as_ref().and_then(|n| n.like_.as_deref()).filter(|l| !l.is_empty()) {
+        if let Some(like) = self
+            .name
+            .as_ref()
+            .and_then(|n| n.like_.as_deref())
+            .filter(|l| !l.is_empty())
+        {
             let p = w.bind(Param::Text(format!("%{}%", like.to_lowercase())));
             parts.push(format!("lower({alias}.name) LIKE {p}"));
         }
         if let Some(slugs) = self.slug.as_ref().and_then(|s| s.any_.clone()) {
-            parts.push(w.in_list(&format!("{alias}.slug"), Param::Texts(crate::db::types::TextList(slugs)), false));
+            parts.push(w.in_list(
+                &format!("{alias}.slug"),
+                Param::Texts(crate::db::types::TextList(slugs)),
+                false,
+            ));
         }
         parts
     }
@@ -120,12 +129,16 @@ pub async fn create(
 
 pub async fn get(db: &Db, id: Id) -> Result<Option<BlockType>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM block_type bt WHERE bt.id = $1");
-    Ok(on_db!(db, pool => sqlx::query_as::<_, BlockType>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?))
+    Ok(
+        on_db!(db, pool => sqlx::query_as::<_, BlockType>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?),
+    )
 }
 
 pub async fn get_by_slug(db: &Db, slug: &str) -> Result<Option<BlockType>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM block_type bt WHERE bt.slug = $1");
-    Ok(on_db!(db, pool => sqlx::query_as::<_, BlockType>(sqlx::AssertSqlSafe(sql)).bind(slug).fetch_optional(pool).await?))
+    Ok(
+        on_db!(db, pool => sqlx::query_as::<_, BlockType>(sqlx::AssertSqlSafe(sql)).bind(slug).fetch_optional(pool).await?),
+    )
 }
 
 /// Block types by name, those matching `filter` and having a schema matching `schemas` (the SQL condition on
@@ -145,9 +158,14 @@ pub async fn filter(
         ));
     }
     let page = w.page("bt.name", "bt.id", limit, offset);
-    let sql = format!("SELECT {COLUMNS} FROM block_type bt{}{page}", where_sql(&parts));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM block_type bt{}{page}",
+        where_sql(&parts)
+    );
     let params = w.params;
-    Ok(on_db!(db, pool => bind_all!(sqlx::query_as::<_, BlockType>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?))
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, BlockType>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
 }
 
 /// Sets the fields in `changes` (`None` leaves one alone); false when there is no such block type.
@@ -183,5 +201,7 @@ pub async fn get_many(db: &Db, list: &[Id]) -> Result<Vec<BlockType>, sqlx::Erro
     let condition = w.in_list("bt.id", super::block_schemas::ids(&ids), false);
     let sql = format!("SELECT {COLUMNS} FROM block_type bt WHERE {condition}");
     let params = w.params;
-    Ok(on_db!(db, pool => bind_all!(sqlx::query_as::<_, BlockType>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?))
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, BlockType>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
 }

@@ -7,6 +7,7 @@ pub mod block_checksum;
 pub mod block_documents;
 pub mod block_schemas;
 pub mod block_secrets;
+pub mod block_seed;
 pub mod block_types;
 pub mod csrf;
 pub mod events;

@@ -153,7 +153,10 @@ pub fn page(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), ApiEr
     }
     let offset = offset.unwrap_or(0);
     if offset < 0 {
-        return Err(ApiError::invalid(&["body", "offset"], "Input should be greater than or equal to 0"));
+        return Err(ApiError::invalid(
+            &["body", "offset"],
+            "Input should be greater than or equal to 0",
+        ));
     }
     Ok((limit, offset))
 }
