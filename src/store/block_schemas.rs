@@ -339,6 +339,12 @@ pub async fn filter(
     )
 }
 
+/// The (checksum, version) of every stored schema.
+pub async fn checksums(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let sql = "SELECT checksum, version FROM block_schema";
+    Ok(on_db!(db, pool => sqlx::query_as::<_, (String, String)>(sql).fetch_all(pool).await?))
+}
+
 pub async fn delete(writer: &Writer, id: Id) -> Result<bool, sqlx::Error> {
     write_tx!(writer, tx => {
         sqlx::query("DELETE FROM block_schema WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected() == 1

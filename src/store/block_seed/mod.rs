@@ -109,12 +109,9 @@ pub async fn install(db: &Db, writer: &Writer) -> Result<(), sqlx::Error> {
             }
         }
     }
-    let existing = block_schemas::filter(db, &Default::default(), i64::MAX, 0).await?;
-    let mut have: HashSet<String> = existing.iter().map(|s| s.checksum.clone()).collect();
-    let have_versioned: HashSet<(String, String)> = existing
-        .into_iter()
-        .map(|s| (s.checksum, s.version))
-        .collect();
+    let have_versioned: HashSet<(String, String)> =
+        block_schemas::checksums(db).await?.into_iter().collect();
+    let mut have: HashSet<String> = have_versioned.iter().map(|(c, _)| c.clone()).collect();
     // A schema is stored after the schemas of the blocks nested in it.
     let mut pending: Vec<&SeedSchema> = seed
         .block_schemas
