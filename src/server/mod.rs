@@ -126,8 +126,14 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
             Db::Sqlite(_) => unreachable!("a PostgreSQL URL opens PostgreSQL"),
         },
     };
-    // Prefect's own block types and schemas, as its server installs them at every start.
-    crate::store::block_seed::install(&db, &writer).await?;
+    // Prefect's own block types and schemas, as its server installs them at every start. As there, a failure
+    // is a warning: the API serves without them, and the next start tries again.
+    if let Err(error) = crate::store::block_seed::install(&db, &writer).await {
+        printer.warn(format!(
+            "Prefect's block types were not installed ({error}); `prefect block type ls` lists only those \
+             registered since. Restart the server to try again."
+        ))?;
+    }
     let subscribers = tokio::sync::broadcast::channel(1024).0;
     let (events, sink) = event_sink::spawn(writer.clone(), subscribers.clone());
     let state = Arc::new(AppState {
