@@ -205,10 +205,27 @@ fn secret_type(api: &Api, slug: &str) -> (String, String) {
 }
 
 #[test]
-fn the_block_api_hides_secrets_merges_updates_resolves_references_and_refuses_bad_input_as_prefect()
+fn the_block_api_hides_secrets_merges_updates_resolves_references_and_refuses_bad_input_on_sqlite()
 {
     let env = TestEnv::new();
-    let server = Server::start(&env, &[]);
+    block_api(&Server::start(&env, &[]));
+}
+
+#[test]
+fn the_block_api_hides_secrets_merges_updates_resolves_references_and_refuses_bad_input_on_postgres()
+ {
+    let pg = Postgres::start();
+    pg.create_database("prefect");
+    let env = TestEnv::new();
+    let url = pg.url("prefect");
+    block_api(&Server::start(
+        &env,
+        &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)],
+    ));
+}
+
+/// Each answer as Prefect's server gives it (compared by hand, request by request, against `prefect server start`).
+fn block_api(server: &Server) {
     let api = Api {
         base: server.api_url(),
     };
@@ -436,10 +453,29 @@ fn the_block_api_hides_secrets_merges_updates_resolves_references_and_refuses_ba
     );
     assert_eq!(found, json!([]));
 
+    // Prefect's own types are there from the start, and installing them again changes nothing.
+    let (_, secret) = api.call("GET", "/block_types/slug/secret", None);
+    assert_eq!(secret["is_protected"], json!(true));
+    let (status, body) = api.call("POST", "/block_types/install_system_block_types", None);
+    assert_eq!((status, body), (200, Value::Null));
+    let (_, again) = api.call("GET", "/block_types/slug/secret", None);
+    assert_eq!(again, secret);
+    let (status, body) = api.call(
+        "DELETE",
+        &format!("/block_types/{}", secret["id"].as_str().unwrap()),
+        None,
+    );
+    assert_eq!(
+        (status, body),
+        (
+            403,
+            json!({"detail": "protected block types cannot be deleted."})
+        )
+    );
+
     // Deleting the type deletes its schemas and documents.
     let (status, _) = api.call("DELETE", &format!("/block_types/{type_id}"), None);
     assert_eq!(status, 204);
     let (status, _) = api.call("GET", &format!("/block_documents/{id}"), None);
     assert_eq!(status, 404);
-    server.stop();
 }

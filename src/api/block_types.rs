@@ -23,6 +23,10 @@ pub fn routes() -> Router<Shared> {
         .route("/block_types/{id}", get(read).patch(update).delete(delete))
         .route("/block_types/slug/{slug}", get(read_by_slug))
         .route(
+            "/block_types/install_system_block_types",
+            post(install_system_block_types),
+        )
+        .route(
             "/block_types/slug/{slug}/block_documents",
             get(documents_of_type),
         )
@@ -185,6 +189,12 @@ async fn delete(State(state): State<Shared>, Path(id): Path<String>) -> ApiResul
     }
     block_types::delete(&state.writer, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Installs Prefect's own block types again, as the server does at start.
+async fn install_system_block_types(State(state): State<Shared>) -> ApiResult<Json<Value>> {
+    crate::store::block_seed::install(&state.db, &state.writer).await?;
+    Ok(Json(Value::Null))
 }
 
 async fn documents_of_type(
