@@ -2,12 +2,14 @@
 //! basic auth, API-version check; JSON bodies for 404 and 405), and one module per resource.
 
 mod admin;
+mod artifacts;
 mod auth;
 mod block_documents;
 mod block_schemas;
 mod block_types;
 mod body;
 pub(crate) mod checks;
+mod collections;
 mod cors;
 mod csrf;
 mod error;
@@ -17,6 +19,7 @@ mod panic;
 mod runs;
 pub mod schemas;
 mod task_workers;
+mod variables;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -94,6 +97,9 @@ pub fn router(state: Shared) -> Router {
         .merge(block_types::routes())
         .merge(block_schemas::routes())
         .merge(block_documents::routes())
+        .merge(artifacts::routes())
+        .merge(variables::routes())
+        .merge(collections::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.
@@ -124,6 +130,13 @@ pub fn router(state: Shared) -> Router {
         .layer(middleware::from_fn(panic::catch_panic))
         .layer(middleware::from_fn_with_state(state.clone(), access_log))
         .with_state(state)
+}
+
+/// A path id that is not a UUID names no route, as in Prefect (whose routes match `{id:uuid}`): 404.
+pub(crate) fn path_id(text: &str) -> ApiResult<crate::db::types::Id> {
+    uuid::Uuid::parse_str(text)
+        .map(crate::db::types::Id)
+        .map_err(|_| ApiError::not_found_plain("Not Found"))
 }
 
 async fn not_found() -> ApiError {

@@ -273,16 +273,7 @@ impl Where {
     fn tags_filter(&mut self, column: &str, value: &Value, loc: &[&str]) -> Result<Option<String>> {
         let mut parts = Vec::new();
         if let Some(tags) = list::<String>(value, "all_", loc)? {
-            let p = self.bind(String::bind(tags));
-            parts.push(match self.dialect {
-                // As many distinct wanted tags among the run's as there are wanted tags.
-                Dialect::Sqlite => format!(
-                    "(SELECT COUNT(DISTINCT tag.value) FROM json_each({column}) tag \
-                     WHERE tag.value IN (SELECT value FROM json_each({p}))) \
-                     = (SELECT COUNT(DISTINCT value) FROM json_each({p}))"
-                ),
-                Dialect::Postgres => format!("{column} ?& {p}"),
-            });
+            parts.push(self.has_all_tags(column, tags));
         }
         if let Some(tags) = list::<String>(value, "any_", loc)? {
             parts.push(if tags.is_empty() {
@@ -299,17 +290,42 @@ impl Where {
             });
         }
         if let Some(is_null) = value.get("is_null_").and_then(Value::as_bool) {
-            let empty = match self.dialect {
-                Dialect::Sqlite => format!("json_array_length({column}) = 0"),
-                Dialect::Postgres => format!("jsonb_array_length({column}) = 0"),
-            };
-            parts.push(if is_null {
-                empty
-            } else {
-                format!("NOT {empty}")
-            });
+            parts.push(self.no_tags(column, is_null));
         }
         Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
+    }
+
+    /// The JSON array of tags at `column` holds every one of `tags`.
+    pub fn has_all_tags(&mut self, column: &str, tags: Vec<String>) -> String {
+        let p = self.bind(String::bind(tags));
+        match self.dialect {
+            // As many distinct wanted tags among the row's as there are wanted tags.
+            Dialect::Sqlite => format!(
+                "(SELECT COUNT(DISTINCT tag.value) FROM json_each({column}) tag \
+                 WHERE tag.value IN (SELECT value FROM json_each({p}))) \
+                 = (SELECT COUNT(DISTINCT value) FROM json_each({p}))"
+            ),
+            Dialect::Postgres => format!("{column} ?& {p}"),
+        }
+    }
+
+    /// The JSON array of tags at `column` is empty (`empty`), or is not.
+    pub fn no_tags(&self, column: &str, empty: bool) -> String {
+        let is_empty = match self.dialect {
+            Dialect::Sqlite => format!("json_array_length({column}) = 0"),
+            Dialect::Postgres => format!("jsonb_array_length({column}) = 0"),
+        };
+        if empty {
+            is_empty
+        } else {
+            format!("NOT {is_empty}")
+        }
+    }
+
+    /// `lower(column) LIKE %text%`: Prefect's `ilike` on both dialects.
+    pub fn contains_ignoring_case(&mut self, column: &str, text: &str) -> String {
+        let p = self.bind(Param::Text(format!("%{}%", text.to_lowercase())));
+        format!("lower({column}) LIKE {p}")
     }
 
     fn time_filter(&mut self, column: &str, value: &Value, field: &str) -> Result<Option<String>> {

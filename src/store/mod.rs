@@ -2,6 +2,7 @@
 //! values bound through types that encode natively on each (`db::types`), and a macro that type-checks each
 //! body once per pool type.
 
+pub mod artifacts;
 pub mod batch;
 pub mod block_checksum;
 pub mod block_documents;
@@ -19,6 +20,7 @@ pub mod logs;
 pub mod states;
 pub mod task_runs;
 pub mod task_workers;
+pub mod variables;
 
 use serde_json::Value;
 use sqlx::types::Json;
@@ -89,6 +91,8 @@ pub enum Param {
     /// A filter's list of ids or strings, bound as one value (see `db::types`).
     Ids(IdList),
     Texts(TextList),
+    /// JSON (text on SQLite, JSONB on PostgreSQL).
+    Json(JsonValue),
 }
 
 /// Binds `params` in order onto a `query` / `query_as` / `query_scalar`.
@@ -103,6 +107,7 @@ macro_rules! bind_all {
                 $crate::store::Param::Int(v) => query.bind(*v),
                 $crate::store::Param::Ids(v) => query.bind(v.clone()),
                 $crate::store::Param::Texts(v) => query.bind(v.clone()),
+                $crate::store::Param::Json(v) => query.bind(v.clone()),
             };
         }
         query

@@ -10,9 +10,12 @@
 //!   `Option<Option<T>>` with `#[serde(default, deserialize_with = "patch")]`.
 //! - Response models are `Serialize` structs whose field order is Prefect's (clients and snapshots read them).
 
+pub mod artifacts;
+pub mod blocks;
+pub mod filters;
 pub mod flow_run_input;
 pub mod task_workers;
-pub mod blocks;
+pub mod variables;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
@@ -145,6 +148,20 @@ fn classify(message: &str, loc: &mut Vec<Value>) -> (&'static str, String) {
             }
         }
         return ("value_error", format!("Value error, {message}"));
+    }
+    // Pydantic's constraint errors, raised by validating types (`filters::Offset`, …) in pydantic's own words.
+    let constraints = [
+        ("Value should have at most", "too_long"),
+        ("List should have at most", "too_long"),
+        (
+            "Input should be greater than or equal to",
+            "greater_than_equal",
+        ),
+    ];
+    for (prefix, kind) in constraints {
+        if message.starts_with(prefix) {
+            return (kind, message.to_owned());
+        }
     }
     ("value_error", format!("Value error, {message}"))
 }

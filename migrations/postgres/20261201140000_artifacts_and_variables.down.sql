@@ -1,0 +1,3 @@
+DROP TABLE variable;
+DROP TABLE artifact_collection;
+DROP TABLE artifact;
