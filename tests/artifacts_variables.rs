@@ -39,7 +39,7 @@ fn first_error(body: &Value) -> (Value, Value, Value) {
 fn postgres_server(pg: &Postgres, env: &TestEnv) -> Server {
     pg.create_database("prefect");
     let url = pg.url("prefect");
-    Server::start(&env, &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)])
+    Server::start(env, &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)])
 }
 
 // -------------------------------------------------------------------------------------------- variables
@@ -82,7 +82,11 @@ fn variables_over_http(api: &str) {
         );
         assert_eq!(
             first_error(&refused),
-            (json!(["body", "name"]), json!("value_error"), json!(name_rule)),
+            (
+                json!(["body", "name"]),
+                json!("value_error"),
+                json!(name_rule)
+            ),
             "{bad}"
         );
     }
@@ -164,12 +168,7 @@ fn variables_over_http(api: &str) {
     );
     // A rename onto a taken name, or a null name, is Prefect's integrity 409.
     for patch in [json!({"name": "at_limit"}), json!({"name": null})] {
-        let refused = call(
-            "PATCH",
-            &format!("{api}/variables/{id}"),
-            Some(patch),
-            409,
-        );
+        let refused = call("PATCH", &format!("{api}/variables/{id}"), Some(patch), 409);
         assert!(
             refused["detail"]
                 .as_str()
@@ -232,7 +231,9 @@ fn variables_over_http(api: &str) {
         ["at_limit"]
     );
     assert_eq!(
-        names(json!({"variables": {"operator": "or_", "id": {"any_": [id]}, "name": {"any_": ["at_limit"]}}})),
+        names(
+            json!({"variables": {"operator": "or_", "id": {"any_": [id]}, "name": {"any_": ["at_limit"]}}})
+        ),
         ["at_limit", "my_var"]
     );
     let count = call(
@@ -271,7 +272,12 @@ fn variables_over_http(api: &str) {
     );
 
     call("DELETE", &format!("{api}/variables/{id}"), None, 204);
-    call("DELETE", &format!("{api}/variables/name/other-var"), None, 204);
+    call(
+        "DELETE",
+        &format!("{api}/variables/name/other-var"),
+        None,
+        204,
+    );
     assert_eq!(
         call("GET", &format!("{api}/variables/{id}"), None, 404),
         missing
@@ -325,7 +331,9 @@ fn artifacts_over_http(api: &str) {
         json!(format!("{}...", "x".repeat(500))),
         "metadata values are cut to 500 characters as in Prefect"
     );
-    let v2 = create(json!({"key": "report", "type": "markdown", "data": "# v2", "task_run_id": task_run}));
+    let v2 = create(
+        json!({"key": "report", "type": "markdown", "data": "# v2", "task_run_id": task_run}),
+    );
     let table = create(json!({"key": "rows", "type": "table", "data": [{"a": 1}]}));
     let progress = create(json!({"type": "progress", "data": 0.0}));
 
@@ -401,7 +409,9 @@ fn artifacts_over_http(api: &str) {
         [v2["id"].clone()]
     );
     assert_eq!(
-        ids(json!({"artifacts": {"operator": "or_", "key": {"like_": "ROW"}, "id": {"any_": [v1["id"]]}}})),
+        ids(
+            json!({"artifacts": {"operator": "or_", "key": {"like_": "ROW"}, "id": {"any_": [v1["id"]]}}})
+        ),
         [table["id"].clone(), v1["id"].clone()]
     );
     assert_eq!(
@@ -429,7 +439,9 @@ fn artifacts_over_http(api: &str) {
         422,
     );
     assert!(
-        refused.to_string().contains("does not support filtering by flow_runs"),
+        refused
+            .to_string()
+            .contains("does not support filtering by flow_runs"),
         "{refused}"
     );
 
@@ -446,7 +458,9 @@ fn artifacts_over_http(api: &str) {
             (
                 json!(["body", "key"]),
                 json!("value_error"),
-                json!("Value error, Artifact key must only contain lowercase letters, numbers, and dashes.")
+                json!(
+                    "Value error, Artifact key must only contain lowercase letters, numbers, and dashes."
+                )
             ),
             "{bad}"
         );
@@ -528,7 +542,12 @@ fn artifacts_over_http(api: &str) {
     );
     assert_eq!(latest_keys(json!({})), [json!("rows")]);
     // An unkeyed artifact is deleted without touching any key's latest.
-    call("DELETE", &format!("{api}/artifacts/{progress_id}"), None, 204);
+    call(
+        "DELETE",
+        &format!("{api}/artifacts/{progress_id}"),
+        None,
+        204,
+    );
     assert_eq!(
         call("POST", &format!("{api}/artifacts/count"), None, 200),
         json!(1)
@@ -557,7 +576,9 @@ fn the_worker_metadata_view_is_served_without_the_network() {
     let env = TestEnv::new();
     let server = Server::start(&env, &[]);
     let api = server.api_url();
-    let (status, text) = get(&format!("{api}/collections/views/aggregate-worker-metadata"));
+    let (status, text) = get(&format!(
+        "{api}/collections/views/aggregate-worker-metadata"
+    ));
     assert_eq!(status, 200, "{text}");
     let view = json(&text);
     assert_eq!(view["prefect"]["process"]["type"], "process");
@@ -624,8 +645,16 @@ fn client_scenario(env: &TestEnv, server: &Server) {
         out.stdout
     );
     // PostgreSQL's JSONB orders an object's keys its own way, for Prefect's server too.
-    let result = out.stdout.lines().find(|l| l.starts_with("RESULT ")).unwrap_or_default();
-    for part in ["{'threshold': 8, 'config': {", "'region': 'eu'", "'sizes': [1, 2]"] {
+    let result = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("RESULT "))
+        .unwrap_or_default();
+    for part in [
+        "{'threshold': 8, 'config': {",
+        "'region': 'eu'",
+        "'sizes': [1, 2]",
+    ] {
         assert!(result.contains(part), "{part}: {}", out.stdout);
     }
 
@@ -646,7 +675,11 @@ fn client_scenario(env: &TestEnv, server: &Server) {
         server,
         &["artifact", "inspect", "s5-progress"],
         0,
-        &["'type': 'progress'", "'data': 100.0", "'description': 'work'"],
+        &[
+            "'type': 'progress'",
+            "'data': 100.0",
+            "'description': 'work'",
+        ],
     );
     assert_prefect(
         env,
@@ -668,7 +701,10 @@ fn client_scenario(env: &TestEnv, server: &Server) {
         server,
         &["variable", "ls"],
         0,
-        &["│ s5_config    │ {\"", "│ s5_threshold │ 8                                 │"],
+        &[
+            "│ s5_config    │ {\"",
+            "│ s5_threshold │ 8                                 │",
+        ],
     );
     assert_prefect(env, server, &["variable", "get", "s5_threshold"], 0, &["8"]);
     assert_prefect(
@@ -695,7 +731,15 @@ fn client_scenario(env: &TestEnv, server: &Server) {
     assert_prefect(
         env,
         server,
-        &["variable", "set", "s5_new", "44", "--overwrite", "--tag", "a"],
+        &[
+            "variable",
+            "set",
+            "s5_new",
+            "44",
+            "--overwrite",
+            "--tag",
+            "a",
+        ],
         0,
         &["Set variable 's5_new'."],
     );
