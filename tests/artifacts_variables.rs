@@ -572,7 +572,7 @@ fn artifacts_keep_the_latest_of_each_key_as_prefect_does_on_postgres() {
 // ------------------------------------------------------------------------------------- worker metadata
 
 #[test]
-fn the_worker_metadata_view_is_served_without_the_network() {
+fn the_worker_metadata_view_is_served_without_the_network_and_the_client_reads_it() {
     let env = TestEnv::new();
     let server = Server::start(&env, &[]);
     let api = server.api_url();
@@ -586,6 +586,20 @@ fn the_worker_metadata_view_is_served_without_the_network() {
     assert!(
         view["prefect-docker"]["docker"]["default_base_job_configuration"]["job_configuration"]
             .is_object()
+    );
+    // The client reads the work pool types and a job template from it, as from Prefect's server.
+    let python = python_prefect().parent().unwrap().join("python");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/worker_types.py");
+    let out = env
+        .program(&python, &[script.to_str().unwrap()])
+        .env("PREFECT_API_URL", &api)
+        .run();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stdout,
+        "TYPES ['azure-container-instance', 'cloud-run', 'cloud-run-v2', 'docker', 'ecs', 'kubernetes', \
+         'process', 'vertex-ai']\nCLOUD_RUN_V2 ['args', 'command', 'cpu', 'credentials', 'env']\n"
     );
     let (status, text) = get(&format!("{api}/collections/views/nope"));
     assert_eq!(
