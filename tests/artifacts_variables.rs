@@ -6,7 +6,7 @@ mod common;
 
 use common::postgres::Postgres;
 use common::server::{Server, get, post, request};
-use common::{TestEnv, python_prefect};
+use common::{TestEnv, python_prefect, sqlite};
 use serde_json::{Value, json};
 
 fn json(text: &str) -> Value {
@@ -567,6 +567,80 @@ fn artifacts_keep_the_latest_of_each_key_as_prefect_does_on_postgres() {
     let env = TestEnv::new();
     let server = postgres_server(&pg, &env);
     artifacts_over_http(&server.api_url());
+}
+
+// ----------------------------------------------------------------------------------- lifecycle events
+
+/// Prefect's server reports each change of a variable, and of a key's latest artifact, as an event; the same
+/// calls against Prefect 3.9.1's server give these events, resources and payloads.
+#[test]
+fn variables_and_the_latest_artifacts_changes_are_lifecycle_events() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    let api = server.api_url();
+    let variable = call(
+        "POST",
+        &format!("{api}/variables/"),
+        Some(json!({"name": "ev_var", "value": 1, "tags": ["t"]})),
+        201,
+    );
+    let variable_id = variable["id"].as_str().unwrap();
+    call(
+        "PATCH",
+        &format!("{api}/variables/{variable_id}"),
+        Some(json!({"value": 2})),
+        204,
+    );
+    call("DELETE", &format!("{api}/variables/name/ev_var"), None, 204);
+    let create = |body: Value| call("POST", &format!("{api}/artifacts/"), Some(body), 201);
+    let flow_run = "0191e5f0-0000-7000-8000-000000000001";
+    let v1 =
+        create(json!({"key": "ev-key", "type": "markdown", "data": "v1", "flow_run_id": flow_run}));
+    let v2 = create(json!({"key": "ev-key", "type": "markdown", "data": "v2"}));
+    create(json!({"type": "progress", "data": 1}));
+    for artifact in [&v2, &v1] {
+        let id = artifact["id"].as_str().unwrap();
+        call("DELETE", &format!("{api}/artifacts/{id}"), None, 204);
+    }
+    let out = server.stop();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let rows = sqlite(
+        &env.home().join("prefect.db"),
+        "SELECT event, json_extract(resource, '$.\"prefect.resource.name\"'), related, payload FROM events \
+         ORDER BY occurred, id",
+    );
+    let (v1_id, v2_id) = (v1["id"].as_str().unwrap(), v2["id"].as_str().unwrap());
+    let latest = |id: &str| {
+        format!(
+            r#"{{"prefect.resource.id":"prefect.artifact.{id}","prefect.resource.role":"latest"}}"#
+        )
+    };
+    let from_run = format!(
+        r#"{{"prefect.resource.id":"prefect.flow-run.{flow_run}","prefect.resource.role":"flow-run"}}"#
+    );
+    let expected = [
+        r#"prefect.variable.created|ev_var|[]|{"name":"ev_var","value":1,"tags":["t"]}"#.to_owned(),
+        r#"prefect.variable.updated|ev_var|[]|{"name":"ev_var","value":2,"tags":["t"]}"#.to_owned(),
+        r#"prefect.variable.deleted|ev_var|[]|{"name":"ev_var","value":2,"tags":["t"]}"#.to_owned(),
+        format!(
+            r#"prefect.artifact-collection.created|ev-key|[{},{from_run}]|{{"key":"ev-key","type":"markdown","data":"v1","description":null}}"#,
+            latest(v1_id)
+        ),
+        format!(
+            r#"prefect.artifact-collection.updated|ev-key|[{}]|{{"key":"ev-key","type":"markdown","data":"v2","description":null}}"#,
+            latest(v2_id)
+        ),
+        format!(
+            r#"prefect.artifact-collection.updated|ev-key|[{},{from_run}]|{{"key":"ev-key","type":"markdown","data":"v1","description":null}}"#,
+            latest(v1_id)
+        ),
+        format!(
+            r#"prefect.artifact-collection.deleted|ev-key|[{},{from_run}]|{{"key":"ev-key","type":"markdown","data":"v1","description":null}}"#,
+            latest(v1_id)
+        ),
+    ];
+    assert_eq!(rows.lines().collect::<Vec<_>>(), expected, "{rows}");
 }
 
 // ------------------------------------------------------------------------------------- worker metadata

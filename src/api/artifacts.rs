@@ -11,7 +11,7 @@ use super::schemas::artifacts::{
     ArtifactUpdate,
 };
 use super::schemas::filters::{Offset, limit};
-use super::{ApiError, ApiResult, Body, Shared, path_id};
+use super::{ApiError, ApiResult, Body, Shared, lifecycle, path_id};
 use crate::store::artifacts::{self as store, Table};
 use crate::store::filter::reject_unsupported;
 
@@ -34,7 +34,10 @@ async fn create(
     State(state): State<Shared>,
     Body(artifact): Body<ArtifactCreate>,
 ) -> ApiResult<(StatusCode, Json<Artifact>)> {
-    let created = store::create(&state.writer, &artifact.into()).await?;
+    let (created, latest) = store::create(&state.writer, &artifact.into()).await?;
+    if let Some(latest) = &latest {
+        lifecycle::latest_artifact(&state, latest).await;
+    }
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -64,11 +67,12 @@ async fn update(
 }
 
 async fn delete(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    if store::delete(&state.writer, path_id(&id)?).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(not_found())
+    let latest = store::delete(&state.writer, path_id(&id)?).await?;
+    let latest = latest.ok_or_else(not_found)?;
+    if let Some(latest) = &latest {
+        lifecycle::latest_artifact(&state, latest).await;
     }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Reads a filter body of either table: every artifact, or each key's latest.

@@ -15,6 +15,7 @@ mod csrf;
 mod error;
 mod events;
 mod flow_run_input;
+mod lifecycle;
 mod panic;
 mod runs;
 pub mod schemas;

@@ -9,7 +9,7 @@ use super::schemas::filters::{Offset, limit};
 use super::schemas::variables::{
     Variable, VariableCountBody, VariableCreate, VariableFilterBody, VariableUpdate,
 };
-use super::{ApiError, ApiResult, Body, Shared, path_id};
+use super::{ApiError, ApiResult, Body, Shared, lifecycle, path_id};
 use crate::store::variables::{self as store, Changes, Key};
 
 pub fn routes() -> Router<Shared> {
@@ -44,6 +44,7 @@ async fn create(
         // Prefect formats the name with Python's repr; names are restricted to characters it never escapes.
         body: serde_json::json!({ "detail": format!("A variable with the name '{name}' already exists.") }),
     })?;
+    lifecycle::variable(&state, "created", &created).await;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -86,8 +87,11 @@ async fn update(state: &Shared, key: Key, update: VariableUpdate) -> ApiResult<S
         tags,
     };
     match store::update(&state.writer, &key, &changes).await {
-        Ok(true) => Ok(StatusCode::NO_CONTENT),
-        Ok(false) => Err(not_found()),
+        Ok(Some(updated)) => {
+            lifecycle::variable(state, "updated", &updated).await;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        Ok(None) => Err(not_found()),
         Err(error) if store::is_unique_violation(&error) => Err(ApiError::integrity_conflict()),
         Err(error) => Err(error.into()),
     }
@@ -110,11 +114,9 @@ async fn update_by_name(
 }
 
 async fn delete(state: &Shared, key: Key) -> ApiResult<StatusCode> {
-    if store::delete(&state.writer, &key).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(not_found())
-    }
+    let deleted = store::delete(&state.writer, &key).await?;
+    lifecycle::variable(state, "deleted", &deleted.ok_or_else(not_found)?).await;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn delete_by_id(

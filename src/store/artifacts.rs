@@ -109,8 +109,19 @@ impl Sort {
     }
 }
 
+/// What happened to a key's latest artifact (its `artifact_collection` row, as it is after the change, or as it
+/// was before its removal): Prefect reports each as a lifecycle event.
+pub enum LatestChange {
+    Created(Artifact),
+    Updated(Artifact),
+    Deleted(Artifact),
+}
+
 /// Stores a new artifact; one with a key becomes that key's latest.
-pub async fn create(writer: &Writer, new: &NewArtifact) -> Result<Artifact, sqlx::Error> {
+pub async fn create(
+    writer: &Writer,
+    new: &NewArtifact,
+) -> Result<(Artifact, Option<LatestChange>), sqlx::Error> {
     let now = Timestamp::now();
     let id = new_v7();
     let data = new.data.as_ref().map(json);
@@ -118,16 +129,18 @@ pub async fn create(writer: &Writer, new: &NewArtifact) -> Result<Artifact, sqlx
     let insert = format!(
         "INSERT INTO artifact ({COLUMNS}) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}"
     );
+    let upsert_latest = format!(
+        "INSERT INTO artifact_collection (id, created, updated, key, latest_id, type, description, data, \
+         metadata_, flow_run_id, task_run_id) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (key) DO UPDATE SET latest_id = excluded.latest_id, updated = excluded.updated, \
+         type = excluded.type, description = excluded.description, data = excluded.data, \
+         metadata_ = excluded.metadata_, flow_run_id = excluded.flow_run_id, \
+         task_run_id = excluded.task_run_id RETURNING {COLLECTION_COLUMNS}"
+    );
     write_tx!(writer, tx => {
+        let mut latest = None;
         if let Some(key) = &new.key {
-            sqlx::query(
-                "INSERT INTO artifact_collection (id, created, updated, key, latest_id, type, description, data, \
-                 metadata_, flow_run_id, task_run_id) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                 ON CONFLICT (key) DO UPDATE SET latest_id = excluded.latest_id, updated = excluded.updated, \
-                 type = excluded.type, description = excluded.description, data = excluded.data, \
-                 metadata_ = excluded.metadata_, flow_run_id = excluded.flow_run_id, \
-                 task_run_id = excluded.task_run_id",
-            )
+            let row = sqlx::query_as::<_, Artifact>(sqlx::AssertSqlSafe(upsert_latest.clone()))
             .bind(new_v7())
             .bind(now)
             .bind(key)
@@ -138,10 +151,16 @@ pub async fn create(writer: &Writer, new: &NewArtifact) -> Result<Artifact, sqlx
             .bind(metadata.clone())
             .bind(new.flow_run_id)
             .bind(new.task_run_id)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            // A new key's row was created now; an existing key's row kept its creation time.
+            latest = Some(if row.created == row.updated {
+                LatestChange::Created(row)
+            } else {
+                LatestChange::Updated(row)
+            });
         }
-        sqlx::query_as::<_, Artifact>(sqlx::AssertSqlSafe(insert.clone()))
+        let artifact = sqlx::query_as::<_, Artifact>(sqlx::AssertSqlSafe(insert.clone()))
             .bind(id)
             .bind(now)
             .bind(&new.key)
@@ -152,7 +171,8 @@ pub async fn create(writer: &Writer, new: &NewArtifact) -> Result<Artifact, sqlx
             .bind(new.flow_run_id)
             .bind(new.task_run_id)
             .fetch_one(&mut *tx)
-            .await?
+            .await?;
+        (artifact, latest)
     })
 }
 
@@ -214,11 +234,20 @@ pub async fn update(writer: &Writer, id: Id, changes: &Changes) -> Result<bool, 
     Ok(changed > 0)
 }
 
-/// Deletes the artifact; false when there was none. When it was its key's latest, the key's next newest
-/// version becomes the latest (with its own fields and times), or the key's row goes when there is none.
-pub async fn delete(writer: &Writer, id: Id) -> Result<bool, sqlx::Error> {
+/// Deletes the artifact; `None` when there was none, else what happened to its key's latest. When it was its
+/// key's latest, the key's next newest version becomes the latest (with its own fields and times), or the key's
+/// row goes when there is none.
+pub async fn delete(writer: &Writer, id: Id) -> Result<Option<Option<LatestChange>>, sqlx::Error> {
     let next_sql = format!(
         "SELECT {COLUMNS} FROM artifact WHERE key = $1 AND id <> $2 ORDER BY created DESC, id DESC LIMIT 1"
+    );
+    let hand_over = format!(
+        "UPDATE artifact_collection SET latest_id = $3, created = $4, updated = $5, type = $6, description = $7, \
+         data = $8, metadata_ = $9, flow_run_id = $10, task_run_id = $11 WHERE key = $1 AND latest_id = $2 \
+         RETURNING {COLLECTION_COLUMNS}"
+    );
+    let remove = format!(
+        "DELETE FROM artifact_collection WHERE key = $1 AND latest_id = $2 RETURNING {COLLECTION_COLUMNS}"
     );
     write_tx!(writer, tx => {
         let key: Option<Option<String>> = sqlx::query_scalar("SELECT key FROM artifact WHERE id = $1")
@@ -226,21 +255,17 @@ pub async fn delete(writer: &Writer, id: Id) -> Result<bool, sqlx::Error> {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(key) = key else {
-            return Ok(false);
+            return Ok(None);
         };
+        let mut latest = None;
         if let Some(key) = key {
             let next = sqlx::query_as::<_, Artifact>(sqlx::AssertSqlSafe(next_sql.clone()))
                 .bind(&key)
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            match next {
-                Some(next) => {
-                    sqlx::query(
-                        "UPDATE artifact_collection SET latest_id = $3, created = $4, updated = $5, type = $6, \
-                         description = $7, data = $8, metadata_ = $9, flow_run_id = $10, task_run_id = $11 \
-                         WHERE key = $1 AND latest_id = $2",
-                    )
+            latest = match next {
+                Some(next) => sqlx::query_as::<_, Artifact>(sqlx::AssertSqlSafe(hand_over.clone()))
                     .bind(&key)
                     .bind(id)
                     .bind(next.id)
@@ -252,23 +277,22 @@ pub async fn delete(writer: &Writer, id: Id) -> Result<bool, sqlx::Error> {
                     .bind(next.metadata_)
                     .bind(next.flow_run_id)
                     .bind(next.task_run_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                None => {
-                    sqlx::query("DELETE FROM artifact_collection WHERE key = $1 AND latest_id = $2")
-                        .bind(&key)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(LatestChange::Updated),
+                None => sqlx::query_as::<_, Artifact>(sqlx::AssertSqlSafe(remove.clone()))
+                    .bind(&key)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(LatestChange::Deleted),
+            };
         }
         sqlx::query("DELETE FROM artifact WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        true
+        Some(latest)
     })
 }
 

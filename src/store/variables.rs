@@ -121,9 +121,13 @@ pub async fn read(db: &Db, key: &Key) -> Result<Option<Variable>, sqlx::Error> {
     })
 }
 
-/// Applies `changes`; false when there is no such variable. A new name that another variable has is a unique
-/// violation (`sqlx::Error::Database`), as in Prefect.
-pub async fn update(writer: &Writer, key: &Key, changes: &Changes) -> Result<bool, sqlx::Error> {
+/// Applies `changes`; the variable as it is now, `None` when there is no such variable. A new name that another
+/// variable has is a unique violation (`sqlx::Error::Database`), as in Prefect.
+pub async fn update(
+    writer: &Writer,
+    key: &Key,
+    changes: &Changes,
+) -> Result<Option<Variable>, sqlx::Error> {
     let mut params = vec![key.param(), Param::Time(Timestamp::now())];
     let mut sets = vec!["updated = $2".to_owned()];
     let values = [
@@ -147,30 +151,29 @@ pub async fn update(writer: &Writer, key: &Key, changes: &Changes) -> Result<boo
         }
     }
     let sql = format!(
-        "UPDATE variable SET {} WHERE {}",
+        "UPDATE variable SET {} WHERE {} RETURNING {COLUMNS}",
         sets.join(", "),
         key.condition()
     );
-    let updated = write_tx!(writer, tx => {
-        bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &params)
-            .execute(&mut *tx)
+    write_tx!(writer, tx => {
+        bind_all!(sqlx::query_as::<_, Variable>(sqlx::AssertSqlSafe(sql.clone())), &params)
+            .fetch_optional(&mut *tx)
             .await?
-            .rows_affected()
-    })?;
-    Ok(updated > 0)
+    })
 }
 
-/// Deletes the variable; false when there was none.
-pub async fn delete(writer: &Writer, key: &Key) -> Result<bool, sqlx::Error> {
-    let sql = format!("DELETE FROM variable WHERE {}", key.condition());
+/// Deletes the variable; what it was, `None` when there was none.
+pub async fn delete(writer: &Writer, key: &Key) -> Result<Option<Variable>, sqlx::Error> {
+    let sql = format!(
+        "DELETE FROM variable WHERE {} RETURNING {COLUMNS}",
+        key.condition()
+    );
     let params = [key.param()];
-    let deleted = write_tx!(writer, tx => {
-        bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &params)
-            .execute(&mut *tx)
+    write_tx!(writer, tx => {
+        bind_all!(sqlx::query_as::<_, Variable>(sqlx::AssertSqlSafe(sql.clone())), &params)
+            .fetch_optional(&mut *tx)
             .await?
-            .rows_affected()
-    })?;
-    Ok(deleted > 0)
+    })
 }
 
 fn where_clause(w: &mut Where, filter: &Filter) -> String {
