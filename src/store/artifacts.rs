@@ -4,8 +4,7 @@
 
 use serde_json::Value;
 
-use super::filter::{Where, where_sql};
-use super::variables::combine;
+use super::filter::{Where, combine, where_sql};
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::db::Db;
 use crate::db::types::{Id, IdList, TextList, Timestamp};

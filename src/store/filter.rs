@@ -367,6 +367,11 @@ pub fn where_sql(parts: &[String]) -> String {
     }
 }
 
+/// Conditions joined by AND (OR when `or`) as one parenthesised condition; none when there are none.
+pub fn combine(parts: Vec<String>, or: bool) -> Option<String> {
+    (!parts.is_empty()).then(|| format!("({})", parts.join(if or { " OR " } else { " AND " })))
+}
+
 /// Ascending or descending on `column`, runs without a value last (as Prefect sorts them).
 pub fn nulls_last(column: &str, direction: &str) -> String {
     format!("{column} IS NULL, {column} {direction}")

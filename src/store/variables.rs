@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::filter::{Where, where_sql};
+use super::filter::{Where, combine, where_sql};
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::db::Db;
 use crate::db::types::{Id, IdList, TextList, Timestamp};
@@ -198,11 +198,6 @@ fn where_clause(w: &mut Where, filter: &Filter) -> String {
         parts.extend(combine(tag_parts, tags.or));
     }
     where_sql(&combine(parts, filter.or).into_iter().collect::<Vec<_>>())
-}
-
-/// Conditions joined by AND (OR when `or`) as one parenthesised condition; none when there are none.
-pub fn combine(parts: Vec<String>, or: bool) -> Option<String> {
-    (!parts.is_empty()).then(|| format!("({})", parts.join(if or { " OR " } else { " AND " })))
 }
 
 pub async fn filter(
