@@ -465,6 +465,20 @@ fn artifacts_over_http(api: &str) {
             "{bad}"
         );
     }
+    let refused = call(
+        "POST",
+        &format!("{api}/artifacts/"),
+        Some(json!({"type": "markdown", "flow_run_id": "nope"})),
+        422,
+    );
+    assert_eq!(
+        first_error(&refused),
+        (
+            json!(["body", "flow_run_id"]),
+            json!("uuid_parsing"),
+            json!("Input should be a valid UUID, invalid character: found `n` at 0")
+        )
+    );
     assert_eq!(
         call("POST", &format!("{api}/artifacts/count"), None, 200),
         json!(4)

@@ -149,6 +149,13 @@ fn classify(message: &str, loc: &mut Vec<Value>) -> (&'static str, String) {
         }
         return ("value_error", format!("Value error, {message}"));
     }
+    // The uuid crate's refusal of a string, in pydantic's words.
+    if let Some(reason) = message.strip_prefix("UUID parsing failed: ") {
+        return (
+            "uuid_parsing",
+            format!("Input should be a valid UUID, {reason}"),
+        );
+    }
     // Pydantic's constraint errors, raised by validating types (`filters::Offset`, …) in pydantic's own words.
     let constraints = [
         ("Value should have at most", "too_long"),
@@ -209,6 +216,35 @@ mod tests {
         assert_eq!(
             error_of(r#"{"name": "x", "tags": []} junk"#)["type"],
             "json_invalid"
+        );
+    }
+
+    #[test]
+    fn validating_types_and_uuids_get_pydantics_types() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            offset: Option<filters::Offset>,
+            id: Option<uuid::Uuid>,
+        }
+        let error = |body: &str| {
+            let err = from_body::<Page>(body.as_bytes()).unwrap_err();
+            let e = err.body["exception_detail"][0].clone();
+            (e["type"].clone(), e["msg"].clone())
+        };
+        assert_eq!(
+            error(r#"{"offset": -1}"#),
+            (
+                json!("greater_than_equal"),
+                json!("Input should be greater than or equal to 0")
+            )
+        );
+        assert_eq!(
+            error(r#"{"id": "nope"}"#),
+            (
+                json!("uuid_parsing"),
+                json!("Input should be a valid UUID, invalid character: found `n` at 0")
+            )
         );
     }
 
