@@ -330,7 +330,7 @@ fn an_edited_applied_migration_is_reported_by_name() {
     let out = env.cmd(&["server", "database", "history"]).run().success();
     assert!(
         out.stdout
-            .contains("20261121000200  task_runs               modified"),
+            .contains("20261121000200  task_runs                modified"),
         "{}",
         out.stdout
     );
