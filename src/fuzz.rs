@@ -7,13 +7,20 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::{Map, Value, json};
 
-use crate::api::checks;
+use crate::api::schemas::fields::{self, DateTime, FlowRunPolicy, LaxBool, LaxInt, TaskRunPolicy};
+use crate::api::schemas::logs::LogCreate;
+use crate::api::schemas::states::StateCreate;
 use crate::db::Dialect;
-use crate::db::types::{Id, Timestamp};
+use crate::db::types::{Id, Timestamp, parse_time};
 use crate::orchestration::{self, Bookkeeping, Run};
-use crate::store::filter::{Where, parse_time, reject_unsupported};
+use crate::store::filter::{Criteria, Where};
 use crate::store::states::{Proposed, State, TYPES, full_details};
-use crate::store::{flow_runs, logs, task_runs};
+use crate::store::{flow_runs, task_runs};
+
+/// `given` read as a `T`, as a request body's field would be.
+fn read_as<T: serde::de::DeserializeOwned>(given: &Value) -> Option<T> {
+    serde_json::from_value(given.clone()).ok()
+}
 
 /// Inputs per target: enough to hit every branch many times, a few seconds in all in a debug build.
 const ROUNDS: usize = 1_000;
@@ -333,12 +340,14 @@ fn proposed(rng: &mut Rng) -> Proposed {
         let details = shaped(rng, DETAILS, string);
         given = json!({"type": state_type(rng), "name": string(rng), "state_details": details});
     }
-    Proposed::parse(&given).unwrap_or_else(|_| {
-        let (state_type, name) = (rng.pick(TYPES), rng.pick(STRINGS));
-        let mut p = Proposed::new(state_type, name);
-        p.details = body(rng);
-        p
-    })
+    read_as::<StateCreate>(&given)
+        .map(StateCreate::into_proposed)
+        .unwrap_or_else(|| {
+            let (state_type, name) = (rng.pick(TYPES), rng.pick(STRINGS));
+            let mut p = Proposed::new(state_type, name);
+            p.details = body(rng);
+            p
+        })
 }
 
 fn int(rng: &mut Rng) -> i32 {
@@ -482,7 +491,12 @@ fn the_filter_parsers_never_panic() {
                 let _ = w.task_runs(filter.get("task_runs").unwrap_or(&null), "tr");
                 let _ = w.logs(filter.get("logs").unwrap_or(&null), "l");
                 let _ = w.flow_runs(&filter, "fr");
-                let _ = reject_unsupported(&filter, &["deployments", "work_pools"]);
+                let criteria = Criteria {
+                    deployments: filter.get("deployments").cloned(),
+                    work_pools: filter.get("work_pools").cloned(),
+                    ..Criteria::default()
+                };
+                let _ = criteria.reject_unsupported();
                 let _ = w.page("fr.id DESC", "fr.id", i64::MAX, i64::MIN);
             });
         }
@@ -497,16 +511,19 @@ fn the_field_checks_and_time_parsing_never_panic() {
         } else {
             shaped(rng, POLICY, delays)
         };
-        let loc = json!(["body", "x"]);
         no_panic("checks", &given, || {
-            let _ = checks::lax_int(&given, &loc);
-            let _ = checks::lax_bool(&given, &loc);
-            let _ = checks::string_list(Some(&given), "tags");
-            let _ = checks::optional_datetime(Some(&given), &loc);
-            let _ = checks::flow_run_policy(Some(&given));
-            let _ = checks::task_run_policy(Some(&given));
-            let _ = Proposed::parse(&given);
-            let _ = logs::parse(0, &given);
+            let _ = fields::lax_int(&given);
+            let _ = fields::lax_bool(&given);
+            let _ = read_as::<LaxInt>(&given);
+            let _ = read_as::<LaxBool>(&given);
+            let _ = read_as::<Vec<String>>(&given);
+            let _ = read_as::<DateTime>(&given);
+            let _ = read_as::<FlowRunPolicy>(&given);
+            let _ = read_as::<TaskRunPolicy>(&given);
+            let _ = read_as::<StateCreate>(&given);
+            let _ = read_as::<LogCreate>(&given);
+            let body = serde_json::to_vec(&given).unwrap_or_default();
+            let _ = crate::api::schemas::from_body::<Vec<LogCreate>>(&body);
             let _ = full_details(&given);
             if let Some(text) = given.as_str() {
                 let _ = parse_time(text).map(|t| t.rfc3339());

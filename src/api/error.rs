@@ -5,6 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::store::error::StoreError;
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -49,19 +51,6 @@ impl ApiError {
         }
     }
 
-    /// One field's validation error exactly as FastAPI reports it: `loc` (a JSON array of keys and indexes),
-    /// pydantic's `msg` and `type`, and the `input` refused.
-    pub fn validation(loc: &Value, message: &str, kind: &str, input: &Value) -> Self {
-        Self {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            body: json!({
-                "exception_message": "Invalid request received.",
-                "exception_detail": [{ "type": kind, "loc": loc, "msg": message, "input": input }],
-                "request_body": Value::Null,
-            }),
-        }
-    }
-
     /// A 422 with FastAPI's body: the list of errors and the body it refused.
     pub fn unprocessable(detail: Value, request_body: Value) -> Self {
         Self {
@@ -101,6 +90,18 @@ impl From<sqlx::Error> for ApiError {
             };
         }
         Self::internal()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Database(error) => error.into(),
+            StoreError::InvalidFilter { loc, message } => {
+                let loc: Vec<&str> = loc.iter().map(String::as_str).collect();
+                Self::invalid(&loc, message)
+            }
+        }
     }
 }
 

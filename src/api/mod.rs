@@ -10,17 +10,21 @@ mod block_types;
 mod body;
 pub(crate) mod checks;
 mod collections;
+mod common;
 mod cors;
 mod csrf;
 mod error;
 mod events;
 mod flow_run_input;
 mod lifecycle;
+mod flow_runs;
+mod flows;
+mod logs;
 mod panic;
-mod runs;
 pub mod schemas;
 mod task_workers;
 mod variables;
+mod task_runs;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -101,6 +105,10 @@ pub fn router(state: Shared) -> Router {
         .merge(artifacts::routes())
         .merge(variables::routes())
         .merge(collections::routes())
+        .merge(flows::routes())
+        .merge(flow_runs::routes())
+        .merge(task_runs::routes())
+        .merge(logs::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

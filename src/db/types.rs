@@ -79,6 +79,18 @@ impl Timestamp {
     }
 }
 
+/// RFC 3339, with or without an offset (Prefect's clients always send one; a bare time is UTC), in the years
+/// 1 to 9999 that Python's `datetime` (and so Prefect) can read: a time outside them is not a time.
+pub fn parse_time(text: &str) -> Option<Timestamp> {
+    let time = match DateTime::parse_from_rfc3339(text) {
+        Ok(time) => Timestamp(time.with_timezone(&Utc)),
+        Err(_) => chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+            .map(|naive| Timestamp(naive.and_utc()))
+            .ok()?,
+    };
+    Some(time).filter(Timestamp::in_range)
+}
+
 /// A list of ids bound as one value: `uuid[]` on PostgreSQL, a JSON array of hyphenated text on SQLite.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdList(pub Vec<Id>);

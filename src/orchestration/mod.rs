@@ -8,7 +8,7 @@ pub mod run_input;
 use serde_json::{Value, json};
 
 use crate::db::types::Timestamp;
-use crate::store::filter::parse_time;
+use crate::db::types::parse_time;
 use crate::store::states::{Proposed, State, is_terminal};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::filter::parse_time;
 use super::{Writer, json, new_v7, task_runs, write_tx};
+use crate::db::types::parse_time;
 use crate::db::types::{Id, Timestamp};
 
 /// One event row, ready to insert.

@@ -6,18 +6,58 @@
 //! statement has a fixed number of placeholders and its cost grows linearly with the list; a list longer than
 //! [`MAX_LIST_ITEMS`] is refused with a 422 that names the field and the bound.
 
-use chrono::DateTime;
 use serde_json::{Map, Value};
 
 use super::Param;
-use crate::api::ApiError;
+use super::error::StoreError;
 use crate::db::Dialect;
-use crate::db::types::{Id, IdList, TextList, Timestamp};
+use crate::db::types::{Id, IdList, TextList, Timestamp, parse_time};
 
 /// The most items one filter list may hold. A list is bound as one value, but it is still read, parsed and
 /// matched whole; this bounds the work one request can ask for. Prefect's client and UI stay far below it: they
 /// list the runs of one page (at most 200) or the runs a worker or runner has in flight.
 pub const MAX_LIST_ITEMS: usize = 50_000;
+
+/// The filter objects of a filter or count body, by resource (`FlowFilter`, `FlowRunFilter`, …) as the client
+/// sent them; `None` is no condition.
+#[derive(Clone, Debug, Default)]
+pub struct Criteria {
+    pub flows: Option<Value>,
+    pub flow_runs: Option<Value>,
+    pub task_runs: Option<Value>,
+    pub logs: Option<Value>,
+    pub deployments: Option<Value>,
+    pub work_pools: Option<Value>,
+    pub work_pool_queues: Option<Value>,
+}
+
+impl Criteria {
+    /// Filters on resources prefect-rs does not store yet must be empty (null, or only nulls and an operator).
+    pub fn reject_unsupported(&self) -> Result<()> {
+        let unsupported = [
+            ("deployments", &self.deployments),
+            ("work_pools", &self.work_pools),
+            ("work_pool_queues", &self.work_pool_queues),
+        ];
+        for (name, filter) in unsupported {
+            let Some(filter) = filter.as_ref().and_then(Value::as_object) else {
+                continue;
+            };
+            if filter.iter().any(|(k, v)| k != "operator" && !v.is_null()) {
+                return Err(StoreError::invalid_filter(
+                    &["body", name],
+                    format!("prefect-rs does not support filtering by {name} yet"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `filter` as the `Where` builders take it: absent is null.
+pub fn or_null(filter: &Option<Value>) -> &Value {
+    filter.as_ref().unwrap_or(&Value::Null)
+}
 
 pub struct Where {
     pub dialect: Dialect,
@@ -40,7 +80,7 @@ impl Group {
     }
 }
 
-type Result<T> = std::result::Result<T, ApiError>;
+type Result<T> = std::result::Result<T, StoreError>;
 
 impl Where {
     pub fn new(dialect: Dialect) -> Self {
@@ -377,35 +417,19 @@ pub fn nulls_last(column: &str, direction: &str) -> String {
     format!("{column} IS NULL, {column} {direction}")
 }
 
-/// Filters on resources prefect-rs does not store yet must be empty (null, or only nulls and an operator).
-pub fn reject_unsupported(body: &Value, names: &[&str]) -> Result<()> {
-    for name in names {
-        let Some(filter) = body.get(*name).and_then(Value::as_object) else {
-            continue;
-        };
-        if filter.iter().any(|(k, v)| k != "operator" && !v.is_null()) {
-            return Err(ApiError::invalid(
-                &["body", name],
-                format!("prefect-rs does not support filtering by {name} yet"),
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn object<'v>(filter: &'v Value, name: &str) -> Result<Option<&'v Map<String, Value>>> {
     match filter {
         Value::Null => Ok(None),
         Value::Object(map) => Ok(Some(map)),
-        _ => Err(ApiError::invalid(
+        _ => Err(StoreError::invalid_filter(
             &["body", name],
             "Input should be a valid dictionary or object",
         )),
     }
 }
 
-fn unsupported(filter: &str, field: &str) -> ApiError {
-    ApiError::invalid(
+fn unsupported(filter: &str, field: &str) -> StoreError {
+    StoreError::invalid_filter(
         &["body", filter, field],
         format!("prefect-rs does not support filtering {filter} by {field:?} yet"),
     )
@@ -461,9 +485,9 @@ fn list<T: Item>(value: &Value, op: &str, loc: &[&str]) -> Result<Option<Vec<T>>
         .collect();
     let items = list
         .as_array()
-        .ok_or_else(|| ApiError::invalid(&at, "Input should be a valid list"))?;
+        .ok_or_else(|| StoreError::invalid_filter(&at, "Input should be a valid list"))?;
     if items.len() > MAX_LIST_ITEMS {
-        return Err(ApiError::invalid(
+        return Err(StoreError::invalid_filter(
             &at,
             format!(
                 "List should have at most {MAX_LIST_ITEMS} items, not {}: split the filter into several requests",
@@ -473,26 +497,13 @@ fn list<T: Item>(value: &Value, op: &str, loc: &[&str]) -> Result<Option<Vec<T>>
     }
     items
         .iter()
-        .map(|item| T::read(item).ok_or_else(|| ApiError::invalid(&at, T::EXPECTED)))
+        .map(|item| T::read(item).ok_or_else(|| StoreError::invalid_filter(&at, T::EXPECTED)))
         .collect::<Result<Vec<_>>>()
         .map(Some)
 }
 
 pub fn timestamp(value: &Value, field: &str) -> Result<Timestamp> {
-    value
-        .as_str()
-        .and_then(parse_time)
-        .ok_or_else(|| ApiError::invalid(&["body", field], "Input should be a valid datetime"))
-}
-
-/// RFC 3339, with or without an offset (Prefect's clients always send one; a bare time is UTC), in the years
-/// 1 to 9999 that Python's `datetime` (and so Prefect) can read: a time outside them is not a time.
-pub fn parse_time(text: &str) -> Option<Timestamp> {
-    let time = match DateTime::parse_from_rfc3339(text) {
-        Ok(time) => Timestamp(time.with_timezone(&chrono::Utc)),
-        Err(_) => chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-            .map(|naive| Timestamp(naive.and_utc()))
-            .ok()?,
-    };
-    Some(time).filter(Timestamp::in_range)
+    value.as_str().and_then(parse_time).ok_or_else(|| {
+        StoreError::invalid_filter(&["body", field], "Input should be a valid datetime")
+    })
 }

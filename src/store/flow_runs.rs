@@ -4,10 +4,10 @@
 use serde_json::{Map, Value, json};
 
 use super::batch::Batch;
-use super::filter::{Where, nulls_last, reject_unsupported, where_sql};
+use super::error::StoreError;
+use super::filter::{Criteria, Where, nulls_last, or_null, where_sql};
 use super::states::{Proposed, State, is_terminal};
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
-use crate::api::ApiError;
 use crate::db::types::{Id, Timestamp};
 use crate::db::{Db, Dialect};
 use crate::orchestration::{self, ApiVersion, Bookkeeping, Decision, Run};
@@ -488,43 +488,30 @@ fn select_for_update(writer: &Writer) -> String {
     format!("SELECT {COLUMNS} WHERE fr.id = $1{lock}")
 }
 
-/// `PATCH /flow_runs/{id}`: only the keys given change. `false` when the run does not exist.
-pub async fn update(
-    writer: &Writer,
-    id: Id,
-    changes: &Map<String, Value>,
-) -> Result<bool, ApiError> {
+/// One column `PATCH /flow_runs/{id}` sets: a text column (null allowed) or a JSON one.
+pub enum Change {
+    Text(&'static str, Option<String>),
+    Json(&'static str, Value),
+}
+
+/// `PATCH /flow_runs/{id}`: only the columns given change. `false` when the run does not exist.
+pub async fn update(writer: &Writer, id: Id, changes: &[Change]) -> Result<bool, sqlx::Error> {
     let mut w = Where::new(writer.dialect());
     let mut sets = Vec::new();
-    for (key, value) in changes {
-        let param = match key.as_str() {
-            "name" | "flow_version" | "infrastructure_pid" => match value {
-                Value::Null => None,
-                Value::String(s) => Some(Param::Text(s.clone())),
-                other => Some(Param::Text(other.to_string())),
-            },
-            "parameters" | "tags" | "job_variables" => Some(Param::Text(value.to_string())),
-            "empirical_policy" => Some(Param::Text(normalise_policy(value).to_string())),
-            _ => {
-                return Err(ApiError::invalid(
-                    &["body", key],
-                    "Extra inputs are not permitted",
-                ));
+    for change in changes {
+        let (column, value_sql) = match change {
+            Change::Text(column, None) => (column, "NULL".to_owned()),
+            Change::Text(column, Some(text)) => (column, w.bind(Param::Text(text.clone()))),
+            Change::Json(column, value) => {
+                let placeholder = w.bind(Param::Text(value.to_string()));
+                let value_sql = match writer.dialect() {
+                    Dialect::Postgres => format!("CAST({placeholder} AS JSONB)"),
+                    Dialect::Sqlite => placeholder,
+                };
+                (column, value_sql)
             }
         };
-        let is_json = matches!(
-            key.as_str(),
-            "parameters" | "tags" | "job_variables" | "empirical_policy"
-        );
-        let placeholder = match param {
-            Some(p) => w.bind(p),
-            None => "NULL".to_owned(),
-        };
-        let value_sql = match (is_json, writer.dialect()) {
-            (true, Dialect::Postgres) => format!("CAST({placeholder} AS JSONB)"),
-            _ => placeholder,
-        };
-        sets.push(format!("{key} = {value_sql}"));
+        sets.push(format!("{column} = {value_sql}"));
     }
     let updated = w.bind(Param::Time(Timestamp::now()));
     sets.push(format!("updated = {updated}"));
@@ -580,37 +567,33 @@ pub async fn merge_labels(
 }
 
 /// The `WHERE` shared by `/flow_runs/filter` and `/flow_runs/count`.
-fn where_clause(w: &mut Where, body: &Value) -> Result<String, ApiError> {
-    let null = Value::Null;
+fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError> {
     let mut parts = Vec::new();
-    parts.extend(w.flow_runs(body.get("flow_runs").unwrap_or(&null), "fr")?);
-    if let Some(flows) = w.flows(body.get("flows").unwrap_or(&null), "f")? {
+    parts.extend(w.flow_runs(or_null(&criteria.flow_runs), "fr")?);
+    if let Some(flows) = w.flows(or_null(&criteria.flows), "f")? {
         parts.push(format!(
             "fr.flow_id IN (SELECT f.id FROM flow f WHERE {flows})"
         ));
     }
-    if let Some(tasks) = w.task_runs(body.get("task_runs").unwrap_or(&null), "tr")? {
+    if let Some(tasks) = w.task_runs(or_null(&criteria.task_runs), "tr")? {
         parts.push(format!(
             "EXISTS (SELECT 1 FROM task_run tr WHERE tr.flow_run_id = fr.id AND {tasks})"
         ));
     }
-    reject_unsupported(body, &["deployments", "work_pools", "work_pool_queues"])?;
+    criteria.reject_unsupported()?;
     Ok(where_sql(&parts))
 }
 
 pub async fn filter(
     db: &Db,
-    body: &Value,
+    criteria: &Criteria,
+    sort: Option<&str>,
     limit: i64,
     offset: i64,
-) -> Result<Vec<FlowRun>, ApiError> {
+) -> Result<Vec<FlowRun>, StoreError> {
     let mut w = Where::new(db.dialect());
-    let where_sql = where_clause(&mut w, body)?;
-    let order = match body
-        .get("sort")
-        .and_then(Value::as_str)
-        .unwrap_or("ID_DESC")
-    {
+    let where_sql = where_clause(&mut w, criteria)?;
+    let order = match sort.unwrap_or("ID_DESC") {
         "START_TIME_ASC" => nulls_last("fr.start_time", "ASC"),
         "START_TIME_DESC" => nulls_last("fr.start_time", "DESC"),
         "EXPECTED_START_TIME_ASC" => nulls_last("fr.expected_start_time", "ASC"),
@@ -629,9 +612,9 @@ pub async fn filter(
     )
 }
 
-pub async fn count(db: &Db, body: &Value) -> Result<i64, ApiError> {
+pub async fn count(db: &Db, criteria: &Criteria) -> Result<i64, StoreError> {
     let mut w = Where::new(db.dialect());
-    let where_sql = where_clause(&mut w, body)?;
+    let where_sql = where_clause(&mut w, criteria)?;
     let sql = format!("SELECT COUNT(*) FROM flow_run fr{where_sql}");
     let params = w.params;
     Ok(

@@ -1,10 +1,10 @@
 //! The `flow` table.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::filter::{Where, reject_unsupported, where_sql};
+use super::error::StoreError;
+use super::filter::{Criteria, Where, or_null, where_sql};
 use super::{JsonValue, Writer, bind_all, json, new_v7, on_db, write_tx};
-use crate::api::ApiError;
 use crate::db::Db;
 use crate::db::types::{Id, Timestamp};
 
@@ -16,19 +16,6 @@ pub struct Flow {
     pub name: String,
     pub tags: JsonValue,
     pub labels: Option<JsonValue>,
-}
-
-impl Flow {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id.to_string(),
-            "created": self.created.rfc3339(),
-            "updated": self.updated.rfc3339(),
-            "name": self.name,
-            "tags": self.tags.0,
-            "labels": self.labels.as_ref().map_or_else(|| json!({}), |l| l.0.clone()),
-        })
-    }
 }
 
 const COLUMNS: &str = "f.id, f.created, f.updated, f.name, f.tags, f.labels";
@@ -88,32 +75,33 @@ pub async fn get(db: &Db, id: Id) -> Result<Option<Flow>, sqlx::Error> {
 
 /// The `WHERE` shared by `/flows/filter` and `/flows/count`: flows matching `flows`, with runs matching
 /// `flow_runs` / task runs matching `task_runs`.
-fn where_clause(w: &mut Where, body: &Value) -> Result<String, ApiError> {
-    let null = Value::Null;
+fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError> {
     let mut parts = Vec::new();
-    parts.extend(w.flows(body.get("flows").unwrap_or(&null), "f")?);
-    if let Some(runs) = w.flow_runs(body.get("flow_runs").unwrap_or(&null), "fr")? {
+    parts.extend(w.flows(or_null(&criteria.flows), "f")?);
+    if let Some(runs) = w.flow_runs(or_null(&criteria.flow_runs), "fr")? {
         parts.push(format!(
             "EXISTS (SELECT 1 FROM flow_run fr WHERE fr.flow_id = f.id AND {runs})"
         ));
     }
-    if let Some(tasks) = w.task_runs(body.get("task_runs").unwrap_or(&null), "tr")? {
+    if let Some(tasks) = w.task_runs(or_null(&criteria.task_runs), "tr")? {
         parts.push(format!(
             "EXISTS (SELECT 1 FROM flow_run fr JOIN task_run tr ON tr.flow_run_id = fr.id WHERE fr.flow_id = f.id AND {tasks})"
         ));
     }
-    reject_unsupported(body, &["deployments", "work_pools"])?;
+    criteria.reject_unsupported()?;
     Ok(where_sql(&parts))
 }
 
-pub async fn filter(db: &Db, body: &Value, limit: i64, offset: i64) -> Result<Vec<Flow>, ApiError> {
+pub async fn filter(
+    db: &Db,
+    criteria: &Criteria,
+    sort: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Flow>, StoreError> {
     let mut w = Where::new(db.dialect());
-    let where_sql = where_clause(&mut w, body)?;
-    let order = match body
-        .get("sort")
-        .and_then(Value::as_str)
-        .unwrap_or("NAME_ASC")
-    {
+    let where_sql = where_clause(&mut w, criteria)?;
+    let order = match sort.unwrap_or("NAME_ASC") {
         "CREATED_DESC" => "f.created DESC",
         "UPDATED_DESC" => "f.updated DESC",
         "NAME_DESC" => "f.name DESC",
@@ -127,9 +115,12 @@ pub async fn filter(db: &Db, body: &Value, limit: i64, offset: i64) -> Result<Ve
     )
 }
 
-pub async fn count(db: &Db, body: &Value) -> Result<i64, ApiError> {
+pub async fn count(db: &Db, criteria: &Criteria) -> Result<i64, StoreError> {
     let mut w = Where::new(db.dialect());
-    let sql = format!("SELECT COUNT(*) FROM flow f{}", where_clause(&mut w, body)?);
+    let sql = format!(
+        "SELECT COUNT(*) FROM flow f{}",
+        where_clause(&mut w, criteria)?
+    );
     let params = w.params;
     Ok(
         on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?),

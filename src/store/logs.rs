@@ -1,10 +1,8 @@
 //! The `log` table.
 
-use serde_json::{Value, json};
-
-use super::filter::{Where, parse_time};
+use super::error::StoreError;
+use super::filter::{Criteria, Where, or_null};
 use super::{Writer, bind_all, new_v7, on_db, write_tx};
-use crate::api::ApiError;
 use crate::db::Db;
 use crate::db::types::{Id, Timestamp};
 
@@ -21,22 +19,6 @@ pub struct Log {
     pub task_run_id: Option<Id>,
 }
 
-impl Log {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id.to_string(),
-            "created": self.created.rfc3339(),
-            "updated": self.updated.rfc3339(),
-            "name": self.name,
-            "level": self.level,
-            "message": self.message,
-            "timestamp": self.timestamp.rfc3339(),
-            "flow_run_id": self.flow_run_id.map(|i| i.to_string()),
-            "task_run_id": self.task_run_id.map(|i| i.to_string()),
-        })
-    }
-}
-
 pub struct NewLog {
     pub name: String,
     pub level: i32,
@@ -44,65 +26,6 @@ pub struct NewLog {
     pub timestamp: Timestamp,
     pub flow_run_id: Option<Id>,
     pub task_run_id: Option<Id>,
-}
-
-/// Checks one `LogCreate`; unknown keys are refused, as Prefect does.
-pub fn parse(index: usize, value: &Value) -> Result<NewLog, ApiError> {
-    let at = |field: &str| vec!["body".to_owned(), index.to_string(), field.to_owned()];
-    let invalid = |field: &str, msg: &str| {
-        let loc = at(field);
-        let loc: Vec<&str> = loc.iter().map(String::as_str).collect();
-        ApiError::invalid(&loc, msg)
-    };
-    let object = value
-        .as_object()
-        .ok_or_else(|| invalid("", "Input should be a valid dictionary"))?;
-    if let Some(extra) = object.keys().find(|k| {
-        ![
-            "name",
-            "level",
-            "message",
-            "timestamp",
-            "flow_run_id",
-            "task_run_id",
-        ]
-        .contains(&k.as_str())
-    }) {
-        return Err(invalid(extra, "Extra inputs are not permitted"));
-    }
-    let text = |field: &str| {
-        object
-            .get(field)
-            .and_then(Value::as_str)
-            .map(|s| s.replace('\0', ""))
-            .ok_or_else(|| invalid(field, "Field required"))
-    };
-    let id = |field: &str| -> Result<Option<Id>, ApiError> {
-        match object.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => v
-                .as_str()
-                .and_then(|s| uuid::Uuid::parse_str(s).ok())
-                .map(|u| Some(Id(u)))
-                .ok_or_else(|| invalid(field, "Input should be a valid UUID")),
-        }
-    };
-    Ok(NewLog {
-        name: text("name")?,
-        level: object
-            .get("level")
-            .and_then(Value::as_i64)
-            .and_then(|l| i32::try_from(l).ok())
-            .ok_or_else(|| invalid("level", "Input should be a valid integer"))?,
-        message: text("message")?,
-        timestamp: object
-            .get("timestamp")
-            .and_then(Value::as_str)
-            .and_then(parse_time)
-            .ok_or_else(|| invalid("timestamp", "Input should be a valid datetime"))?,
-        flow_run_id: id("flow_run_id")?,
-        task_run_id: id("task_run_id")?,
-    })
 }
 
 /// Inserts a batch in one transaction and returns the stored logs (for live subscribers).
@@ -143,13 +66,19 @@ pub async fn insert(writer: &Writer, logs: Vec<NewLog>) -> Result<Vec<Log>, sqlx
     Ok(stored)
 }
 
-pub async fn filter(db: &Db, body: &Value, limit: i64, offset: i64) -> Result<Vec<Log>, ApiError> {
+pub async fn filter(
+    db: &Db,
+    criteria: &Criteria,
+    sort: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Log>, StoreError> {
     let mut w = Where::new(db.dialect());
     let where_sql = w
-        .logs(body.get("logs").unwrap_or(&Value::Null), "l")?
+        .logs(or_null(&criteria.logs), "l")?
         .map(|c| format!(" WHERE {c}"))
         .unwrap_or_default();
-    let order = match body.get("sort").and_then(Value::as_str) {
+    let order = match sort {
         Some("TIMESTAMP_DESC") => "l.timestamp DESC",
         _ => "l.timestamp ASC",
     };

@@ -11,6 +11,7 @@ pub mod block_secrets;
 pub mod block_seed;
 pub mod block_types;
 pub mod csrf;
+pub mod error;
 pub mod events;
 pub mod filter;
 pub mod flow_run_input;

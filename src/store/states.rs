@@ -134,37 +134,29 @@ pub struct Proposed {
 }
 
 impl Proposed {
-    pub fn parse(value: &Value) -> Result<Proposed, String> {
-        let state_type = value
-            .get("type")
-            .and_then(Value::as_str)
-            .filter(|t| TYPES.contains(t))
-            .ok_or_else(|| format!("state type must be one of {}", TYPES.join(", ")))?
-            .to_owned();
-        let name = value
-            .get("name")
-            .and_then(Value::as_str)
+    /// A proposal of a known `state_type`: without a name it gets the type's, and a SCHEDULED state without a
+    /// time is scheduled for now.
+    pub fn from_parts(
+        state_type: String,
+        name: Option<String>,
+        message: Option<String>,
+        data: Option<Value>,
+        details: Map<String, Value>,
+    ) -> Proposed {
+        let name = name
             .filter(|n| !n.is_empty())
-            .map_or_else(|| default_name(&state_type), str::to_owned);
-        let mut details = value
-            .get("state_details")
-            .cloned()
-            .filter(Value::is_object)
-            .unwrap_or_else(|| json!({}));
-        // A SCHEDULED state without a time is scheduled for now.
+            .unwrap_or_else(|| default_name(&state_type));
+        let mut details = Value::Object(details);
         if state_type == "SCHEDULED" && details.get("scheduled_time").is_none_or(Value::is_null) {
             details["scheduled_time"] = json!(Timestamp::now().rfc3339());
         }
-        Ok(Proposed {
+        Proposed {
             state_type,
             name,
-            message: value
-                .get("message")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            data: value.get("data").cloned().filter(|d| !d.is_null()),
+            message,
+            data: data.filter(|d| !d.is_null()),
             details,
-        })
+        }
     }
 
     pub fn new(state_type: &str, name: &str) -> Proposed {
@@ -195,9 +187,8 @@ mod tests {
         assert_eq!(keys.first().unwrap().as_str(), "flow_run_id");
         assert_eq!(keys.last().unwrap().as_str(), "new_field");
         assert_eq!(details["deferred"], json!(false));
-        let proposed = Proposed::parse(&json!({"type": "SCHEDULED"})).unwrap();
+        let proposed = Proposed::from_parts("SCHEDULED".into(), None, None, None, Map::new());
         assert_eq!(proposed.name, "Scheduled");
         assert!(proposed.detail("scheduled_time").is_some());
-        assert!(Proposed::parse(&json!({"type": "BOGUS"})).is_err());
     }
 }

@@ -5,11 +5,12 @@
 use serde_json::{Value, json};
 
 use super::batch::Batch;
-use super::filter::{Where, nulls_last, parse_time, reject_unsupported, where_sql};
+use super::error::StoreError;
+use super::filter::{Criteria, Where, nulls_last, or_null, where_sql};
 use super::flow_runs::estimates;
 use super::states::{Proposed, State, is_terminal};
 use super::{JsonValue, Writer, bind_all, json, new_v7, on_db, write_tx};
-use crate::api::ApiError;
+use crate::db::types::parse_time;
 use crate::db::types::{Id, Timestamp};
 use crate::db::{Db, Dialect};
 use crate::orchestration::{self, Bookkeeping, Decision, Status};
@@ -264,7 +265,7 @@ macro_rules! record_task_run {
                 .and_then(serde_json::Value::as_i64)
                 .and_then(|v| i32::try_from(v).ok())
         };
-        let time = |k: &str| f.get(k).and_then(serde_json::Value::as_str).and_then($crate::store::filter::parse_time);
+        let time = |k: &str| f.get(k).and_then(serde_json::Value::as_str).and_then($crate::db::types::parse_time);
         let obj = |k: &str| f.get(k).filter(|v| !v.is_null()).map($crate::store::json);
         let name = text("name").unwrap_or_else($crate::names::slug);
         // The same (flow run, task key, dynamic key) is the same task run, whatever id an event carries.
@@ -345,37 +346,33 @@ pub async fn get(db: &Db, id: Id) -> Result<Option<TaskRun>, sqlx::Error> {
 }
 
 /// The `WHERE` shared by `/task_runs/filter` and `/task_runs/count`.
-fn where_clause(w: &mut Where, body: &Value) -> Result<String, ApiError> {
-    let null = Value::Null;
+fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError> {
     let mut parts = Vec::new();
-    parts.extend(w.task_runs(body.get("task_runs").unwrap_or(&null), "tr")?);
-    if let Some(runs) = w.flow_runs(body.get("flow_runs").unwrap_or(&null), "fr")? {
+    parts.extend(w.task_runs(or_null(&criteria.task_runs), "tr")?);
+    if let Some(runs) = w.flow_runs(or_null(&criteria.flow_runs), "fr")? {
         parts.push(format!(
             "tr.flow_run_id IN (SELECT fr.id FROM flow_run fr WHERE {runs})"
         ));
     }
-    if let Some(flows) = w.flows(body.get("flows").unwrap_or(&null), "f")? {
+    if let Some(flows) = w.flows(or_null(&criteria.flows), "f")? {
         parts.push(format!(
             "tr.flow_run_id IN (SELECT fr2.id FROM flow_run fr2 JOIN flow f ON f.id = fr2.flow_id WHERE {flows})"
         ));
     }
-    reject_unsupported(body, &["deployments"])?;
+    criteria.reject_unsupported()?;
     Ok(where_sql(&parts))
 }
 
 pub async fn filter(
     db: &Db,
-    body: &Value,
+    criteria: &Criteria,
+    sort: Option<&str>,
     limit: i64,
     offset: i64,
-) -> Result<Vec<TaskRun>, ApiError> {
+) -> Result<Vec<TaskRun>, StoreError> {
     let mut w = Where::new(db.dialect());
-    let where_sql = where_clause(&mut w, body)?;
-    let order = match body
-        .get("sort")
-        .and_then(Value::as_str)
-        .unwrap_or("ID_DESC")
-    {
+    let where_sql = where_clause(&mut w, criteria)?;
+    let order = match sort.unwrap_or("ID_DESC") {
         "EXPECTED_START_TIME_ASC" => nulls_last("tr.expected_start_time", "ASC"),
         "EXPECTED_START_TIME_DESC" => nulls_last("tr.expected_start_time", "DESC"),
         "NAME_ASC" => "tr.name ASC".into(),
@@ -394,9 +391,9 @@ pub async fn filter(
     )
 }
 
-pub async fn count(db: &Db, body: &Value) -> Result<i64, ApiError> {
+pub async fn count(db: &Db, criteria: &Criteria) -> Result<i64, StoreError> {
     let mut w = Where::new(db.dialect());
-    let where_sql = where_clause(&mut w, body)?;
+    let where_sql = where_clause(&mut w, criteria)?;
     let sql = format!("SELECT COUNT(*) FROM task_run tr{where_sql}");
     let params = w.params;
     Ok(

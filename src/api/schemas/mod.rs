@@ -9,6 +9,16 @@
 //! - Optional fields that Prefect distinguishes "absent" from "null" for (`…Update` models) use
 //!   `Option<Option<T>>` with `#[serde(default, deserialize_with = "patch")]`.
 //! - Response models are `Serialize` structs whose field order is Prefect's (clients and snapshots read them).
+//! - A field whose rules serde cannot say (pydantic's lax ints, Prefect's retry delays) is a newtype in `fields`
+//!   whose `Deserialize` checks it and fails with a [`FieldError`]: pydantic's `type`, `msg` and the refused
+//!   `input`, at the deserializer's path plus the steps below the field.
+
+pub mod fields;
+pub mod flow_runs;
+pub mod flows;
+pub mod logs;
+pub mod states;
+pub mod task_runs;
 
 pub mod artifacts;
 pub mod blocks;
@@ -21,6 +31,43 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 
 use super::ApiError;
+
+/// Marks a serde error message that carries a [`FieldError`] (as JSON) rather than serde's own words.
+const FIELD_ERROR_MARK: &str = "\u{1}field-error:";
+
+/// One field's validation error as pydantic words it. `loc` is below the field being read (empty for the field
+/// itself; `["retry_delay", 1]` inside a policy).
+#[derive(Debug)]
+pub struct FieldError {
+    pub loc: Vec<Value>,
+    pub kind: &'static str,
+    pub msg: String,
+    pub input: Value,
+}
+
+impl FieldError {
+    pub fn new(kind: &'static str, msg: impl Into<String>, input: &Value) -> Self {
+        Self {
+            loc: Vec::new(),
+            kind,
+            msg: msg.into(),
+            input: input.clone(),
+        }
+    }
+
+    /// The same error one step further down (`step` first, then what was already below it).
+    pub fn under(mut self, step: impl Into<Value>) -> Self {
+        self.loc.insert(0, step.into());
+        self
+    }
+
+    /// As a serde error, for a `Deserialize` impl to return; `body_error` reads it back.
+    pub fn into_serde<E: serde::de::Error>(self) -> E {
+        let carried =
+            json!({ "loc": self.loc, "type": self.kind, "msg": self.msg, "input": self.input });
+        E::custom(format!("{FIELD_ERROR_MARK}{carried}"))
+    }
+}
 
 /// A field of an update model: absent is `None`, `null` is `Some(None)`, a value is `Some(Some(v))`.
 pub fn patch<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
@@ -70,6 +117,14 @@ fn body_error(
         return ApiError::unprocessable(detail, Value::Null);
     }
     let message = message_of(inner);
+    if let Some(carried) = message.strip_prefix(FIELD_ERROR_MARK) {
+        let carried: Value = serde_json::from_str(carried).unwrap_or_default();
+        if let Some(below) = carried["loc"].as_array() {
+            loc.extend(below.iter().cloned());
+        }
+        let detail = json!([{ "type": carried["type"], "loc": loc, "msg": carried["msg"], "input": carried["input"] }]);
+        return ApiError::unprocessable(detail, request_body);
+    }
     let (kind, msg) = classify(&message, &mut loc);
     let detail = json!([{ "type": kind, "loc": loc, "msg": msg }]);
     ApiError::unprocessable(detail, request_body)
