@@ -42,7 +42,8 @@ pub struct FieldError {
     pub loc: Vec<Value>,
     pub kind: &'static str,
     pub msg: String,
-    pub input: Value,
+    /// Boxed: a `Value` is large, and this travels in every `Result` of a field check.
+    pub input: Box<Value>,
 }
 
 impl FieldError {
@@ -51,7 +52,7 @@ impl FieldError {
             loc: Vec::new(),
             kind,
             msg: msg.into(),
-            input: input.clone(),
+            input: Box::new(input.clone()),
         }
     }
 
