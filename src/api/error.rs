@@ -89,6 +89,12 @@ impl From<sqlx::Error> for ApiError {
                 body: json!({ "exception_message": "Service Unavailable" }),
             };
         }
+        // Prefect's integrity-error handler: a violated unique or foreign key is the client's conflict, not a bug.
+        if let sqlx::Error::Database(database) = &error
+            && (database.is_foreign_key_violation() || database.is_unique_violation())
+        {
+            return Self::integrity_conflict();
+        }
         Self::internal()
     }
 }

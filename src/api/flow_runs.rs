@@ -7,12 +7,16 @@ use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use serde_json::{Map, Value, json};
 
-use super::common::{api_version, created_or_ok, not_found_exception, page, path_id};
-use super::schemas::flow_runs::{FlowRunCreate, FlowRunCriteria, FlowRunFilterBody, FlowRunUpdate};
+use super::common::{api_version, bulk_limit, created_or_ok, not_found_exception, page, path_id};
+use super::schemas::flow_runs::{
+    BulkDeleteBody, BulkDeleteResponse, FlowRunCreate, FlowRunCriteria, FlowRunFilterBody,
+    FlowRunUpdate,
+};
 use super::schemas::states::{OrchestrationResult, SetState};
 use super::{ApiError, ApiResult, Body, Shared};
 use crate::db::types::{Id, Timestamp};
 use crate::orchestration::Decision;
+use crate::store::filter::Criteria;
 use crate::store::flow_runs::{self, Change, NewFlowRun};
 use crate::store::flows;
 use crate::store::states::{Proposed, State as RunState};
@@ -22,14 +26,21 @@ pub fn routes() -> Router<Shared> {
         .route("/flow_runs/", post(create_flow_run))
         .route("/flow_runs/filter", post(filter_flow_runs))
         .route("/flow_runs/count", post(count_flow_runs))
-        .route("/flow_runs/{id}", get(read_flow_run).patch(update_flow_run))
+        .route("/flow_runs/bulk_delete", post(bulk_delete_flow_runs))
+        .route(
+            "/flow_runs/{id}",
+            get(read_flow_run)
+                .patch(update_flow_run)
+                .delete(delete_flow_run),
+        )
         .route("/flow_runs/{id}/labels", patch(update_flow_run_labels))
         .route("/flow_runs/{id}/set_state", post(set_flow_run_state))
 }
 
-/// A flow's labels, which a new run inherits; a 404 when the flow does not exist. Flows never change or go away
-/// through this API (a second create of a name keeps the first one's labels), so each is read once, and a copy
-/// cached here cannot go stale, even beside other replicas.
+/// A flow's labels, which a new run inherits; a 404 when the flow does not exist. A flow's labels never change
+/// through this API (a second create of a name keeps the first one's labels; `PATCH /flows/{id}` sets only tags),
+/// so each is read once. A flow can be deleted: this replica forgets it then, and a run another replica creates
+/// for it from a stale copy fails the run's foreign key, which is Prefect's 409.
 async fn flow_labels(state: &Shared, flow_id: Id) -> ApiResult<Map<String, Value>> {
     if let Some(labels) = known_flows(state).get(&flow_id) {
         return Ok(labels.clone());
@@ -47,7 +58,7 @@ async fn flow_labels(state: &Shared, flow_id: Id) -> ApiResult<Map<String, Value
 
 /// The cache of flow labels. A panic elsewhere while it was held cannot leave it half-written (each change is
 /// one call), so a poisoned lock is used as it is rather than failing every later run creation.
-fn known_flows(
+pub fn known_flows(
     state: &Shared,
 ) -> std::sync::MutexGuard<'_, std::collections::HashMap<Id, Map<String, Value>>> {
     state
@@ -257,4 +268,32 @@ async fn count_flow_runs(
     Body(body): Body<FlowRunCriteria>,
 ) -> ApiResult<Json<i64>> {
     Ok(Json(flow_runs::count(&state.db, &body.criteria()).await?))
+}
+
+async fn delete_flow_run(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let deleted = flow_runs::delete(&state.writer, vec![path_id(&id)?]).await?;
+    if deleted.is_empty() {
+        Err(ApiError::not_found_plain("Flow run not found"))
+    } else {
+        Ok(StatusCode::NO_CONTENT)
+    }
+}
+
+/// `POST /flow_runs/bulk_delete`: up to `limit` runs matching `flow_runs` (any runs without it).
+async fn bulk_delete_flow_runs(
+    State(state): State<Shared>,
+    Body(body): Body<BulkDeleteBody>,
+) -> ApiResult<Json<BulkDeleteResponse>> {
+    let limit = bulk_limit(body.limit)?;
+    let criteria = Criteria {
+        flow_runs: body.flow_runs,
+        ..Criteria::default()
+    };
+    let matching = flow_runs::filter(&state.db, &criteria, None, limit, 0).await?;
+    let deleted = flow_runs::delete(&state.writer, matching.iter().map(|r| r.id).collect()).await?;
+    let deleted = deleted.iter().map(Id::to_string).collect();
+    Ok(Json(BulkDeleteResponse { deleted }))
 }

@@ -4,9 +4,13 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
-use super::common::{created_or_ok, page, path_id};
-use super::schemas::flows::{Flow, FlowCreate, FlowCriteria, FlowFilterBody};
+use axum::http::StatusCode;
+
+use super::common::{bulk_limit, created_or_ok, page, path_id};
+use super::schemas::flow_runs::{BulkDeleteBody, BulkDeleteResponse};
+use super::schemas::flows::{Flow, FlowCreate, FlowCriteria, FlowFilterBody, FlowUpdate};
 use super::{ApiError, ApiResult, Body, Shared};
+use crate::db::types::Id;
 use crate::store::filter::Criteria;
 use crate::store::flows;
 
@@ -15,7 +19,11 @@ pub fn routes() -> Router<Shared> {
         .route("/flows/", post(create_flow))
         .route("/flows/filter", post(filter_flows))
         .route("/flows/count", post(count_flows))
-        .route("/flows/{id}", get(read_flow))
+        .route("/flows/bulk_delete", post(bulk_delete_flows))
+        .route(
+            "/flows/{id}",
+            get(read_flow).patch(update_flow).delete(delete_flow),
+        )
         .route("/flows/name/{name}", get(read_flow_by_name))
 }
 
@@ -67,4 +75,58 @@ async fn count_flows(
     Body(body): Body<FlowCriteria>,
 ) -> ApiResult<Json<i64>> {
     Ok(Json(flows::count(&state.db, &body.criteria()).await?))
+}
+
+async fn update_flow(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Body(body): Body<FlowUpdate>,
+) -> ApiResult<StatusCode> {
+    let id = path_id(&id)?;
+    // Prefect answers 204 for an update that changes nothing, when the flow exists.
+    let found = match body.tags {
+        Some(tags) => flows::update_tags(&state.writer, id, &serde_json::json!(tags)).await?,
+        None => flows::get(&state.db, id).await?.is_some(),
+    };
+    if found {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found_plain("Flow not found"))
+    }
+}
+
+async fn delete_flow(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let id = path_id(&id)?;
+    let deleted = flows::delete(&state.writer, vec![id]).await?;
+    forget_flows(&state, &deleted);
+    if deleted.is_empty() {
+        Err(ApiError::not_found_plain("Flow not found"))
+    } else {
+        Ok(StatusCode::NO_CONTENT)
+    }
+}
+
+/// `POST /flows/bulk_delete`: up to `limit` flows matching `flows` (all flows without it), with what they hold.
+async fn bulk_delete_flows(
+    State(state): State<Shared>,
+    Body(body): Body<BulkDeleteBody>,
+) -> ApiResult<Json<BulkDeleteResponse>> {
+    let limit = bulk_limit(body.limit)?;
+    let criteria = Criteria {
+        flows: body.flows,
+        ..Criteria::default()
+    };
+    let matching = flows::filter(&state.db, &criteria, None, limit, 0).await?;
+    let deleted = flows::delete(&state.writer, matching.iter().map(|f| f.id).collect()).await?;
+    forget_flows(&state, &deleted);
+    let deleted = deleted.iter().map(Id::to_string).collect();
+    Ok(Json(BulkDeleteResponse { deleted }))
+}
+
+/// Drops deleted flows from this replica's label cache, so a run of a deleted flow gets the 404 it should.
+fn forget_flows(state: &Shared, deleted: &[Id]) {
+    let mut known = super::flow_runs::known_flows(state);
+    for id in deleted {
+        known.remove(id);
+    }
 }

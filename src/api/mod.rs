@@ -17,6 +17,7 @@ mod error;
 mod events;
 mod flow_run_input;
 mod lifecycle;
+mod flow_run_states;
 mod flow_runs;
 mod flows;
 mod logs;
@@ -24,6 +25,7 @@ mod panic;
 pub mod schemas;
 mod task_workers;
 mod variables;
+mod task_run_states;
 mod task_runs;
 
 use std::sync::Arc;
@@ -67,7 +69,7 @@ pub struct AppState {
     pub public_settings: serde_json::Value,
     /// The queue to the event sink, which stores events (and the task runs they describe) in batches.
     pub events: tokio::sync::mpsc::Sender<serde_json::Value>,
-    /// Labels of flows already looked up (flows are never changed through the API): saves a read per new run.
+    /// Labels of flows already looked up (a flow's labels never change through the API): saves a read per new run.
     pub known_flows: std::sync::Mutex<
         std::collections::HashMap<crate::db::types::Id, serde_json::Map<String, serde_json::Value>>,
     >,
@@ -109,6 +111,8 @@ pub fn router(state: Shared) -> Router {
         .merge(flow_runs::routes())
         .merge(task_runs::routes())
         .merge(logs::routes())
+        .merge(flow_run_states::routes())
+        .merge(task_run_states::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

@@ -22,7 +22,10 @@ pub fn routes() -> Router<Shared> {
         .route("/task_runs/", post(create_task_run))
         .route("/task_runs/filter", post(filter_task_runs))
         .route("/task_runs/count", post(count_task_runs))
-        .route("/task_runs/{id}", get(read_task_run))
+        .route(
+            "/task_runs/{id}",
+            get(read_task_run).delete(delete_task_run),
+        )
         .route("/task_runs/{id}/set_state", post(set_task_run_state))
 }
 
@@ -105,4 +108,15 @@ async fn count_task_runs(
     Body(body): Body<TaskRunCriteria>,
 ) -> ApiResult<Json<i64>> {
     Ok(Json(task_runs::count(&state.db, &body.criteria()).await?))
+}
+
+async fn delete_task_run(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<axum::http::StatusCode> {
+    if task_runs::delete(&state.writer, path_id(&id)?).await? {
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found_plain("Task not found"))
+    }
 }

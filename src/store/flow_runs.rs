@@ -8,7 +8,7 @@ use super::error::StoreError;
 use super::filter::{Criteria, Where, nulls_last, or_null, where_sql};
 use super::states::{Proposed, State, is_terminal};
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
-use crate::db::types::{Id, Timestamp};
+use crate::db::types::{Id, IdList, Timestamp};
 use crate::db::{Db, Dialect};
 use crate::orchestration::{self, ApiVersion, Bookkeeping, Decision, Run};
 
@@ -620,4 +620,29 @@ pub async fn count(db: &Db, criteria: &Criteria) -> Result<i64, StoreError> {
     Ok(
         on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?),
     )
+}
+
+/// Deletes the runs, their logs, and, through the foreign keys, their states and task runs (as Prefect does;
+/// it drops the logs in a background task, here they go in the same transaction). Returns the ids that were
+/// there.
+pub async fn delete(writer: &Writer, ids: Vec<Id>) -> Result<Vec<Id>, sqlx::Error> {
+    let ids = Param::Ids(IdList(ids));
+    let mut logs = Where::new(writer.dialect());
+    let delete_logs = format!(
+        "DELETE FROM log WHERE {}",
+        logs.in_list("flow_run_id", ids.clone(), false)
+    );
+    let mut runs = Where::new(writer.dialect());
+    let delete_runs = format!(
+        "DELETE FROM flow_run WHERE {} RETURNING id",
+        runs.in_list("id", ids, false)
+    );
+    write_tx!(writer, tx => {
+        bind_all!(sqlx::query(sqlx::AssertSqlSafe(delete_logs.clone())), &logs.params)
+            .execute(&mut *tx)
+            .await?;
+        bind_all!(sqlx::query_scalar::<_, Id>(sqlx::AssertSqlSafe(delete_runs.clone())), &runs.params)
+            .fetch_all(&mut *tx)
+            .await?
+    })
 }

@@ -4,9 +4,9 @@ use serde_json::{Map, Value};
 
 use super::error::StoreError;
 use super::filter::{Criteria, Where, or_null, where_sql};
-use super::{JsonValue, Writer, bind_all, json, new_v7, on_db, write_tx};
+use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::db::Db;
-use crate::db::types::{Id, Timestamp};
+use crate::db::types::{Id, IdList, Timestamp};
 
 #[derive(sqlx::FromRow)]
 pub struct Flow {
@@ -125,4 +125,33 @@ pub async fn count(db: &Db, criteria: &Criteria) -> Result<i64, StoreError> {
     Ok(
         on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?),
     )
+}
+
+/// `PATCH /flows/{id}`: the flow's tags. `false` when there is no such flow.
+pub async fn update_tags(writer: &Writer, id: Id, tags: &Value) -> Result<bool, sqlx::Error> {
+    let now = Timestamp::now();
+    let rows = write_tx!(writer, tx => {
+        sqlx::query("UPDATE flow SET tags = $2, updated = $3 WHERE id = $1")
+            .bind(id)
+            .bind(json(tags))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+    })?;
+    Ok(rows == 1)
+}
+
+/// Deletes the flows and, through the foreign keys, their runs, task runs and states (as Prefect's schema
+/// does; a flow's logs stay, as in Prefect). Returns the ids that were there.
+pub async fn delete(writer: &Writer, ids: Vec<Id>) -> Result<Vec<Id>, sqlx::Error> {
+    let mut w = Where::new(writer.dialect());
+    let matching = w.in_list("id", Param::Ids(IdList(ids)), false);
+    let sql = format!("DELETE FROM flow WHERE {matching} RETURNING id");
+    let params = w.params;
+    write_tx!(writer, tx => {
+        bind_all!(sqlx::query_scalar::<_, Id>(sqlx::AssertSqlSafe(sql)), &params)
+            .fetch_all(&mut *tx)
+            .await?
+    })
 }

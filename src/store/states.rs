@@ -123,6 +123,36 @@ impl State {
     }
 }
 
+/// A row of `flow_run_state` or `task_run_state`, as the run-state reads select it.
+#[derive(sqlx::FromRow)]
+pub struct StateRow {
+    pub id: Id,
+    #[sqlx(rename = "type")]
+    pub state_type: String,
+    pub name: String,
+    pub timestamp: Timestamp,
+    pub message: Option<String>,
+    pub data: Option<sqlx::types::Json<Value>>,
+    pub state_details: Option<sqlx::types::Json<Value>>,
+}
+
+/// The columns of a `StateRow`, from either state table.
+pub const STATE_COLUMNS: &str = "id, type, name, timestamp, message, data, state_details";
+
+impl From<StateRow> for State {
+    fn from(row: StateRow) -> Self {
+        State {
+            id: row.id,
+            state_type: row.state_type,
+            name: row.name,
+            timestamp: row.timestamp,
+            message: row.message,
+            data: row.data.map(|d| d.0).filter(|d| !d.is_null()),
+            details: row.state_details.map_or_else(|| json!({}), |d| d.0),
+        }
+    }
+}
+
 /// What a client proposes (`StateCreate`), checked.
 #[derive(Clone, Debug)]
 pub struct Proposed {

@@ -665,3 +665,19 @@ pub(crate) fn task_policy(
     }
     (Status::Accept, None, Some(p.clone()))
 }
+
+/// Deletes the task run, its logs, and (through the foreign key) its states; `false` when there was none.
+pub async fn delete(writer: &Writer, id: Id) -> Result<bool, sqlx::Error> {
+    write_tx!(writer, tx => {
+        sqlx::query("DELETE FROM log WHERE task_run_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM task_run WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1
+    })
+}

@@ -1,4 +1,4 @@
-//! Flow runs: `FlowRunCreate`, `FlowRunUpdate`, and the filter and count bodies.
+//! Flow runs: `FlowRunCreate`, `FlowRunUpdate`, and the filter, count and bulk-delete bodies.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -109,4 +109,22 @@ impl FlowRunCriteria {
             ..Criteria::default()
         }
     }
+}
+
+/// The body of `POST /flow_runs/bulk_delete` (and `/flows/bulk_delete`, with `flows`): which runs, at most
+/// `limit` (1 to 50, default 50).
+#[derive(Debug, Deserialize)]
+pub struct BulkDeleteBody {
+    #[serde(default)]
+    pub flow_runs: Option<Value>,
+    #[serde(default)]
+    pub flows: Option<Value>,
+    #[serde(default)]
+    pub limit: Option<LaxInt>,
+}
+
+/// Prefect's `FlowRunBulkDeleteResponse` / `FlowBulkDeleteResponse`.
+#[derive(Debug, serde::Serialize)]
+pub struct BulkDeleteResponse {
+    pub deleted: Vec<String>,
 }

@@ -1,4 +1,4 @@
-//! Flows: `FlowCreate`, the filter and count bodies, and the `Flow` response.
+//! Flows: `FlowCreate`, `FlowUpdate`, the filter, count and bulk-delete bodies, and the `Flow` response.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
@@ -17,6 +17,14 @@ pub struct FlowCreate {
     pub tags: Option<Vec<String>>,
     #[serde(default)]
     pub labels: Option<Map<String, Value>>,
+}
+
+/// Prefect's `FlowUpdate`: only the tags change.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowUpdate {
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
 }
 
 /// A flow name: Prefect's pattern `^[^/%&><]+$` (not empty, none of the characters that break its routes).

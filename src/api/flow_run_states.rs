@@ -1,0 +1,35 @@
+//! `/flow_run_states`: the states a flow run has been through, read back (`prefect flow-run inspect`, the UI).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::Value;
+
+use super::common::{path_id, query_id};
+use super::{ApiError, ApiResult, Shared};
+use crate::store::flow_run_states;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/flow_run_states/", get(read_states))
+        .route("/flow_run_states/{id}", get(read_state))
+}
+
+/// `GET /flow_run_states/?flow_run_id=…`: oldest first; an unknown run has no states (an empty list, as in Prefect).
+async fn read_states(
+    State(state): State<Shared>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Vec<Value>>> {
+    let run_id = query_id(&query, "flow_run_id")?;
+    let states = flow_run_states::for_run(&state.db, run_id).await?;
+    Ok(Json(states.iter().map(|s| s.to_json()).collect()))
+}
+
+async fn read_state(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let found = flow_run_states::get(&state.db, path_id(&id)?).await?;
+    // Prefect's answer for both state tables says "Flow run state".
+    let found = found.ok_or_else(|| ApiError::not_found_plain("Flow run state not found"))?;
+    Ok(Json(found.to_json()))
+}
