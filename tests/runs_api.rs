@@ -452,3 +452,97 @@ fn a_flow_deleted_beside_another_replica_gets_prefects_409_there(
     let out = second.stop();
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// Bodies that do not fit Prefect's action models get the `loc`, `type` and `msg` Prefect's server answers
+/// (each compared with Prefect 3.9.1's answer to the same body), from the typed schemas' deserializers.
+#[test]
+fn bodies_that_do_not_fit_prefects_models_get_its_422s() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    let api = Api(server.api_url());
+    let flow = api.flow("typed");
+    let pattern = "String should match pattern '^[^/%&><]+$'";
+    let states = "Input should be 'SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', \
+                  'CRASHED', 'PAUSED' or 'CANCELLING'";
+    let cases = [
+        (
+            "/flows/",
+            json!({"name": "a/b"}),
+            json!(["body", "name"]),
+            "string_pattern_mismatch",
+            pattern,
+        ),
+        (
+            "/flows/",
+            json!({"name": ""}),
+            json!(["body", "name"]),
+            "string_pattern_mismatch",
+            pattern,
+        ),
+        (
+            "/flows/",
+            json!({"name": "x", "bogus": 1}),
+            json!(["body", "bogus"]),
+            "extra_forbidden",
+            "Extra inputs are not permitted",
+        ),
+        (
+            "/flow_runs/",
+            json!({"flow_id": flow, "state": {"type": "BOGUS"}}),
+            json!(["body", "state", "type"]),
+            "enum",
+            states,
+        ),
+        (
+            "/flow_runs/",
+            json!({"flow_id": flow, "state": {"type": "RUNNING", "extra": 1}}),
+            json!(["body", "state", "extra"]),
+            "extra_forbidden",
+            "Extra inputs are not permitted",
+        ),
+        (
+            "/flow_runs/",
+            json!({"flow_id": flow, "state": {"type": "RUNNING", "state_details": "x"}}),
+            json!(["body", "state", "state_details"]),
+            "model_attributes_type",
+            "Input should be a valid dictionary or object to extract fields from",
+        ),
+        (
+            "/flow_runs/",
+            json!({"flow_id": "abc"}),
+            json!(["body", "flow_id"]),
+            "uuid_parsing",
+            "Input should be a valid UUID, invalid length: found 3",
+        ),
+        (
+            "/logs/",
+            json!([{"name": "n", "level": "x", "message": "m", "timestamp": "2026-01-01T00:00:00Z"}]),
+            json!(["body", 0, "level"]),
+            "int_parsing",
+            "Input should be a valid integer, unable to parse string as an integer",
+        ),
+        (
+            "/logs/",
+            json!([{"name": "n", "level": 1, "message": "m", "timestamp": "2026-01-01T00:00:00Z", "x": 1}]),
+            json!(["body", 0, "x"]),
+            "extra_forbidden",
+            "Extra inputs are not permitted",
+        ),
+    ];
+    for (path, body, loc, kind, msg) in cases {
+        let (status, answer) = call("POST", &format!("{}{path}", api.0), Some(body.clone()));
+        assert_eq!(status, 422, "{path} {body}: {answer}");
+        let detail = &answer["exception_detail"][0];
+        assert_eq!(
+            (&detail["loc"], &detail["type"], &detail["msg"]),
+            (&loc, &json!(kind), &json!(msg)),
+            "{path} {body}"
+        );
+    }
+    let (_, flows) = call("POST", &format!("{}/flows/filter", api.0), Some(json!({})));
+    assert_eq!(
+        flows.as_array().unwrap().len(),
+        1,
+        "nothing else was created: {flows}"
+    );
+}

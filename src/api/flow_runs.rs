@@ -72,7 +72,7 @@ async fn create_flow_run(
     headers: HeaderMap,
     Body(body): Body<FlowRunCreate>,
 ) -> ApiResult<Response> {
-    let flow_id = Id(body.flow_id);
+    let flow_id = body.flow_id.0;
     let mut labels = flow_labels(&state, flow_id).await?;
     labels.insert("prefect.flow.id".into(), json!(flow_id.to_string()));
     labels.extend(body.labels.unwrap_or_default());
@@ -92,15 +92,15 @@ async fn create_flow_run(
         flow_version: body.flow_version,
         parameters: Value::Object(body.parameters.unwrap_or_default()),
         context: Value::Object(body.context.unwrap_or_default()),
-        parent_task_run_id: body.parent_task_run_id.map(Id),
-        infrastructure_document_id: body.infrastructure_document_id.map(Id),
+        parent_task_run_id: body.parent_task_run_id.map(|id| id.0),
+        infrastructure_document_id: body.infrastructure_document_id.map(|id| id.0),
         empirical_policy: policy,
         tags: json!(body.tags.unwrap_or_default()),
         labels: Value::Object(labels),
         idempotency_key: body.idempotency_key,
         work_queue_name: body.work_queue_name,
         job_variables: Value::Object(body.job_variables.unwrap_or_default()),
-        deployment_id: body.deployment_id.map(Id),
+        deployment_id: body.deployment_id.map(|id| id.0),
         state: proposed,
     };
     let (run, transition) = flow_runs::create(&state.writer, new, api_version(&headers)).await?;

@@ -12,7 +12,7 @@ use super::flow_runs::orchestration_response;
 use super::schemas::states::SetState;
 use super::schemas::task_runs::{TaskRunCreate, TaskRunCriteria, TaskRunFilterBody};
 use super::{ApiError, ApiResult, Body, Shared};
-use crate::db::types::{Id, Timestamp};
+use crate::db::types::Timestamp;
 use crate::store::flow_runs;
 use crate::store::states::Proposed;
 use crate::store::task_runs::{self, NewTaskRun};
@@ -33,7 +33,7 @@ async fn create_task_run(
     State(state): State<Shared>,
     Body(body): Body<TaskRunCreate>,
 ) -> ApiResult<Response> {
-    let flow_run_id = body.flow_run_id.map(Id);
+    let flow_run_id = body.flow_run_id.map(|id| id.0);
     let mut labels = Map::new();
     if let Some(flow_run_id) = flow_run_id {
         // Prefect's answer is its integrity-error handler's, from the task run's foreign key.
@@ -49,7 +49,7 @@ async fn create_task_run(
         |s| s.into_proposed(),
     );
     let new = NewTaskRun {
-        id: body.id.map_or_else(crate::store::new_v7, Id),
+        id: body.id.map_or_else(crate::store::new_v7, |id| id.0),
         name: body
             .name
             .filter(|n| !n.is_empty())

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 
 use super::FieldError;
-use crate::db::types::{Timestamp, parse_time};
+use crate::db::types::{Id, Timestamp, parse_time};
 use crate::store::flow_runs::normalise_policy;
 
 /// The longest retry delay accepted, either way: 100 years. Prefect accepts any integer and then fails with a
@@ -45,6 +45,16 @@ checked_field!(LaxBool(bool) = lax_bool);
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DateTime(pub Timestamp);
 checked_field!(DateTime(Timestamp) = datetime);
+
+/// A UUID as pydantic reads one: a string in any of the forms `uuid` parses.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Uuid(pub Id);
+checked_field!(Uuid(Id) = uuid);
+
+/// A log level: a pydantic `int` that fits the `level` column (a 32-bit integer on PostgreSQL).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LogLevel(pub i32);
+checked_field!(LogLevel(i32) = log_level);
 
 /// A `FlowRunPolicy`, normalised (`store::flow_runs::normalise_policy`), its integers written as integers.
 #[derive(Clone, Debug, PartialEq)]
@@ -111,6 +121,38 @@ pub fn lax_int(value: &Value) -> Checked<i64> {
             value,
         )),
     }
+}
+
+pub fn uuid(value: &Value) -> Checked<Id> {
+    let Some(text) = value.as_str() else {
+        let msg = "UUID input should be a string, bytes or UUID object";
+        return Err(FieldError::new("uuid_type", msg, value));
+    };
+    uuid::Uuid::parse_str(text).map(Id).map_err(|e| {
+        FieldError::new(
+            "uuid_parsing",
+            format!("Input should be a valid UUID, {e}"),
+            value,
+        )
+    })
+}
+
+fn log_level(value: &Value) -> Checked<i32> {
+    let level = lax_int(value)?;
+    i32::try_from(level).map_err(|_| {
+        let (kind, msg) = if level > 0 {
+            (
+                "less_than_equal",
+                format!("Input should be less than or equal to {}", i32::MAX),
+            )
+        } else {
+            (
+                "greater_than_equal",
+                format!("Input should be greater than or equal to {}", i32::MIN),
+            )
+        };
+        FieldError::new(kind, msg, value)
+    })
 }
 
 /// A pydantic `bool`: `true`/`false`, 0 and 1, and the strings yes/no, on/off, true/false, t/f, y/n, 1/0.

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::fields::{FlowRunPolicy, LaxInt};
+use super::fields::{FlowRunPolicy, LaxInt, Uuid};
 use super::patch;
 use super::states::StateCreate;
 use crate::store::filter::Criteria;
@@ -12,7 +12,7 @@ use crate::store::filter::Criteria;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlowRunCreate {
-    pub flow_id: uuid::Uuid,
+    pub flow_id: Uuid,
     #[serde(default)]
     pub state: Option<StateCreate>,
     #[serde(default)]
@@ -24,9 +24,9 @@ pub struct FlowRunCreate {
     #[serde(default)]
     pub context: Option<Map<String, Value>>,
     #[serde(default)]
-    pub parent_task_run_id: Option<uuid::Uuid>,
+    pub parent_task_run_id: Option<Uuid>,
     #[serde(default)]
-    pub infrastructure_document_id: Option<uuid::Uuid>,
+    pub infrastructure_document_id: Option<Uuid>,
     #[serde(default)]
     pub empirical_policy: Option<FlowRunPolicy>,
     #[serde(default)]
@@ -44,7 +44,7 @@ pub struct FlowRunCreate {
     #[serde(default)]
     pub job_variables: Option<Map<String, Value>>,
     #[serde(default)]
-    pub deployment_id: Option<uuid::Uuid>,
+    pub deployment_id: Option<Uuid>,
 }
 
 /// Prefect's `FlowRunUpdate`: only the fields sent change; the text fields may be set to null.

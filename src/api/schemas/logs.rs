@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::fields::{DateTime, LaxInt};
+use super::fields::{DateTime, LaxInt, LogLevel, Uuid};
 use crate::store::filter::Criteria;
 use crate::store::logs::{Log as StoredLog, NewLog};
 
@@ -12,13 +12,13 @@ use crate::store::logs::{Log as StoredLog, NewLog};
 #[serde(deny_unknown_fields)]
 pub struct LogCreate {
     pub name: String,
-    pub level: i32,
+    pub level: LogLevel,
     pub message: String,
     pub timestamp: DateTime,
     #[serde(default)]
-    pub flow_run_id: Option<uuid::Uuid>,
+    pub flow_run_id: Option<Uuid>,
     #[serde(default)]
-    pub task_run_id: Option<uuid::Uuid>,
+    pub task_run_id: Option<Uuid>,
 }
 
 impl LogCreate {
@@ -26,11 +26,11 @@ impl LogCreate {
     pub fn into_new(self) -> NewLog {
         NewLog {
             name: self.name.replace('\0', ""),
-            level: self.level,
+            level: self.level.0,
             message: self.message.replace('\0', ""),
             timestamp: self.timestamp.0,
-            flow_run_id: self.flow_run_id.map(crate::db::types::Id),
-            task_run_id: self.task_run_id.map(crate::db::types::Id),
+            flow_run_id: self.flow_run_id.map(|id| id.0),
+            task_run_id: self.task_run_id.map(|id| id.0),
         }
     }
 }

@@ -67,8 +67,8 @@ impl<'de> Deserialize<'de> for StateDetails {
         let details = match value {
             Value::Object(details) => details,
             other => {
-                let msg = "Input should be a valid dictionary or instance of StateDetails";
-                return Err(FieldError::new("model_type", msg, &other).into_serde());
+                let msg = "Input should be a valid dictionary or object to extract fields from";
+                return Err(FieldError::new("model_attributes_type", msg, &other).into_serde());
             }
         };
         for field in DETAIL_TIMES {

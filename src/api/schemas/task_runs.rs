@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::fields::{DateTime, LaxInt, TaskRunPolicy};
+use super::fields::{DateTime, LaxInt, TaskRunPolicy, Uuid};
 use super::states::StateCreate;
 use crate::store::filter::Criteria;
 
@@ -12,13 +12,13 @@ use crate::store::filter::Criteria;
 #[serde(deny_unknown_fields)]
 pub struct TaskRunCreate {
     #[serde(default)]
-    pub id: Option<uuid::Uuid>,
+    pub id: Option<Uuid>,
     #[serde(default)]
     pub state: Option<StateCreate>,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
-    pub flow_run_id: Option<uuid::Uuid>,
+    pub flow_run_id: Option<Uuid>,
     pub task_key: String,
     pub dynamic_key: String,
     #[serde(default)]
