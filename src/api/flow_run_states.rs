@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::Value;
 
 use super::common::{path_id, query_id};
+use super::schemas::states::State as ResponseState;
 use super::{ApiError, ApiResult, Shared};
 use crate::store::flow_run_states;
 
@@ -21,15 +21,18 @@ pub fn routes() -> Router<Shared> {
 async fn read_states(
     State(state): State<Shared>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult<Json<Vec<ResponseState>>> {
     let run_id = query_id(&query, "flow_run_id")?;
     let states = flow_run_states::for_run(&state.db, run_id).await?;
-    Ok(Json(states.iter().map(|s| s.to_json()).collect()))
+    Ok(Json(states.iter().map(ResponseState::from).collect()))
 }
 
-async fn read_state(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn read_state(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ResponseState>> {
     let found = flow_run_states::get(&state.db, path_id(&id)?).await?;
     // Prefect's answer for both state tables says "Flow run state".
     let found = found.ok_or_else(|| ApiError::not_found_plain("Flow run state not found"))?;
-    Ok(Json(found.to_json()))
+    Ok(Json(ResponseState::from(&found)))
 }

@@ -9,10 +9,10 @@ use serde_json::{Map, Value, json};
 
 use super::common::{api_version, bulk_limit, created_or_ok, not_found_exception, page, path_id};
 use super::schemas::flow_runs::{
-    BulkDeleteBody, BulkDeleteResponse, FlowRunCreate, FlowRunCriteria, FlowRunFilterBody,
+    BulkDeleteBody, BulkDeleteResponse, FlowRun, FlowRunCreate, FlowRunCriteria, FlowRunFilterBody,
     FlowRunUpdate,
 };
-use super::schemas::states::{OrchestrationResult, SetState};
+use super::schemas::states::{OrchestrationResult, SetState, State as ResponseState};
 use super::{ApiError, ApiResult, Body, Shared};
 use crate::db::types::{Id, Timestamp};
 use crate::orchestration::Decision;
@@ -109,17 +109,17 @@ async fn create_flow_run(
     }
     Ok(created_or_ok(
         transition.is_some(),
-        run.to_json(Timestamp::now()),
+        FlowRun::new(&run, Timestamp::now()),
     ))
 }
 
 async fn read_flow_run(
     State(state): State<Shared>,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<FlowRun>> {
     let run = flow_runs::get(&state.db, path_id(&id)?).await?;
     let run = run.ok_or_else(|| ApiError::not_found_plain("Flow run not found"))?;
-    Ok(Json(run.to_json(Timestamp::now())))
+    Ok(Json(FlowRun::new(&run, Timestamp::now())))
 }
 
 /// The columns a `FlowRunUpdate` sets, in Prefect's field order.
@@ -186,7 +186,7 @@ pub fn orchestration_response(decision: &Decision, current: Option<RunState>) ->
         StatusCode::OK
     };
     let body = OrchestrationResult {
-        state: current.map(|s| s.to_json()),
+        state: current.as_ref().map(ResponseState::from),
         status: decision.status.as_str(),
         details: decision.details(),
     };
@@ -255,12 +255,12 @@ async fn emit_state_event(state: &Shared, transition: &flow_runs::Transition) {
 async fn filter_flow_runs(
     State(state): State<Shared>,
     Body(body): Body<FlowRunFilterBody>,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult<Json<Vec<FlowRun>>> {
     let (limit, offset) = page(body.limit, body.offset)?;
     let now = Timestamp::now();
     let criteria = body.criteria.criteria();
     let runs = flow_runs::filter(&state.db, &criteria, body.sort.as_deref(), limit, offset).await?;
-    Ok(Json(runs.iter().map(|r| r.to_json(now)).collect()))
+    Ok(Json(runs.iter().map(|r| FlowRun::new(r, now)).collect()))
 }
 
 async fn count_flow_runs(

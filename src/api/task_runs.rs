@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::common::{created_or_ok, not_found_exception, page, path_id};
 use super::flow_runs::orchestration_response;
 use super::schemas::states::SetState;
-use super::schemas::task_runs::{TaskRunCreate, TaskRunCriteria, TaskRunFilterBody};
+use super::schemas::task_runs::{TaskRun, TaskRunCreate, TaskRunCriteria, TaskRunFilterBody};
 use super::{ApiError, ApiResult, Body, Shared};
 use crate::db::types::Timestamp;
 use crate::store::flow_runs;
@@ -67,16 +67,16 @@ async fn create_task_run(
         state: proposed,
     };
     let (run, created) = task_runs::create(&state.writer, new).await?;
-    Ok(created_or_ok(created, run.to_json(Timestamp::now())))
+    Ok(created_or_ok(created, TaskRun::new(&run, Timestamp::now())))
 }
 
 async fn read_task_run(
     State(state): State<Shared>,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TaskRun>> {
     let run = task_runs::get(&state.db, path_id(&id)?).await?;
     let run = run.ok_or_else(|| ApiError::not_found_plain("Task not found"))?;
-    Ok(Json(run.to_json(Timestamp::now())))
+    Ok(Json(TaskRun::new(&run, Timestamp::now())))
 }
 
 async fn set_task_run_state(
@@ -95,12 +95,12 @@ async fn set_task_run_state(
 async fn filter_task_runs(
     State(state): State<Shared>,
     Body(body): Body<TaskRunFilterBody>,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult<Json<Vec<TaskRun>>> {
     let (limit, offset) = page(body.limit, body.offset)?;
     let now = Timestamp::now();
     let criteria = body.criteria.criteria();
     let runs = task_runs::filter(&state.db, &criteria, body.sort.as_deref(), limit, offset).await?;
-    Ok(Json(runs.iter().map(|r| r.to_json(now)).collect()))
+    Ok(Json(runs.iter().map(|r| TaskRun::new(r, now)).collect()))
 }
 
 async fn count_task_runs(

@@ -113,57 +113,6 @@ impl FlowRun {
             next_scheduled_start_time: self.next_scheduled_start_time,
         }
     }
-
-    pub fn to_json(&self, now: Timestamp) -> Value {
-        let t = |v: &Option<Timestamp>| v.map(|t| t.rfc3339());
-        let id = |v: &Option<Id>| v.map(|i| i.to_string());
-        let (estimated_run_time, estimated_start_time_delta) = estimates(
-            self.state_type.as_deref(),
-            self.state_timestamp,
-            self.total_run_time,
-            self.start_time,
-            self.expected_start_time,
-            now,
-        );
-        json!({
-            "id": self.id.to_string(),
-            "created": self.created.rfc3339(),
-            "updated": self.updated.rfc3339(),
-            "name": self.name,
-            "flow_id": self.flow_id.to_string(),
-            "state_id": id(&self.state_id),
-            "deployment_id": id(&self.deployment_id),
-            "deployment_version": self.deployment_version,
-            "work_queue_id": id(&self.work_queue_id),
-            "work_queue_name": self.work_queue_name,
-            "flow_version": self.flow_version,
-            "parameters": self.parameters.0,
-            "idempotency_key": self.idempotency_key,
-            "context": self.context.0,
-            "empirical_policy": normalise_policy(&self.empirical_policy.0),
-            "tags": self.tags.0,
-            "labels": self.labels.as_ref().map_or_else(|| json!({}), |l| l.0.clone()),
-            "parent_task_run_id": id(&self.parent_task_run_id),
-            "state_type": self.state_type,
-            "state_name": self.state_name,
-            "run_count": self.run_count,
-            "expected_start_time": t(&self.expected_start_time),
-            "next_scheduled_start_time": t(&self.next_scheduled_start_time),
-            "start_time": t(&self.start_time),
-            "end_time": t(&self.end_time),
-            "total_run_time": self.total_run_time,
-            "estimated_run_time": estimated_run_time,
-            "estimated_start_time_delta": estimated_start_time_delta,
-            "auto_scheduled": self.auto_scheduled,
-            "infrastructure_document_id": id(&self.infrastructure_document_id),
-            "infrastructure_pid": self.infrastructure_pid,
-            "created_by": self.created_by.as_ref().map(|c| c.0.clone()),
-            "work_pool_id": null,
-            "work_pool_name": null,
-            "state": self.state().map(|s| s.to_json()),
-            "job_variables": self.job_variables.as_ref().map(|j| j.0.clone()),
-        })
-    }
 }
 
 /// Prefect's computed `estimated_run_time` and `estimated_start_time_delta`, in seconds.

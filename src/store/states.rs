@@ -109,18 +109,6 @@ impl State {
             details: details.map_or_else(|| json!({}), |d| d.0.clone()),
         })
     }
-
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id.to_string(),
-            "type": self.state_type,
-            "name": self.name,
-            "timestamp": self.timestamp.rfc3339(),
-            "message": self.message,
-            "data": self.data,
-            "state_details": full_details(&self.details),
-        })
-    }
 }
 
 /// A row of `flow_run_state` or `task_run_state`, as the run-state reads select it.

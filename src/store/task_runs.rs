@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 use super::batch::Batch;
 use super::error::StoreError;
 use super::filter::{Criteria, Where, nulls_last, or_null, where_sql};
-use super::flow_runs::estimates;
 use super::states::{Proposed, State, is_terminal};
 use super::{JsonValue, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::db::types::parse_time;
@@ -100,47 +99,6 @@ impl TaskRun {
             self.s_data.as_ref(),
             self.s_details.as_ref(),
         )
-    }
-
-    pub fn to_json(&self, now: Timestamp) -> Value {
-        let t = |v: &Option<Timestamp>| v.map(|t| t.rfc3339());
-        let (estimated_run_time, estimated_start_time_delta) = estimates(
-            self.state_type.as_deref(),
-            self.state_timestamp,
-            self.total_run_time,
-            self.start_time,
-            self.expected_start_time,
-            now,
-        );
-        json!({
-            "id": self.id.to_string(),
-            "created": self.created.rfc3339(),
-            "updated": self.updated.rfc3339(),
-            "name": self.name,
-            "flow_run_id": self.flow_run_id.map(|i| i.to_string()),
-            "task_key": self.task_key,
-            "dynamic_key": self.dynamic_key,
-            "cache_key": self.cache_key,
-            "cache_expiration": t(&self.cache_expiration),
-            "task_version": self.task_version,
-            "empirical_policy": normalise_policy(&self.empirical_policy.0),
-            "tags": self.tags.0,
-            "labels": self.labels.as_ref().map_or_else(|| json!({}), |l| l.0.clone()),
-            "state_id": self.state_id.map(|i| i.to_string()),
-            "task_inputs": self.task_inputs.0,
-            "state_type": self.state_type,
-            "state_name": self.state_name,
-            "run_count": self.run_count,
-            "flow_run_run_count": self.flow_run_run_count,
-            "expected_start_time": t(&self.expected_start_time),
-            "next_scheduled_start_time": t(&self.next_scheduled_start_time),
-            "start_time": t(&self.start_time),
-            "end_time": t(&self.end_time),
-            "total_run_time": self.total_run_time,
-            "estimated_run_time": estimated_run_time,
-            "estimated_start_time_delta": estimated_start_time_delta,
-            "state": self.state().map(|s| s.to_json()),
-        })
     }
 }
 

@@ -1,12 +1,15 @@
 //! Flow runs: `FlowRunCreate`, `FlowRunUpdate`, and the filter, count and bulk-delete bodies.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::fields::{FlowRunPolicy, LaxInt, Uuid};
 use super::patch;
+use super::states::State;
 use super::states::StateCreate;
+use crate::db::types::{Id, Timestamp};
 use crate::store::filter::Criteria;
+use crate::store::flow_runs::{FlowRun as StoredFlowRun, estimates, normalise_policy};
 
 /// Prefect's `FlowRunCreate`.
 #[derive(Debug, Deserialize)]
@@ -127,4 +130,108 @@ pub struct BulkDeleteBody {
 #[derive(Debug, serde::Serialize)]
 pub struct BulkDeleteResponse {
     pub deleted: Vec<String>,
+}
+
+/// Prefect's `FlowRunResponse`, in its field order; the estimates are computed at `now`.
+#[derive(Debug, Serialize)]
+pub struct FlowRun {
+    pub id: String,
+    pub created: String,
+    pub updated: String,
+    pub name: String,
+    pub flow_id: String,
+    pub state_id: Option<String>,
+    pub deployment_id: Option<String>,
+    pub deployment_version: Option<String>,
+    pub work_queue_id: Option<String>,
+    pub work_queue_name: Option<String>,
+    pub flow_version: Option<String>,
+    pub parameters: Value,
+    pub idempotency_key: Option<String>,
+    pub context: Value,
+    pub empirical_policy: Value,
+    pub tags: Value,
+    pub labels: Value,
+    pub parent_task_run_id: Option<String>,
+    pub state_type: Option<String>,
+    pub state_name: Option<String>,
+    pub run_count: i32,
+    pub expected_start_time: Option<String>,
+    pub next_scheduled_start_time: Option<String>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub total_run_time: f64,
+    pub estimated_run_time: f64,
+    pub estimated_start_time_delta: f64,
+    pub auto_scheduled: bool,
+    pub infrastructure_document_id: Option<String>,
+    pub infrastructure_pid: Option<String>,
+    pub created_by: Option<Value>,
+    /// Always null: prefect-rs has no work pools yet.
+    pub work_pool_id: Option<String>,
+    pub work_pool_name: Option<String>,
+    pub state: Option<State>,
+    pub job_variables: Option<Value>,
+}
+
+fn text(id: Option<Id>) -> Option<String> {
+    id.map(|i| i.to_string())
+}
+
+fn time(time: Option<Timestamp>) -> Option<String> {
+    time.map(|t| t.rfc3339())
+}
+
+impl FlowRun {
+    pub fn new(run: &StoredFlowRun, now: Timestamp) -> Self {
+        let (estimated_run_time, estimated_start_time_delta) = estimates(
+            run.state_type.as_deref(),
+            run.state_timestamp,
+            run.total_run_time,
+            run.start_time,
+            run.expected_start_time,
+            now,
+        );
+        FlowRun {
+            id: run.id.to_string(),
+            created: run.created.rfc3339(),
+            updated: run.updated.rfc3339(),
+            name: run.name.clone(),
+            flow_id: run.flow_id.to_string(),
+            state_id: text(run.state_id),
+            deployment_id: text(run.deployment_id),
+            deployment_version: run.deployment_version.clone(),
+            work_queue_id: text(run.work_queue_id),
+            work_queue_name: run.work_queue_name.clone(),
+            flow_version: run.flow_version.clone(),
+            parameters: run.parameters.0.clone(),
+            idempotency_key: run.idempotency_key.clone(),
+            context: run.context.0.clone(),
+            empirical_policy: normalise_policy(&run.empirical_policy.0),
+            tags: run.tags.0.clone(),
+            labels: run
+                .labels
+                .as_ref()
+                .map_or_else(|| Value::Object(Map::new()), |l| l.0.clone()),
+            parent_task_run_id: text(run.parent_task_run_id),
+            state_type: run.state_type.clone(),
+            state_name: run.state_name.clone(),
+            run_count: run.run_count,
+            expected_start_time: time(run.expected_start_time),
+            next_scheduled_start_time: time(run.next_scheduled_start_time),
+            start_time: time(run.start_time),
+            end_time: time(run.end_time),
+            total_run_time: run.total_run_time,
+            estimated_run_time,
+            estimated_start_time_delta,
+            auto_scheduled: run.auto_scheduled,
+            infrastructure_document_id: text(run.infrastructure_document_id),
+            infrastructure_pid: run.infrastructure_pid.clone(),
+            created_by: run.created_by.as_ref().map(|c| c.0.clone()),
+            work_pool_id: None,
+            work_pool_name: None,
+            state: run.state().as_ref().map(State::from),
+            job_variables: run.job_variables.as_ref().map(|j| j.0.clone()),
+        }
+    }
 }

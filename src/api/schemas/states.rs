@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::FieldError;
 use super::fields::{LaxBool, datetime};
-use crate::store::states::{Proposed, TYPES};
+use crate::store::states::{Proposed, State as StoredState, TYPES, full_details};
 
 /// Prefect's `StateCreate`.
 #[derive(Debug, Deserialize)]
@@ -94,10 +94,37 @@ impl SetState {
     }
 }
 
+/// Prefect's `State`, with every `state_details` field.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct State {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub state_type: String,
+    pub name: String,
+    pub timestamp: String,
+    pub message: Option<String>,
+    pub data: Option<Value>,
+    pub state_details: Value,
+}
+
+impl From<&StoredState> for State {
+    fn from(state: &StoredState) -> Self {
+        State {
+            id: state.id.to_string(),
+            state_type: state.state_type.clone(),
+            name: state.name.clone(),
+            timestamp: state.timestamp.rfc3339(),
+            message: state.message.clone(),
+            data: state.data.clone(),
+            state_details: full_details(&state.details),
+        }
+    }
+}
+
 /// Prefect's `OrchestrationResult`.
 #[derive(Debug, Serialize)]
 pub struct OrchestrationResult {
-    pub state: Option<Value>,
+    pub state: Option<State>,
     pub status: &'static str,
     pub details: Value,
 }
