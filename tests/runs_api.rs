@@ -7,7 +7,7 @@ mod common;
 
 use common::postgres::Postgres;
 use common::server::{Server, get, post, request};
-use common::{TestEnv, python_prefect};
+use common::{TestEnv, python_prefect, sqlite};
 use serde_json::{Value, json};
 
 fn json(text: &str) -> Value {
@@ -91,8 +91,9 @@ impl Api {
     }
 }
 
-/// Every answer of the update, delete and state-read endpoints, on the database `server` uses.
-fn runs_are_updated_read_back_and_deleted(server: &Server) {
+/// Every answer of the update, delete and state-read endpoints, on the database `server` uses; the id of the
+/// flow it updated and deleted.
+fn runs_are_updated_read_back_and_deleted(server: &Server) -> String {
     let api = Api(server.api_url());
     let base = &api.0;
     let missing = "00000000-0000-0000-0000-000000000001";
@@ -302,6 +303,7 @@ fn runs_are_updated_read_back_and_deleted(server: &Server) {
         &json!({"flow_id": flow}).to_string(),
     );
     assert_eq!(status, 404, "a run of a deleted flow");
+    flow
 }
 
 /// `POST /flow_runs/bulk_delete` and `/flows/bulk_delete`: what matches the filter, at most `limit` (1 to 50).
@@ -397,9 +399,29 @@ fn the_cli_deletes_a_flow_run(env: &TestEnv, server: &Server) {
 fn runs_are_updated_read_back_and_deleted_on_sqlite() {
     let env = TestEnv::new();
     let server = Server::start(&env, &[]);
-    runs_are_updated_read_back_and_deleted(&server);
+    let flow = runs_are_updated_read_back_and_deleted(&server);
     bulk_deletes_take_a_filter_and_a_limit(&server);
     the_cli_deletes_a_flow_run(&env, &server);
+    // Prefect's lifecycle events of the flow, as its server emits them (the refused PATCHes emit nothing).
+    let sql = format!(
+        "SELECT event || ' ' || payload FROM events WHERE resource_id = 'prefect.flow.{flow}' ORDER BY occurred"
+    );
+    let db = env.home().join("prefect.db");
+    let started = std::time::Instant::now();
+    let mut events = sqlite(&db, &sql);
+    while events.lines().count() < 3 && started.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        events = sqlite(&db, &sql);
+    }
+    let payload = |tags: &str| format!(r#"{{"name":"lifecycle","tags":{tags},"labels":{{}}}}"#);
+    assert_eq!(
+        events.lines().collect::<Vec<_>>(),
+        [
+            format!("prefect.flow.created {}", payload("[]")),
+            format!("prefect.flow.updated {}", payload(r#"["b","c"]"#)),
+            format!("prefect.flow.deleted {}", payload(r#"["b","c"]"#)),
+        ]
+    );
     let out = server.stop();
     assert_eq!(out.code, 0, "{}", out.stderr);
 }

@@ -8,9 +8,10 @@ use axum::http::StatusCode;
 
 use super::common::{bulk_limit, created_or_ok, page, path_id};
 use super::schemas::flow_runs::{BulkDeleteBody, BulkDeleteResponse};
-use super::schemas::flows::{Flow, FlowCreate, FlowCriteria, FlowFilterBody, FlowUpdate};
+use super::schemas::flows::{
+    Flow, FlowCreate, FlowCriteria, FlowEvent, FlowFilterBody, FlowUpdate,
+};
 use super::{ApiError, ApiResult, Body, Shared};
-use crate::db::types::Id;
 use crate::store::filter::Criteria;
 use crate::store::flows;
 
@@ -34,6 +35,9 @@ async fn create_flow(
     let tags = serde_json::json!(body.tags.unwrap_or_default());
     let labels = serde_json::Value::Object(body.labels.unwrap_or_default());
     let (flow, created) = flows::create(&state.writer, &body.name.0, &tags, &labels).await?;
+    if created {
+        emit(&state, "created", &flow).await;
+    }
     Ok(created_or_ok(created, Flow::from(&flow)))
 }
 
@@ -83,22 +87,21 @@ async fn update_flow(
     Body(body): Body<FlowUpdate>,
 ) -> ApiResult<StatusCode> {
     let id = path_id(&id)?;
-    // Prefect answers 204 for an update that changes nothing, when the flow exists.
-    let found = match body.tags {
-        Some(tags) => flows::update_tags(&state.writer, id, &serde_json::json!(tags)).await?,
-        None => flows::get(&state.db, id).await?.is_some(),
-    };
-    if found {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found_plain("Flow not found"))
+    // An update that changes nothing is a 204 too when the flow exists (Prefect's server answers it 503).
+    if let Some(tags) = body.tags {
+        flows::update_tags(&state.writer, id, &serde_json::json!(tags)).await?;
     }
+    let flow = flows::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found_plain("Flow not found"))?;
+    emit(&state, "updated", &flow).await;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn delete_flow(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let id = path_id(&id)?;
     let deleted = flows::delete(&state.writer, vec![id]).await?;
-    forget_flows(&state, &deleted);
+    forget_flows(&state, &deleted).await;
     if deleted.is_empty() {
         Err(ApiError::not_found_plain("Flow not found"))
     } else {
@@ -118,15 +121,27 @@ async fn bulk_delete_flows(
     };
     let matching = flows::filter(&state.db, &criteria, None, limit, 0).await?;
     let deleted = flows::delete(&state.writer, matching.iter().map(|f| f.id).collect()).await?;
-    forget_flows(&state, &deleted);
-    let deleted = deleted.iter().map(Id::to_string).collect();
+    forget_flows(&state, &deleted).await;
+    let deleted = deleted.iter().map(|f| f.id.to_string()).collect();
     Ok(Json(BulkDeleteResponse { deleted }))
 }
 
-/// Drops deleted flows from this replica's label cache, so a run of a deleted flow gets the 404 it should.
-fn forget_flows(state: &Shared, deleted: &[Id]) {
-    let mut known = super::flow_runs::known_flows(state);
-    for id in deleted {
-        known.remove(id);
+/// Drops deleted flows from this replica's label cache, so a run of a deleted flow gets the 404 it should, and
+/// tells subscribers, as Prefect does.
+async fn forget_flows(state: &Shared, deleted: &[flows::Flow]) {
+    {
+        let mut known = super::flow_runs::known_flows(state);
+        for flow in deleted {
+            known.remove(&flow.id);
+        }
     }
+    for flow in deleted {
+        emit(state, "deleted", flow).await;
+    }
+}
+
+/// Prefect's `prefect.flow.<action>` lifecycle event, stored and sent to `/events/out` subscribers.
+async fn emit(state: &Shared, action: &str, flow: &flows::Flow) {
+    let event = serde_json::to_value(FlowEvent::new(action, flow)).unwrap_or_default();
+    super::events::receive(state, event).await;
 }

@@ -143,14 +143,16 @@ pub async fn update_tags(writer: &Writer, id: Id, tags: &Value) -> Result<bool, 
 }
 
 /// Deletes the flows and, through the foreign keys, their runs, task runs and states (as Prefect's schema
-/// does; a flow's logs stay, as in Prefect). Returns the ids that were there.
-pub async fn delete(writer: &Writer, ids: Vec<Id>) -> Result<Vec<Id>, sqlx::Error> {
+/// does; a flow's logs stay, as in Prefect). Returns the flows that were there, as they were.
+pub async fn delete(writer: &Writer, ids: Vec<Id>) -> Result<Vec<Flow>, sqlx::Error> {
     let mut w = Where::new(writer.dialect());
     let matching = w.in_list("id", Param::Ids(IdList(ids)), false);
-    let sql = format!("DELETE FROM flow WHERE {matching} RETURNING id");
+    let sql = format!(
+        "DELETE FROM flow WHERE {matching} RETURNING id, created, updated, name, tags, labels"
+    );
     let params = w.params;
     write_tx!(writer, tx => {
-        bind_all!(sqlx::query_scalar::<_, Id>(sqlx::AssertSqlSafe(sql)), &params)
+        bind_all!(sqlx::query_as::<_, Flow>(sqlx::AssertSqlSafe(sql)), &params)
             .fetch_all(&mut *tx)
             .await?
     })

@@ -110,3 +110,52 @@ impl From<&StoredFlow> for Flow {
         }
     }
 }
+
+/// Prefect's `prefect.flow.created` / `updated` / `deleted` lifecycle event: the flow as resource, its name, tags
+/// and labels as payload.
+#[derive(Debug, Serialize)]
+pub struct FlowEvent {
+    pub occurred: String,
+    pub event: String,
+    pub resource: FlowResource,
+    pub related: Vec<Value>,
+    pub payload: FlowEventPayload,
+    pub id: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FlowResource {
+    #[serde(rename = "prefect.resource.id")]
+    pub id: String,
+    #[serde(rename = "prefect.resource.name")]
+    pub name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FlowEventPayload {
+    pub name: String,
+    pub tags: Value,
+    pub labels: Value,
+}
+
+impl FlowEvent {
+    /// `action` is `created`, `updated` or `deleted`.
+    pub fn new(action: &str, flow: &StoredFlow) -> Self {
+        let shown = Flow::from(flow);
+        FlowEvent {
+            occurred: crate::db::types::Timestamp::now().rfc3339(),
+            event: format!("prefect.flow.{action}"),
+            resource: FlowResource {
+                id: format!("prefect.flow.{}", shown.id),
+                name: shown.name.clone(),
+            },
+            related: Vec::new(),
+            payload: FlowEventPayload {
+                name: shown.name,
+                tags: shown.tags,
+                labels: shown.labels,
+            },
+            id: crate::store::new_v7().to_string(),
+        }
+    }
+}
