@@ -37,17 +37,17 @@ pub fn routes() -> Router<Shared> {
         .route("/flow_runs/{id}/set_state", post(set_flow_run_state))
 }
 
-/// A flow's labels, which a new run inherits; a 404 when the flow does not exist. A flow's labels never change
-/// through this API (a second create of a name keeps the first one's labels; `PATCH /flows/{id}` sets only tags),
-/// so each is read once. A flow can be deleted: this replica forgets it then, and a run another replica creates
-/// for it from a stale copy fails the run's foreign key, which is Prefect's 409.
+/// A flow's labels, which a new run inherits. No such flow is Prefect's answer to the run's foreign key, a 409.
+/// A flow's labels never change through this API (a second create of a name keeps the first one's labels;
+/// `PATCH /flows/{id}` sets only tags), so each is read once. A flow can be deleted: this replica forgets it then,
+/// and a run another replica creates for it from a stale copy fails the foreign key itself, the same 409.
 async fn flow_labels(state: &Shared, flow_id: Id) -> ApiResult<Map<String, Value>> {
     if let Some(labels) = known_flows(state).get(&flow_id) {
         return Ok(labels.clone());
     }
     let labels = flows::labels_for_writer(&state.writer, flow_id)
         .await?
-        .ok_or_else(|| ApiError::not_found_plain("Flow not found"))?;
+        .ok_or_else(ApiError::integrity_conflict)?;
     let mut known = known_flows(state);
     if known.len() >= 10_000 {
         known.clear();
