@@ -563,6 +563,20 @@ fn bodies_that_do_not_fit_prefects_models_get_its_422s() {
             "{path} {body}"
         );
     }
+    // `input` is what pydantic refused: the value at `loc`, or for a missing field the object it is missing from.
+    for (path, body, input) in [
+        ("/flows/", json!({"name": "x", "tags": ["a", 3]}), json!(3)),
+        ("/flows/", json!({"name": "x", "bogus": 1}), json!(1)),
+        ("/flow_runs/", json!({"flow_id": "abc"}), json!("abc")),
+        ("/flow_runs/", json!({"name": "x"}), json!({"name": "x"})),
+        ("/logs/", json!([{"name": "n"}]), json!({"name": "n"})),
+    ] {
+        let (_, answer) = call("POST", &format!("{}{path}", api.0), Some(body.clone()));
+        assert_eq!(
+            answer["exception_detail"][0]["input"], input,
+            "{path} {body}"
+        );
+    }
     let (_, flows) = call("POST", &format!("{}/flows/filter", api.0), Some(json!({})));
     assert_eq!(
         flows.as_array().unwrap().len(),

@@ -127,8 +127,31 @@ fn body_error(
         return ApiError::unprocessable(detail, request_body);
     }
     let (kind, msg) = classify(&message, &mut loc);
-    let detail = json!([{ "type": kind, "loc": loc, "msg": msg }]);
+    let input = refused_input(&request_body, &loc, kind);
+    let detail = json!([{ "type": kind, "loc": loc, "msg": msg, "input": input }]);
     ApiError::unprocessable(detail, request_body)
+}
+
+/// Pydantic's `input` of an error at `loc` (which starts with "body"): the value there, or for a missing field
+/// the object it is missing from.
+fn refused_input(body: &Value, loc: &[Value], kind: &str) -> Value {
+    let steps = match kind {
+        "missing" => &loc[1..loc.len().saturating_sub(1).max(1)],
+        _ => &loc[1..],
+    };
+    let mut at = body;
+    for step in steps {
+        let next = match step {
+            Value::String(key) => at.get(key.as_str()),
+            Value::Number(index) => index.as_u64().and_then(|i| at.get(i as usize)),
+            _ => None,
+        };
+        match next {
+            Some(value) => at = value,
+            None => return Value::Null,
+        }
+    }
+    at.clone()
 }
 
 /// serde_json's message without its " at line L column C" suffix.
