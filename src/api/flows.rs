@@ -87,7 +87,7 @@ async fn update_flow(
     Body(body): Body<FlowUpdate>,
 ) -> ApiResult<StatusCode> {
     let id = path_id(&id)?;
-    // An update that changes nothing is a 204 too when the flow exists (Prefect's server answers it 503).
+    // An update that changes nothing is a 204 too when the flow exists, as in Prefect.
     if let Some(tags) = body.tags {
         flows::update_tags(&state.writer, id, &serde_json::json!(tags)).await?;
     }
