@@ -13,7 +13,8 @@ use super::block_types::{check_dashed, check_name, value_error};
 use super::schemas::blocks::{
     BlockDocument, BlockDocumentCreate, BlockDocumentQuery, BlockDocumentUpdate, SecretsParam, page,
 };
-use super::{ApiError, ApiResult, Body, Shared, checks};
+use super::schemas::fields;
+use super::{ApiError, ApiResult, Body, Shared};
 use crate::db::types::Id;
 use crate::store::block_documents::{self, NewDocument, Selection, split_references};
 use crate::store::block_secrets::{restore, secret_paths};
@@ -45,7 +46,9 @@ pub fn not_found(detail: &str) -> ApiError {
 pub fn include_secrets(query: &SecretsParam) -> ApiResult<bool> {
     match &query.include_secrets {
         None => Ok(false),
-        Some(text) => checks::lax_bool(&json!(text), &json!(["query", "include_secrets"])),
+        Some(text) => {
+            fields::lax_bool(&json!(text)).map_err(|e| e.at(&json!(["query", "include_secrets"])))
+        }
     }
 }
 

@@ -51,6 +51,15 @@ impl ApiError {
         }
     }
 
+    /// One field's validation error exactly as FastAPI reports it: `loc` (a JSON array of keys and indexes),
+    /// pydantic's `msg` and `type`, and the `input` refused.
+    pub fn validation(loc: &Value, message: &str, kind: &str, input: &Value) -> Self {
+        Self::unprocessable(
+            json!([{ "type": kind, "loc": loc, "msg": message, "input": input }]),
+            Value::Null,
+        )
+    }
+
     /// A 422 with FastAPI's body: the list of errors and the body it refused.
     pub fn unprocessable(detail: Value, request_body: Value) -> Self {
         Self {

@@ -8,7 +8,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::runs::{api_version, emit_state_event, orchestration_response, path_id};
+use super::common::{api_version, path_id};
+use super::flow_runs::{emit_state_event, orchestration_response};
 use super::schemas::flow_run_input::{FlowRunInputCreate, FlowRunInputFilter, ResumeFlowRun};
 use super::{ApiError, ApiResult, Body, Shared};
 use crate::db::types::Timestamp;
@@ -152,7 +153,11 @@ async fn resume(
         if let Err(reason) =
             run_input::check_against_stored(schema.as_ref().map(|s| s.value.as_str()), &input)
         {
-            return Ok(refused("REJECT", &reason, Some(paused.to_json())));
+            return Ok(refused(
+                "REJECT",
+                &reason,
+                serde_json::to_value(super::schemas::states::State::from(&paused)).ok(),
+            ));
         }
         if input.as_object().is_some_and(|i| !i.is_empty()) {
             let created = flow_run_input::create(

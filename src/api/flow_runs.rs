@@ -214,7 +214,7 @@ async fn set_flow_run_state(
 
 /// Like Prefect, every state a flow run enters is also an event (`prefect.flow-run.Running`, …): stored, and sent
 /// to `/events/out` subscribers such as the client's cancellation observer.
-async fn emit_state_event(state: &Shared, transition: &flow_runs::Transition) {
+pub async fn emit_state_event(state: &Shared, transition: &flow_runs::Transition) {
     if transition.decision.write.is_none() {
         return;
     }

@@ -8,7 +8,6 @@ mod block_documents;
 mod block_schemas;
 mod block_types;
 mod body;
-pub(crate) mod checks;
 mod collections;
 mod common;
 mod cors;
@@ -16,17 +15,17 @@ mod csrf;
 mod error;
 mod events;
 mod flow_run_input;
-mod lifecycle;
 mod flow_run_states;
 mod flow_runs;
 mod flows;
+mod lifecycle;
 mod logs;
 mod panic;
 pub mod schemas;
-mod task_workers;
-mod variables;
 mod task_run_states;
 mod task_runs;
+mod task_workers;
+mod variables;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -41,6 +40,7 @@ use tower_http::compression::CompressionLayer;
 
 pub use self::auth::constant_time_eq;
 pub use self::body::Body;
+pub(crate) use self::common::path_id;
 pub use self::cors::Cors;
 pub use self::error::{ApiError, ApiResult};
 use crate::db::Db;
@@ -98,7 +98,6 @@ pub fn router(state: Shared) -> Router {
     let versioned = Router::new()
         .merge(admin::routes())
         .merge(csrf::routes())
-        .merge(runs::routes())
         .merge(flow_run_input::routes())
         .merge(task_workers::routes())
         .merge(block_types::routes())
@@ -143,13 +142,6 @@ pub fn router(state: Shared) -> Router {
         .layer(middleware::from_fn(panic::catch_panic))
         .layer(middleware::from_fn_with_state(state.clone(), access_log))
         .with_state(state)
-}
-
-/// A path id that is not a UUID names no route, as in Prefect (whose routes match `{id:uuid}`): 404.
-pub(crate) fn path_id(text: &str) -> ApiResult<crate::db::types::Id> {
-    uuid::Uuid::parse_str(text)
-        .map(crate::db::types::Id)
-        .map_err(|_| ApiError::not_found_plain("Not Found"))
 }
 
 async fn not_found() -> ApiError {

@@ -165,7 +165,11 @@ async fn deliver(
         let Some(run) = task_runs::get(&state.db, task_run_id).await? else {
             continue;
         };
-        let text = run.to_json(Timestamp::now()).to_string();
+        let text = serde_json::to_string(&super::schemas::task_runs::TaskRun::new(
+            &run,
+            Timestamp::now(),
+        ))
+        .unwrap_or_default();
         if socket.send(Message::Text(text.into())).await.is_err() {
             task_workers::requeue(&state.writer, run.id, &run.task_key).await?;
             return Ok(());

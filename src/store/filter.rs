@@ -428,6 +428,22 @@ fn object<'v>(filter: &'v Value, name: &str) -> Result<Option<&'v Map<String, Va
     }
 }
 
+/// Filters on resources prefect-rs does not store yet must be empty (null, or only nulls and an operator).
+pub fn reject_unsupported(body: &Value, names: &[&str]) -> Result<()> {
+    for name in names {
+        let Some(filter) = body.get(*name).and_then(Value::as_object) else {
+            continue;
+        };
+        if filter.iter().any(|(k, v)| k != "operator" && !v.is_null()) {
+            return Err(StoreError::invalid_filter(
+                &["body", name],
+                format!("prefect-rs does not support filtering by {name} yet"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn unsupported(filter: &str, field: &str) -> StoreError {
     StoreError::invalid_filter(
         &["body", filter, field],

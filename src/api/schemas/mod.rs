@@ -62,6 +62,13 @@ impl FieldError {
         self
     }
 
+    /// As the 422 of a value read outside a body (a query parameter): `loc` is where it was read.
+    pub fn at(self, loc: &Value) -> ApiError {
+        let mut full = loc.as_array().cloned().unwrap_or_default();
+        full.extend(self.loc);
+        ApiError::validation(&Value::Array(full), &self.msg, self.kind, &self.input)
+    }
+
     /// As a serde error, for a `Deserialize` impl to return; `body_error` reads it back.
     pub fn into_serde<E: serde::de::Error>(self) -> E {
         let carried =
