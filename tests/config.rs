@@ -694,7 +694,9 @@ fn server_start_refuses_numbers_out_of_range_and_creates_nothing() {
                     .stderr
                     .contains(&format!("{name}='{value}' from the environment"))
                 && out.stderr.contains(range)
-                && out.stderr.contains(&format!("fix it with: unset {name}")),
+                && out.stderr.contains(&format!("fix it with: unset {name}"))
+                // Said once, as a refusal: not also "Ignoring" it first.
+                && !out.stderr.contains("Ignoring"),
             "{name}={value}:\n{}",
             out.stderr
         );

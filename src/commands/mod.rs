@@ -23,8 +23,13 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
             database::run(command, &load(profile, printer)?, printer)
         }
         Command::Server(ServerCommand::Start(args)) => {
-            let mut settings = load(profile, printer)?;
-            if server::runs_in_process(args.no_docker, &settings) {
+            let mut settings = load_unreported(profile, printer)?;
+            let in_process = server::runs_in_process(args.no_docker, &settings);
+            // The in-process start refuses its own bad values (with the same line): no "Ignoring" before it.
+            report_problems(&settings, printer, |problem| {
+                !(in_process && server::refused_at_start(&settings, problem))
+            })?;
+            if in_process {
                 server::start(args, &settings, profile, printer)
             } else {
                 server::refuse_process_flags(&args)?;
@@ -78,6 +83,13 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<()> {
 
 /// Loads settings and warns about anything odd in them, so every command reports a bad value the same way.
 fn load(profile: Option<&str>, printer: &Printer) -> Result<Settings> {
+    let settings = load_unreported(profile, printer)?;
+    report_problems(&settings, printer, |_| true)?;
+    Ok(settings)
+}
+
+/// Loads settings, saying where they come from (with -v) and any notices, but not yet their bad values.
+fn load_unreported(profile: Option<&str>, printer: &Printer) -> Result<Settings> {
     let settings = Settings::load(profile)?;
     printer.detail(format!("PREFECT_HOME: {}", settings.home.display()))?;
     printer.detail(format!(
@@ -89,14 +101,23 @@ fn load(profile: Option<&str>, printer: &Printer) -> Result<Settings> {
     for notice in &settings.notices {
         printer.warn(notice)?;
     }
-    for problem in &settings.problems {
+    Ok(settings)
+}
+
+/// Warns about each bad value `report` selects: it is ignored, and this is how to fix it.
+fn report_problems(
+    settings: &Settings,
+    printer: &Printer,
+    report: impl Fn(&crate::settings::Problem) -> bool,
+) -> Result<()> {
+    for problem in settings.problems.iter().filter(|p| report(p)) {
         printer.warn(format!(
             "Ignoring {}. Fix it with: {}",
-            describe_problem(&settings, problem),
+            describe_problem(settings, problem),
             settings.repair_hint(&problem.name, problem.source)
         ))?;
     }
-    Ok(settings)
+    Ok(())
 }
 
 /// `NAME='value' from SOURCE: why`, secrets masked: how a bad setting value is shown wherever it is reported.

@@ -125,12 +125,21 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
     })
 }
 
+/// True for a bad value `refuse_invalid_server_settings` refuses: a server setting's value in effect.
+pub fn refused_at_start(settings: &Settings, problem: &crate::settings::Problem) -> bool {
+    problem.name.starts_with("PREFECT_SERVER_")
+        && settings
+            .winning_problems()
+            .any(|winning| std::ptr::eq(winning, problem))
+}
+
 /// A bad value for a server setting stops the start rather than being replaced by the default: the server would
 /// run otherwise than configured, and the operator would learn it from a warning scrolled away.
 fn refuse_invalid_server_settings(settings: &Settings) -> Result<()> {
     let invalid: Vec<String> = settings
-        .winning_problems()
-        .filter(|problem| problem.name.starts_with("PREFECT_SERVER_"))
+        .problems
+        .iter()
+        .filter(|problem| refused_at_start(settings, problem))
         .map(|problem| {
             format!(
                 "{}; fix it with: {}",
