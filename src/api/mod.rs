@@ -10,6 +10,8 @@ mod block_types;
 mod body;
 mod collections;
 mod common;
+mod concurrency_limits;
+mod concurrency_limits_v2;
 mod cors;
 mod csrf;
 mod error;
@@ -79,6 +81,8 @@ pub struct AppState {
     pub logs: tokio::sync::broadcast::Sender<Arc<serde_json::Value>>,
     /// How long a websocket may stay silent before its auth (and filter) message: the keep-alive timeout.
     pub first_message_deadline: std::time::Duration,
+    /// How long clients refused a concurrency slot are told to wait at most.
+    pub slot_waits: crate::store::concurrency_limits_v2::SlotWaits,
 }
 
 pub type Shared = Arc<AppState>;
@@ -112,6 +116,8 @@ pub fn router(state: Shared) -> Router {
         .merge(logs::routes())
         .merge(flow_run_states::routes())
         .merge(task_run_states::routes())
+        .merge(concurrency_limits::routes())
+        .merge(concurrency_limits_v2::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

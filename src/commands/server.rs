@@ -121,6 +121,8 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         pid_file: None,
         late_runs: late_runs(args, settings),
         pause_expirations: pause_expirations(args, settings),
+        lease_expiry: lease_expiry(args, settings),
+        slot_waits: slot_waits(settings),
         public_api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
     })
 }
@@ -287,6 +289,54 @@ fn pause_expirations(
         )
         .max(Duration::from_millis(10)),
     })
+}
+
+/// A setting in seconds, Prefect's `default` when unset; `try_` keeps a value the registry's bounds let through
+/// from panicking all the same.
+fn seconds_setting(settings: &Settings, name: &str, default: f64) -> Duration {
+    settings
+        .effective(name)
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .and_then(|v| Duration::try_from_secs_f64(v).ok())
+        .unwrap_or(Duration::from_secs_f64(default))
+}
+
+/// PREFECT_SERVER_SERVICES_REPOSSESSOR_{ENABLED, LOOP_SECONDS}: Prefect's repossessor, every 15 s by default.
+fn lease_expiry(
+    args: &StartArgs,
+    settings: &Settings,
+) -> Option<crate::services::lease_expiry::Config> {
+    let enabled = settings
+        .effective("PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED")
+        .is_none_or(|v| parse_bool(&v) == Some(true));
+    (enabled && !args.no_services).then(|| crate::services::lease_expiry::Config {
+        every: seconds_setting(
+            settings,
+            "PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS",
+            15.0,
+        )
+        .max(Duration::from_millis(10)),
+    })
+}
+
+/// PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS (10 s) and
+/// PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS (30 s).
+fn slot_waits(settings: &Settings) -> crate::store::concurrency_limits_v2::SlotWaits {
+    let defaults = crate::store::concurrency_limits_v2::SlotWaits::default();
+    crate::store::concurrency_limits_v2::SlotWaits {
+        tag_seconds: seconds_setting(
+            settings,
+            "PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS",
+            defaults.tag_seconds,
+        )
+        .as_secs_f64(),
+        maximum_seconds: seconds_setting(
+            settings,
+            "PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS",
+            defaults.maximum_seconds,
+        )
+        .as_secs_f64(),
+    }
 }
 
 /// The server's effective PREFECT_SERVER_* settings for `GET /admin/settings`, secrets masked.

@@ -43,6 +43,10 @@ pub struct Options {
     pub late_runs: Option<crate::services::late_runs::Config>,
     /// The pause-expiration service, unless `--no-services` or PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_ENABLED=false.
     pub pause_expirations: Option<crate::services::pause_expirations::Config>,
+    /// The lease-expiry service, unless `--no-services` or PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED=false.
+    pub lease_expiry: Option<crate::services::lease_expiry::Config>,
+    /// The longest wait a client refused a concurrency slot is told to wait.
+    pub slot_waits: crate::store::concurrency_limits_v2::SlotWaits,
     /// PREFECT_UI_API_URL when set: where clients reach this server from outside (a container's published port).
     pub public_api_url: Option<String>,
 }
@@ -148,6 +152,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         subscribers,
         logs: tokio::sync::broadcast::channel(1024).0,
         first_message_deadline: options.keep_alive,
+        slot_waits: options.slot_waits,
     });
     let app = api::router(state);
     let mut services: Vec<tokio::task::JoinHandle<()>> = Vec::new();
@@ -156,6 +161,14 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
             db.clone(),
             writer.clone(),
             config,
+        )));
+    }
+    if let Some(config) = options.lease_expiry.take() {
+        services.push(tokio::spawn(crate::services::lease_expiry::run(
+            db.clone(),
+            writer.clone(),
+            config,
+            options.slot_waits,
         )));
     }
     if let Some(config) = options.pause_expirations.take() {

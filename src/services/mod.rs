@@ -2,4 +2,5 @@
 //! recorder is not one of them: it runs inline on `/api/events/in`, because clients need it.
 
 pub mod late_runs;
+pub mod lease_expiry;
 pub mod pause_expirations;

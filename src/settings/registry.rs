@@ -203,6 +203,30 @@ pub const TYPED: &[Typed] = &[
         help: "Seconds between the pause-expiration service's checks.",
     },
     Typed {
+        name: "PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED",
+        kind: Kind::Bool,
+        default: Default::Static("True"),
+        help: "Run the service that frees the slots of expired concurrency leases.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS",
+        kind: Kind::Float(Bounds::above(0.0, DAY, "15")),
+        default: Default::Static("15.0"),
+        help: "Seconds between the lease-expiry service's checks.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS",
+        kind: Kind::Float(Bounds::between(0.0, DAY, "10")),
+        default: Default::Static("10.0"),
+        help: "The longest wait a task refused a tag concurrency slot is told to wait.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS",
+        kind: Kind::Float(Bounds::between(0.0, DAY, "30")),
+        default: Default::Static("30"),
+        help: "The longest wait a client refused a concurrency slot is told to wait.",
+    },
+    Typed {
         name: "PREFECT_SERVER_LOGGING_LEVEL",
         kind: Kind::LogLevel,
         default: Default::Static("WARNING"),

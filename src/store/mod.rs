@@ -10,6 +10,7 @@ pub mod block_schemas;
 pub mod block_secrets;
 pub mod block_seed;
 pub mod block_types;
+pub mod concurrency_limits_v2;
 pub mod csrf;
 pub mod error;
 pub mod events;

@@ -27,6 +27,10 @@ pub mod flow_run_input;
 pub mod task_workers;
 pub mod variables;
 
+pub mod concurrency_limits;
+pub mod concurrency_limits_v2;
+pub mod constraints;
+
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 
@@ -75,6 +79,14 @@ impl FieldError {
             json!({ "loc": self.loc, "type": self.kind, "msg": self.msg, "input": self.input });
         E::custom(format!("{FIELD_ERROR_MARK}{carried}"))
     }
+}
+
+/// A deserializer error that comes out as pydantic's own constraint error (`greater_than_equal`, `too_short`,
+/// …): types that check a bound raise it. It travels as a [`FieldError`] without its input, which `body_error`
+/// then takes from the body at the error's location.
+pub fn constraint<E: serde::de::Error>(kind: &str, msg: impl std::fmt::Display) -> E {
+    let carried = json!({ "loc": [], "type": kind, "msg": msg.to_string() });
+    E::custom(format!("{FIELD_ERROR_MARK}{carried}"))
 }
 
 /// A field of an update model: absent is `None`, `null` is `Some(None)`, a value is `Some(Some(v))`.
@@ -130,7 +142,12 @@ fn body_error(
         if let Some(below) = carried["loc"].as_array() {
             loc.extend(below.iter().cloned());
         }
-        let detail = json!([{ "type": carried["type"], "loc": loc, "msg": carried["msg"], "input": carried["input"] }]);
+        let input = match carried.get("input") {
+            Some(input) => input.clone(),
+            None => refused_input(&request_body, &loc, ""),
+        };
+        let detail =
+            json!([{ "type": carried["type"], "loc": loc, "msg": carried["msg"], "input": input }]);
         return ApiError::unprocessable(detail, request_body);
     }
     let (kind, msg) = classify(&message, &mut loc);
@@ -171,6 +188,7 @@ fn message_of(error: &serde_json::Error) -> String {
 }
 
 /// Pydantic's error type and message for a serde message; a missing or unknown field moves `loc` to that field.
+/// Pydantic's error type and message for one of serde's own messages.
 fn classify(message: &str, loc: &mut Vec<Value>) -> (&'static str, String) {
     let quoted = |text: &str| text.split('`').nth(1).map(str::to_owned);
     if let Some(rest) = message.strip_prefix("missing field ") {
