@@ -12,7 +12,7 @@ use common::{TestEnv, postgres_schema, sqlite, sqlite_schema};
 const V1: &str = "20261121000100";
 const V2: &str = "20261121000200";
 /// How many migrations this binary has (per dialect).
-const MIGRATIONS: usize = 9;
+const MIGRATIONS: usize = 10;
 
 /// Output with the parts that change from run to run (paths, durations, times) replaced by placeholders.
 macro_rules! assert_scrubbed {
@@ -99,6 +99,7 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
       applied  20261121000400 events ([MS] ms)
       applied  20261121000500 events_write_path ([MS] ms)
       applied  20261201120000 csrf_tokens ([MS] ms)
+      applied  20261201130000 concurrency_limits ([MS] ms)
       applied  20261201140000 artifacts_and_variables ([MS] ms)
       applied  20261201150000 blocks ([MS] ms)
       applied  20261201160000 pause_and_task_workers ([MS] ms)
@@ -121,6 +122,7 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
     20261121000400  events                   applied  [TIME]
     20261121000500  events_write_path        applied  [TIME]
     20261201120000  csrf_tokens              applied  [TIME]
+    20261201130000  concurrency_limits       applied  [TIME]
     20261201140000  artifacts_and_variables  applied  [TIME]
     20261201150000  blocks                   applied  [TIME]
     20261201160000  pause_and_task_workers   applied  [TIME]
@@ -134,7 +136,7 @@ fn read_only_commands_and_dry_runs_create_nothing() {
     let env = TestEnv::new();
     let before = env.files();
     let out = env.cmd(&["server", "database", "current"]).run().success();
-    assert_eq!(out.stdout, "base (no migrations applied, 9 pending)\n");
+    assert_eq!(out.stdout, "base (no migrations applied, 10 pending)\n");
     let out = env
         .cmd(&["server", "database", "history", "-o", "json"])
         .run()
@@ -237,7 +239,7 @@ fn an_unknown_revision_is_refused_with_the_valid_ones() {
         .code(1);
     assert_scrubbed!(env, out.stderr, @r"
     error: Unknown revision 'bogus'
-    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: 20261121000100 flows_and_flow_runs, 20261121000200 task_runs, 20261121000300 logs, 20261121000400 events, 20261121000500 events_write_path, 20261201120000 csrf_tokens, 20261201140000 artifacts_and_variables, 20261201150000 blocks, 20261201160000 pause_and_task_workers
+    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: 20261121000100 flows_and_flow_runs, 20261121000200 task_runs, 20261121000300 logs, 20261121000400 events, 20261121000500 events_write_path, 20261201120000 csrf_tokens, 20261201130000 concurrency_limits, 20261201140000 artifacts_and_variables, 20261201150000 blocks, 20261201160000 pause_and_task_workers
     ");
     let out = env
         .cmd(&["server", "database", "downgrade", "-y", "-r", "+1"])
@@ -393,6 +395,7 @@ fn sqlite_downgrade_rebuilding_flow_run_keeps_child_rows_and_backs_up_first() {
       reverted 20261201160000 pause_and_task_workers ([MS] ms)
       reverted 20261201150000 blocks ([MS] ms)
       reverted 20261201140000 artifacts_and_variables ([MS] ms)
+      reverted 20261201130000 concurrency_limits ([MS] ms)
       reverted 20261201120000 csrf_tokens ([MS] ms)
       reverted 20261121000500 events_write_path ([MS] ms)
       reverted 20261121000400 events ([MS] ms)
@@ -400,7 +403,7 @@ fn sqlite_downgrade_rebuilding_flow_run_keeps_child_rows_and_backs_up_first() {
       reverted 20261121000200 task_runs ([MS] ms)
     Migrations succeeded!
     Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db downgraded!
-    It is now at 20261121000100 flows_and_flow_runs (8 pending).
+    It is now at 20261121000100 flows_and_flow_runs (9 pending).
     ");
     let db = db_path(&env);
     assert_eq!(
@@ -457,6 +460,7 @@ fn reset_backs_up_drops_everything_and_migrates_to_head() {
       applied  20261121000400 events ([MS] ms)
       applied  20261121000500 events_write_path ([MS] ms)
       applied  20261201120000 csrf_tokens ([MS] ms)
+      applied  20261201130000 concurrency_limits ([MS] ms)
       applied  20261201140000 artifacts_and_variables ([MS] ms)
       applied  20261201150000 blocks ([MS] ms)
       applied  20261201160000 pause_and_task_workers ([MS] ms)
@@ -600,6 +604,7 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
       applied  20261121000400 events ([MS] ms)
       applied  20261121000500 events_write_path ([MS] ms)
       applied  20261201120000 csrf_tokens ([MS] ms)
+      applied  20261201130000 concurrency_limits ([MS] ms)
       applied  20261201140000 artifacts_and_variables ([MS] ms)
       applied  20261201150000 blocks ([MS] ms)
       applied  20261201160000 pause_and_task_workers ([MS] ms)
