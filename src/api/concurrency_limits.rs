@@ -102,7 +102,8 @@ async fn filter(
     State(state): State<Shared>,
     Body(page): Body<Page>,
 ) -> ApiResult<Json<Vec<ConcurrencyLimit>>> {
-    let limits = store::read_page(&state.db, Some(TAG_PREFIX), page.limit(), page.offset()).await?;
+    let (limit, offset) = page.checked()?;
+    let limits = store::read_page(&state.db, Some(TAG_PREFIX), limit, offset).await?;
     let mut views = Vec::with_capacity(limits.len());
     for limit in &limits {
         views.push(view(&state, limit).await?);

@@ -87,7 +87,8 @@ async fn filter(
     State(state): State<Shared>,
     Body(page): Body<Page>,
 ) -> ApiResult<Json<Vec<GlobalConcurrencyLimitResponse>>> {
-    let limits = store::read_page(&state.db, None, page.limit(), page.offset()).await?;
+    let (limit, offset) = page.checked()?;
+    let limits = store::read_page(&state.db, None, limit, offset).await?;
     let now = Timestamp::now();
     Ok(Json(
         limits

@@ -183,9 +183,9 @@ macro_rules! bind_key {
     };
 }
 
-/// Locks the limits named `$names` (a bound list) for this transaction and reads them.
+/// Reads the limits that `$sql` selects by the list `$names`, locked for this transaction.
 macro_rules! lock_limits_in {
-    ($tx:ident, $dialect:expr, $sql:expr, $names:expr) => {
+    ($tx:ident, $sql:expr, $names:expr) => {
         sqlx::query_as::<_, Limit>(sqlx::AssertSqlSafe($sql))
             .bind($names)
             .fetch_all(&mut *$tx)
@@ -461,7 +461,7 @@ pub async fn acquire(
     let slots = request.slots;
     write_tx!(writer, tx => {
         let now = Timestamp::now();
-        let limits = lock_limits_in!(tx, dialect, select.clone(), names.clone());
+        let limits = lock_limits_in!(tx, select.clone(), names.clone());
         let active: Vec<&Limit> = limits.iter().filter(|l| l.active).collect();
         if let Some(small) = active.iter().find(|l| l.limit < slots) {
             return Ok(Acquired::MoreThanLimit((*small).clone()));
@@ -540,7 +540,7 @@ pub async fn decrement(
     let names = TextList(names.to_vec());
     write_tx!(writer, tx => {
         let now = Timestamp::now();
-        let limits = lock_limits_in!(tx, dialect, select.clone(), names.clone());
+        let limits = lock_limits_in!(tx, select.clone(), names.clone());
         for limit in limits.iter().filter(|l| l.active) {
             let freed = freed(limit, slots, occupancy, now, waits);
             save_slots_in!(tx, freed, now);

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::constraints::{
     LeaseSeconds, Name, NonEmpty, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt,
 };
+use crate::api::ApiError;
 use crate::store::concurrency_limits_v2::{Holder, HolderKind, Limit};
 
 #[derive(Debug, Deserialize)]
@@ -59,21 +60,29 @@ pub struct ConcurrencyLimitV2Update {
 #[derive(Debug, Default, Deserialize)]
 pub struct Page {
     #[serde(default)]
-    pub limit: Option<NonNegativeInt>,
+    limit: Option<i64>,
     #[serde(default)]
-    pub offset: Option<NonNegativeInt>,
+    offset: Option<NonNegativeInt>,
 }
 
 impl Page {
-    /// PREFECT_SERVER_API_DEFAULT_LIMIT's default.
+    /// PREFECT_SERVER_API_DEFAULT_LIMIT's default, which is also the most a page may hold.
     const DEFAULT_LIMIT: i64 = 200;
 
-    pub fn limit(&self) -> i64 {
-        self.limit.map_or(Self::DEFAULT_LIMIT, |l| l.0)
-    }
-
-    pub fn offset(&self) -> i64 {
-        self.offset.map_or(0, |o| o.0)
+    /// `(limit, offset)`, or Prefect's 422 for a limit out of range (its check, not pydantic's).
+    pub fn checked(&self) -> Result<(i64, i64), ApiError> {
+        let limit = self.limit.unwrap_or(Self::DEFAULT_LIMIT);
+        let refuse = |detail: &str| ApiError {
+            status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            body: serde_json::json!({ "detail": detail }),
+        };
+        if limit < 0 {
+            return Err(refuse("Invalid limit: must be greater than or equal to 0."));
+        }
+        if limit > Self::DEFAULT_LIMIT {
+            return Err(refuse("Invalid limit: must be less than or equal to 200."));
+        }
+        Ok((limit, self.offset.map_or(0, |o| o.0)))
     }
 }
 
