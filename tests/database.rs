@@ -12,7 +12,7 @@ use common::{TestEnv, postgres_schema, sqlite, sqlite_schema};
 const V1: &str = "20261121000100";
 const V2: &str = "20261121000200";
 /// How many migrations this binary has (per dialect).
-const MIGRATIONS: usize = 10;
+const MIGRATIONS: usize = 11;
 
 /// Output with the parts that change from run to run (paths, durations, times) replaced by placeholders.
 macro_rules! assert_scrubbed {
@@ -103,6 +103,8 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
       applied  20261201140000 artifacts_and_variables ([MS] ms)
       applied  20261201150000 blocks ([MS] ms)
       applied  20261201160000 pause_and_task_workers ([MS] ms)
+      applied  20261201170000 block_encryption ([MS] ms)
+      applied  20261201170000 block_encryption ([MS] ms)
     Migrations succeeded!
     Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db upgraded!
     ");
@@ -111,7 +113,7 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
     assert_eq!(sqlite(&db_path(&env), "PRAGMA journal_mode"), "wal\n");
 
     let out = env.cmd(&["server", "database", "upgrade"]).run().success();
-    assert_scrubbed!(env, out.stderr, @"Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db is already at 20261201160000 pause_and_task_workers (head); nothing to upgrade.");
+    assert_scrubbed!(env, out.stderr, @"Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db is already at 20261201170000 block_encryption (head); nothing to upgrade.");
 
     let out = env.cmd(&["server", "database", "history"]).run().success();
     assert_scrubbed!(env, out.stdout, @r"
@@ -126,9 +128,10 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
     20261201140000  artifacts_and_variables  applied  [TIME]
     20261201150000  blocks                   applied  [TIME]
     20261201160000  pause_and_task_workers   applied  [TIME]
+    20261201170000  block_encryption         applied  [TIME]
     ");
     let out = env.cmd(&["server", "database", "current"]).run().success();
-    assert_eq!(out.stdout, "20261201160000 pause_and_task_workers (head)\n");
+    assert_eq!(out.stdout, "20261201170000 block_encryption (head)\n");
 }
 
 #[test]
@@ -136,7 +139,7 @@ fn read_only_commands_and_dry_runs_create_nothing() {
     let env = TestEnv::new();
     let before = env.files();
     let out = env.cmd(&["server", "database", "current"]).run().success();
-    assert_eq!(out.stdout, "base (no migrations applied, 10 pending)\n");
+    assert_eq!(out.stdout, "base (no migrations applied, 11 pending)\n");
     let out = env
         .cmd(&["server", "database", "history", "-o", "json"])
         .run()
@@ -239,7 +242,7 @@ fn an_unknown_revision_is_refused_with_the_valid_ones() {
         .code(1);
     assert_scrubbed!(env, out.stderr, @r"
     error: Unknown revision 'bogus'
-    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: 20261121000100 flows_and_flow_runs, 20261121000200 task_runs, 20261121000300 logs, 20261121000400 events, 20261121000500 events_write_path, 20261201120000 csrf_tokens, 20261201130000 concurrency_limits, 20261201140000 artifacts_and_variables, 20261201150000 blocks, 20261201160000 pause_and_task_workers
+    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: 20261121000100 flows_and_flow_runs, 20261121000200 task_runs, 20261121000300 logs, 20261121000400 events, 20261121000500 events_write_path, 20261201120000 csrf_tokens, 20261201130000 concurrency_limits, 20261201140000 artifacts_and_variables, 20261201150000 blocks, 20261201160000 pause_and_task_workers, 20261201170000 block_encryption
     ");
     let out = env
         .cmd(&["server", "database", "downgrade", "-y", "-r", "+1"])
@@ -347,7 +350,7 @@ fn downgrade_and_reset_need_yes_without_a_terminal() {
     let before = env.files();
     let out = env.cmd(&["server", "database", "downgrade"]).run().code(1);
     assert_scrubbed!(env, out.stderr, @r"
-    error: Confirmation needed: Are you sure you want to downgrade the Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db? This reverts 20261201160000 pause_and_task_workers.
+    error: Confirmation needed: Are you sure you want to downgrade the Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db? This reverts 20261201170000 block_encryption.
     hint: no terminal to ask on; re-run with -y (--yes) to confirm
     ");
     let out = env.cmd(&["server", "database", "reset"]).run().code(1);
@@ -392,6 +395,8 @@ fn sqlite_downgrade_rebuilding_flow_run_keeps_child_rows_and_backs_up_first() {
     assert_scrubbed!(env, out.stderr, @r"
     Backed up the database to [ROOT]/prefect-home/prefect.db.[STAMP].bak
     Running downgrade migrations ...
+      reverted 20261201170000 block_encryption ([MS] ms)
+      reverted 20261201170000 block_encryption ([MS] ms)
       reverted 20261201160000 pause_and_task_workers ([MS] ms)
       reverted 20261201150000 blocks ([MS] ms)
       reverted 20261201140000 artifacts_and_variables ([MS] ms)
@@ -403,7 +408,7 @@ fn sqlite_downgrade_rebuilding_flow_run_keeps_child_rows_and_backs_up_first() {
       reverted 20261121000200 task_runs ([MS] ms)
     Migrations succeeded!
     Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db downgraded!
-    It is now at 20261121000100 flows_and_flow_runs (9 pending).
+    It is now at 20261121000100 flows_and_flow_runs (10 pending).
     ");
     let db = db_path(&env);
     assert_eq!(
@@ -464,6 +469,8 @@ fn reset_backs_up_drops_everything_and_migrates_to_head() {
       applied  20261201140000 artifacts_and_variables ([MS] ms)
       applied  20261201150000 blocks ([MS] ms)
       applied  20261201160000 pause_and_task_workers ([MS] ms)
+      applied  20261201170000 block_encryption ([MS] ms)
+      applied  20261201170000 block_encryption ([MS] ms)
     Prefect database "sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db" reset!
     "#);
     let db = db_path(&env);
@@ -608,6 +615,8 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
       applied  20261201140000 artifacts_and_variables ([MS] ms)
       applied  20261201150000 blocks ([MS] ms)
       applied  20261201160000 pause_and_task_workers ([MS] ms)
+      applied  20261201170000 block_encryption ([MS] ms)
+      applied  20261201170000 block_encryption ([MS] ms)
     Migrations succeeded!
     Prefect database at postgresql+asyncpg://prefect:***@127.0.0.1:[PORT]/prefect upgraded!
     ");

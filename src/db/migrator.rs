@@ -13,6 +13,7 @@ use sqlx::migrate::{Migrate, MigrateError};
 use super::DbConn;
 use super::migrations::{Applied, Step};
 use crate::error::Failure;
+use crate::store::block_crypt::{self, Conversion};
 
 const TABLE: &str = "_sqlx_migrations";
 
@@ -81,11 +82,32 @@ pub async fn apply(conn: &mut DbConn, step: &Step<'_>) -> Result<Duration> {
             c.apply(TABLE, step.up).await
         }
     };
-    outcome.map_err(|e| failed(step, "upgrade", e))
+    let took = outcome.map_err(|e| failed(step, "upgrade", e))?;
+    if step.version == block_crypt::MIGRATION_VERSION {
+        // SQL cannot encrypt: block data written before this version is sealed here, in its own transaction.
+        // Should it fail, the rows stay plain, and reads still tell them apart, so nothing is unreadable.
+        block_crypt::convert(conn, Conversion::Seal).await.map_err(|e| {
+            Failure::new(format!(
+                "Migration {step} was applied but encrypting the block documents stored before it failed: {e}. \
+                 They stay readable, unencrypted, and are encrypted when next saved."
+            ))
+        })?;
+    }
+    Ok(took)
 }
 
 /// Runs one step's `.down.sql`.
 pub async fn revert(conn: &mut DbConn, step: &Step<'_>) -> Result<Duration> {
+    if step.version == block_crypt::MIGRATION_VERSION {
+        // This step drops the key: decrypt every document first (its `.down.sql` refuses while one is sealed).
+        block_crypt::convert(conn, Conversion::Open).await.map_err(|e| {
+            Failure::new(format!(
+                "Migration {step} was not reverted: decrypting the block documents before dropping their key \
+                 failed: {e}. Nothing was changed."
+            ))
+            .hint("see where it stands: prefect-rs server database history")
+        })?;
+    }
     let outcome = match conn {
         DbConn::Sqlite(c) => {
             let outcome = c.revert(TABLE, step.down).await;

@@ -1,17 +1,18 @@
 //! The `block_document` and `block_document_reference` tables. A document's data is stored without its
 //! references to other documents (`{"$ref": {"block_document_id": …}}` values become reference rows, as in
-//! Prefect); reads put each referenced document's data back in its place, recursively, and hide secrets.
+//! Prefect) and encrypted (`block_crypt`); reads decrypt it and put each referenced document's data back in its place, recursively, and hide secrets.
 
 use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::block_crypt::{self, cipher_for_write};
 use super::block_schemas::{self, BlockSchema, BlockSchemaFilter, IdsAny, Operator, ids};
 use super::block_secrets::{obfuscate, secret_paths};
 use super::block_types::{self, BlockType, BlockTypeFilter};
 use super::filter::{Where, where_sql};
-use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
+use super::{JsonValue, Param, Writer, bind_all, new_v7, on_db, write_tx};
 use crate::db::Db;
 use crate::db::types::{Id, TextList, Timestamp};
 
@@ -180,7 +181,8 @@ pub async fn read(
     let page = w.page(sort.sql(), "bd.id", limit, offset);
     let sql = format!("SELECT {COLUMNS} FROM block_document bd{where_sql}{page}");
     let params = w.params;
-    let roots: Vec<Row> = on_db!(db, pool => bind_all!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?);
+    let mut roots: Vec<Row> = on_db!(db, pool => bind_all!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?);
+    open_rows(db, &mut roots).await?;
     resolve(db, roots, include_secrets).await
 }
 
@@ -265,9 +267,15 @@ async fn rows(db: &Db, list: &[Id]) -> Result<Vec<Row>, sqlx::Error> {
     let condition = w.in_list("bd.id", ids(&list), false);
     let sql = format!("SELECT {COLUMNS} FROM block_document bd WHERE {condition}");
     let params = w.params;
-    Ok(
-        on_db!(db, pool => bind_all!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
-    )
+    let mut found: Vec<Row> = on_db!(db, pool => bind_all!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?);
+    open_rows(db, &mut found).await?;
+    Ok(found)
+}
+
+/// Decrypts the rows' data in place, so everything past loading sees plain objects.
+async fn open_rows(db: &Db, rows: &mut [Row]) -> Result<(), sqlx::Error> {
+    let mut values: Vec<&mut JsonValue> = rows.iter_mut().map(|r| &mut r.data).collect();
+    block_crypt::open_all(db, &mut values).await
 }
 
 /// Loads everything `roots` reference (level by level), their schemas and types, and builds each document.
@@ -472,6 +480,7 @@ pub async fn create(writer: &Writer, new: &NewDocument) -> Result<Option<Id>, sq
     let id = new_v7();
     let now = Timestamp::now();
     write_tx!(writer, tx => {
+        let sealed = cipher_for_write!(tx)?.seal(&new.data);
         let inserted = sqlx::query(
             "INSERT INTO block_document (id, created, updated, name, data, block_schema_id, block_type_id, \
              block_type_name, is_anonymous) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
@@ -479,7 +488,7 @@ pub async fn create(writer: &Writer, new: &NewDocument) -> Result<Option<Id>, sq
         .bind(id)
         .bind(now)
         .bind(&new.name)
-        .bind(json(&Value::Object(new.data.clone())))
+        .bind(sealed)
         .bind(new.block_schema_id)
         .bind(new.block_type_id)
         .bind(&new.block_type_name)
@@ -522,9 +531,10 @@ pub async fn update(
 ) -> Result<bool, sqlx::Error> {
     let now = Timestamp::now();
     write_tx!(writer, tx => {
+        let sealed = cipher_for_write!(tx)?.seal(data);
         let changed = sqlx::query("UPDATE block_document SET data = $2, block_schema_id = $3, updated = $4 WHERE id = $1")
             .bind(id)
-            .bind(json(&Value::Object(data.clone())))
+            .bind(sealed)
             .bind(block_schema_id)
             .bind(now)
             .execute(&mut *tx)

@@ -5,6 +5,7 @@
 pub mod artifacts;
 pub mod batch;
 pub mod block_checksum;
+pub mod block_crypt;
 pub mod block_documents;
 pub mod block_schemas;
 pub mod block_secrets;
