@@ -264,3 +264,74 @@ fn the_down_sql_run_by_another_tool_refuses_while_data_is_encrypted() {
     assert_eq!(load_secret(&server, "kept"), json!("gamma-value"));
     server.stop();
 }
+
+#[test]
+fn the_down_sql_refuses_on_postgres_too_while_data_is_encrypted() {
+    let pg = Postgres::start();
+    pg.create_database("prefect");
+    let env = TestEnv::new();
+    let url = pg.url("prefect");
+    let server = Server::start(&env, &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)]);
+    save_secret(&server, "kept", "delta-value");
+    server.stop();
+    let down = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations/postgres/20261201170000_block_encryption.down.sql"),
+    )
+    .unwrap();
+    let refused =
+        std::panic::catch_unwind(|| pg.psql("prefect", &format!("BEGIN; {down} COMMIT;")));
+    let message = *refused
+        .expect_err("the down SQL fails")
+        .downcast::<String>()
+        .unwrap();
+    assert!(
+        message.contains("block documents are still encrypted"),
+        "{message}"
+    );
+    assert_eq!(
+        pg.psql("prefect", "SELECT count(*) FROM configuration"),
+        "1\n",
+        "the key is kept"
+    );
+}
+
+#[test]
+fn data_under_a_replaced_key_is_a_logged_error_and_readable_again_with_the_original() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    save_secret(&server, "kept", "epsilon-value");
+    server.stop();
+    let db = database_file(&env);
+    let original = sqlite(&db, "SELECT value FROM configuration");
+    // Another valid Fernet key (32 bytes of zeros), as if the row had been overwritten.
+    let other = r#"{"fernet_key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}"#;
+    sqlite(&db, &format!("UPDATE configuration SET value = '{other}'"));
+
+    let server = Server::start(&env, &[]);
+    let path = "/block_types/slug/secret/block_documents/name/kept?include_secrets=true";
+    let (status, _) = call(&server, "GET", path, None);
+    assert_eq!(
+        status, 500,
+        "as Prefect's server answers an undecryptable block"
+    );
+    let out = server.stop();
+    assert!(
+        out.stderr
+            .contains("does not decrypt with the database's ENCRYPTION_KEY"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("AAAAAAAAAAAAAAAAAAAA"),
+        "the key is never logged"
+    );
+
+    sqlite(
+        &db,
+        &format!("UPDATE configuration SET value = '{}'", original.trim()),
+    );
+    let server = Server::start(&env, &[]);
+    assert_eq!(load_secret(&server, "kept"), json!("epsilon-value"));
+    server.stop();
+}
