@@ -20,9 +20,11 @@ pub async fn run(reader: Db, writer: Writer, config: Config, waits: SlotWaits) {
         // A panic ends only this round: slots must still be freed after one bad lease.
         match crate::panics::catch(release_expired(&reader, &writer, waits)).await {
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => eprintln!("error: lease-expiry service: {e}"),
+            Ok(Err(e)) => crate::log::log!("error: lease-expiry service: {e}"),
             Err(panic) => {
-                eprintln!("error: lease-expiry service panicked (please report this bug): {panic}")
+                crate::log::log!(
+                    "error: lease-expiry service panicked (please report this bug): {panic}"
+                )
             }
         }
     }
