@@ -104,7 +104,6 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
       applied  20261201150000 blocks ([MS] ms)
       applied  20261201160000 pause_and_task_workers ([MS] ms)
       applied  20261201170000 block_encryption ([MS] ms)
-      applied  20261201170000 block_encryption ([MS] ms)
     Migrations succeeded!
     Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db upgraded!
     ");
@@ -396,7 +395,6 @@ fn sqlite_downgrade_rebuilding_flow_run_keeps_child_rows_and_backs_up_first() {
     Backed up the database to [ROOT]/prefect-home/prefect.db.[STAMP].bak
     Running downgrade migrations ...
       reverted 20261201170000 block_encryption ([MS] ms)
-      reverted 20261201170000 block_encryption ([MS] ms)
       reverted 20261201160000 pause_and_task_workers ([MS] ms)
       reverted 20261201150000 blocks ([MS] ms)
       reverted 20261201140000 artifacts_and_variables ([MS] ms)
@@ -469,7 +467,6 @@ fn reset_backs_up_drops_everything_and_migrates_to_head() {
       applied  20261201140000 artifacts_and_variables ([MS] ms)
       applied  20261201150000 blocks ([MS] ms)
       applied  20261201160000 pause_and_task_workers ([MS] ms)
-      applied  20261201170000 block_encryption ([MS] ms)
       applied  20261201170000 block_encryption ([MS] ms)
     Prefect database "sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db" reset!
     "#);
@@ -615,7 +612,6 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
       applied  20261201140000 artifacts_and_variables ([MS] ms)
       applied  20261201150000 blocks ([MS] ms)
       applied  20261201160000 pause_and_task_workers ([MS] ms)
-      applied  20261201170000 block_encryption ([MS] ms)
       applied  20261201170000 block_encryption ([MS] ms)
     Migrations succeeded!
     Prefect database at postgresql+asyncpg://prefect:***@127.0.0.1:[PORT]/prefect upgraded!
