@@ -259,7 +259,14 @@ async fn filter_flow_runs(
     let (limit, offset) = page(body.limit, body.offset)?;
     let now = Timestamp::now();
     let criteria = body.criteria.criteria();
-    let runs = flow_runs::filter(&state.db, &criteria, body.sort.as_deref(), limit, offset).await?;
+    let runs = flow_runs::filter(
+        &state.db,
+        &criteria,
+        body.sort.unwrap_or_default(),
+        limit,
+        offset,
+    )
+    .await?;
     Ok(Json(runs.iter().map(|r| FlowRun::new(r, now)).collect()))
 }
 
@@ -292,7 +299,8 @@ async fn bulk_delete_flow_runs(
         flow_runs: body.flow_runs,
         ..Criteria::default()
     };
-    let matching = flow_runs::filter(&state.db, &criteria, None, limit, 0).await?;
+    let matching =
+        flow_runs::filter(&state.db, &criteria, flow_runs::Sort::default(), limit, 0).await?;
     let deleted = flow_runs::delete(&state.writer, matching.iter().map(|r| r.id).collect()).await?;
     let deleted = deleted.iter().map(Id::to_string).collect();
     Ok(Json(BulkDeleteResponse { deleted }))

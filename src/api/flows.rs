@@ -56,7 +56,7 @@ async fn read_flow_by_name(
         flows: Some(serde_json::json!({ "name": { "any_": [name] } })),
         ..Criteria::default()
     };
-    let flow = flows::filter(&state.db, &criteria, None, 1, 0)
+    let flow = flows::filter(&state.db, &criteria, flows::Sort::default(), 1, 0)
         .await?
         .into_iter()
         .next();
@@ -70,7 +70,14 @@ async fn filter_flows(
 ) -> ApiResult<Json<Vec<Flow>>> {
     let (limit, offset) = page(body.limit, body.offset)?;
     let criteria = body.criteria.criteria();
-    let found = flows::filter(&state.db, &criteria, body.sort.as_deref(), limit, offset).await?;
+    let found = flows::filter(
+        &state.db,
+        &criteria,
+        body.sort.unwrap_or_default(),
+        limit,
+        offset,
+    )
+    .await?;
     Ok(Json(found.iter().map(Flow::from).collect()))
 }
 
@@ -119,7 +126,7 @@ async fn bulk_delete_flows(
         flows: body.flows,
         ..Criteria::default()
     };
-    let matching = flows::filter(&state.db, &criteria, None, limit, 0).await?;
+    let matching = flows::filter(&state.db, &criteria, flows::Sort::default(), limit, 0).await?;
     let deleted = flows::delete(&state.writer, matching.iter().map(|f| f.id).collect()).await?;
     forget_flows(&state, &deleted).await;
     let deleted = deleted.iter().map(|f| f.id.to_string()).collect();

@@ -37,7 +37,7 @@ async fn filter_logs(
     let found = logs::filter(
         &state.db,
         &body.criteria(),
-        body.sort.as_deref(),
+        body.sort.unwrap_or_default(),
         limit,
         offset,
     )

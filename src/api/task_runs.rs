@@ -99,7 +99,14 @@ async fn filter_task_runs(
     let (limit, offset) = page(body.limit, body.offset)?;
     let now = Timestamp::now();
     let criteria = body.criteria.criteria();
-    let runs = task_runs::filter(&state.db, &criteria, body.sort.as_deref(), limit, offset).await?;
+    let runs = task_runs::filter(
+        &state.db,
+        &criteria,
+        body.sort.unwrap_or_default(),
+        limit,
+        offset,
+    )
+    .await?;
     Ok(Json(runs.iter().map(|r| TaskRun::new(r, now)).collect()))
 }
 

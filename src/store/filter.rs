@@ -412,11 +412,6 @@ pub fn combine(parts: Vec<String>, or: bool) -> Option<String> {
     (!parts.is_empty()).then(|| format!("({})", parts.join(if or { " OR " } else { " AND " })))
 }
 
-/// Ascending or descending on `column`, runs without a value last (as Prefect sorts them).
-pub fn nulls_last(column: &str, direction: &str) -> String {
-    format!("{column} IS NULL, {column} {direction}")
-}
-
 fn object<'v>(filter: &'v Value, name: &str) -> Result<Option<&'v Map<String, Value>>> {
     match filter {
         Value::Null => Ok(None),

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::batch::Batch;
 use super::error::StoreError;
-use super::filter::{Criteria, Where, nulls_last, or_null, where_sql};
+use super::filter::{Criteria, Where, or_null, where_sql};
 use super::states::{Proposed, State, is_terminal};
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::db::types::{Id, IdList, Timestamp};
@@ -533,27 +533,64 @@ fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError
     Ok(where_sql(&parts))
 }
 
+/// Prefect's `FlowRunSort`, read from a filter body's `sort` (an unknown value is its `enum` 422).
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Sort {
+    #[default]
+    IdDesc,
+    StartTimeAsc,
+    StartTimeDesc,
+    ExpectedStartTimeAsc,
+    ExpectedStartTimeDesc,
+    NameAsc,
+    NameDesc,
+    NextScheduledStartTimeAsc,
+    EndTimeDesc,
+}
+
+/// The tiebreak among equal keys runs the way the sort runs: Prefect's server answers ties in the order of the
+/// index it scans (backwards for a descending sort), which for ids made in time order is newest first there.
+const NEWEST_FIRST: &str = "fr.id DESC";
+const OLDEST_FIRST: &str = "fr.id ASC";
+
+impl Sort {
+    /// Prefect's ORDER BY for the sort. Like Prefect's, it leaves NULLs where the database puts them (first
+    /// ascending on SQLite, last ascending on PostgreSQL), so each dialect answers as Prefect's server on it does;
+    /// a run not started yet sorts by its expected start. With it, the tiebreak that makes every page end on a
+    /// unique column.
+    fn order(self) -> (&'static str, &'static str) {
+        match self {
+            Sort::IdDesc => ("fr.id DESC", NEWEST_FIRST),
+            Sort::StartTimeAsc => (
+                "COALESCE(fr.start_time, fr.expected_start_time) ASC",
+                OLDEST_FIRST,
+            ),
+            Sort::StartTimeDesc => (
+                "COALESCE(fr.start_time, fr.expected_start_time) DESC",
+                NEWEST_FIRST,
+            ),
+            Sort::ExpectedStartTimeAsc => ("fr.expected_start_time ASC", OLDEST_FIRST),
+            Sort::ExpectedStartTimeDesc => ("fr.expected_start_time DESC", NEWEST_FIRST),
+            Sort::NameAsc => ("fr.name ASC", OLDEST_FIRST),
+            Sort::NameDesc => ("fr.name DESC", NEWEST_FIRST),
+            Sort::NextScheduledStartTimeAsc => ("fr.next_scheduled_start_time ASC", OLDEST_FIRST),
+            Sort::EndTimeDesc => ("fr.end_time DESC", NEWEST_FIRST),
+        }
+    }
+}
+
 pub async fn filter(
     db: &Db,
     criteria: &Criteria,
-    sort: Option<&str>,
+    sort: Sort,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<FlowRun>, StoreError> {
     let mut w = Where::new(db.dialect());
     let where_sql = where_clause(&mut w, criteria)?;
-    let order = match sort.unwrap_or("ID_DESC") {
-        "START_TIME_ASC" => nulls_last("fr.start_time", "ASC"),
-        "START_TIME_DESC" => nulls_last("fr.start_time", "DESC"),
-        "EXPECTED_START_TIME_ASC" => nulls_last("fr.expected_start_time", "ASC"),
-        "EXPECTED_START_TIME_DESC" => nulls_last("fr.expected_start_time", "DESC"),
-        "NAME_ASC" => "fr.name ASC".into(),
-        "NAME_DESC" => "fr.name DESC".into(),
-        "NEXT_SCHEDULED_START_TIME_ASC" => nulls_last("fr.next_scheduled_start_time", "ASC"),
-        "END_TIME_DESC" => nulls_last("fr.end_time", "DESC"),
-        _ => "fr.id DESC".into(),
-    };
-    let page = w.page(&order, "fr.id", limit, offset);
+    let (order, tiebreak) = sort.order();
+    let page = w.page(order, tiebreak, limit, offset);
     let sql = format!("SELECT {COLUMNS}{where_sql}{page}");
     let params = w.params;
     Ok(

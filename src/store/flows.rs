@@ -20,6 +20,34 @@ pub struct Flow {
 
 const COLUMNS: &str = "f.id, f.created, f.updated, f.name, f.tags, f.labels";
 
+/// Prefect's `FlowSort`, read from a filter body's `sort` (an unknown value is its `enum` 422).
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Sort {
+    CreatedDesc,
+    UpdatedDesc,
+    #[default]
+    NameAsc,
+    NameDesc,
+}
+
+/// The tiebreak among equal keys runs the way the sort runs: Prefect's server answers ties in the order of the
+/// index it scans (backwards for a descending sort), which for ids made in time order is newest first there.
+const NEWEST_FIRST: &str = "f.id DESC";
+const OLDEST_FIRST: &str = "f.id ASC";
+
+impl Sort {
+    /// Prefect's ORDER BY for the sort, and the tiebreak that makes every page end on a unique column.
+    fn order(self) -> (&'static str, &'static str) {
+        match self {
+            Sort::CreatedDesc => ("f.created DESC", NEWEST_FIRST),
+            Sort::UpdatedDesc => ("f.updated DESC", NEWEST_FIRST),
+            Sort::NameAsc => ("f.name ASC", OLDEST_FIRST),
+            Sort::NameDesc => ("f.name DESC", NEWEST_FIRST),
+        }
+    }
+}
+
 /// Creates the flow, or finds the one with this name; `true` when it was created.
 pub async fn create(
     writer: &Writer,
@@ -95,19 +123,14 @@ fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError
 pub async fn filter(
     db: &Db,
     criteria: &Criteria,
-    sort: Option<&str>,
+    sort: Sort,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Flow>, StoreError> {
     let mut w = Where::new(db.dialect());
     let where_sql = where_clause(&mut w, criteria)?;
-    let order = match sort.unwrap_or("NAME_ASC") {
-        "CREATED_DESC" => "f.created DESC",
-        "UPDATED_DESC" => "f.updated DESC",
-        "NAME_DESC" => "f.name DESC",
-        _ => "f.name ASC",
-    };
-    let page = w.page(order, "f.id", limit, offset);
+    let (order, tiebreak) = sort.order();
+    let page = w.page(order, tiebreak, limit, offset);
     let sql = format!("SELECT {COLUMNS} FROM flow f{where_sql}{page}");
     let params = w.params;
     Ok(

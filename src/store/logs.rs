@@ -66,10 +66,34 @@ pub async fn insert(writer: &Writer, logs: Vec<NewLog>) -> Result<Vec<Log>, sqlx
     Ok(stored)
 }
 
+/// Prefect's `LogSort`, read from a filter body's `sort` (an unknown value is its `enum` 422).
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Sort {
+    #[default]
+    TimestampAsc,
+    TimestampDesc,
+}
+
+/// The tiebreak among equal keys runs the way the sort runs: Prefect's server answers ties in the order of the
+/// index it scans (backwards for a descending sort), which for ids made in time order is newest first there.
+const NEWEST_FIRST: &str = "l.id DESC";
+const OLDEST_FIRST: &str = "l.id ASC";
+
+impl Sort {
+    /// Prefect's ORDER BY for the sort, and the tiebreak that makes every page end on a unique column.
+    fn order(self) -> (&'static str, &'static str) {
+        match self {
+            Sort::TimestampAsc => ("l.timestamp ASC", OLDEST_FIRST),
+            Sort::TimestampDesc => ("l.timestamp DESC", NEWEST_FIRST),
+        }
+    }
+}
+
 pub async fn filter(
     db: &Db,
     criteria: &Criteria,
-    sort: Option<&str>,
+    sort: Sort,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Log>, StoreError> {
@@ -78,11 +102,8 @@ pub async fn filter(
         .logs(or_null(&criteria.logs), "l")?
         .map(|c| format!(" WHERE {c}"))
         .unwrap_or_default();
-    let order = match sort {
-        Some("TIMESTAMP_DESC") => "l.timestamp DESC",
-        _ => "l.timestamp ASC",
-    };
-    let page = w.page(order, "l.id", limit, offset);
+    let (order, tiebreak) = sort.order();
+    let page = w.page(order, tiebreak, limit, offset);
     let sql = format!(
         "SELECT l.id, l.created, l.updated, l.name, l.level, l.message, l.timestamp, l.flow_run_id, l.task_run_id \
          FROM log l{where_sql}{page}"

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::batch::Batch;
 use super::error::StoreError;
-use super::filter::{Criteria, Where, nulls_last, or_null, where_sql};
+use super::filter::{Criteria, Where, or_null, where_sql};
 use super::states::{Proposed, State, is_terminal};
 use super::{JsonValue, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::db::types::parse_time;
@@ -321,27 +321,52 @@ fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError
     Ok(where_sql(&parts))
 }
 
+/// Prefect's `TaskRunSort`, read from a filter body's `sort` (an unknown value is its `enum` 422).
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Sort {
+    #[default]
+    IdDesc,
+    ExpectedStartTimeAsc,
+    ExpectedStartTimeDesc,
+    NameAsc,
+    NameDesc,
+    NextScheduledStartTimeAsc,
+    EndTimeDesc,
+}
+
+/// The tiebreak among equal keys runs the way the sort runs: Prefect's server answers ties in the order of the
+/// index it scans (backwards for a descending sort), which for ids made in time order is newest first there.
+const NEWEST_FIRST: &str = "tr.id DESC";
+const OLDEST_FIRST: &str = "tr.id ASC";
+
+impl Sort {
+    /// Prefect's ORDER BY for the sort, NULLs where the database puts them, as in Prefect (see
+    /// `flow_runs::Sort::order`), and the tiebreak that makes every page end on a unique column.
+    fn order(self) -> (&'static str, &'static str) {
+        match self {
+            Sort::IdDesc => ("tr.id DESC", NEWEST_FIRST),
+            Sort::ExpectedStartTimeAsc => ("tr.expected_start_time ASC", OLDEST_FIRST),
+            Sort::ExpectedStartTimeDesc => ("tr.expected_start_time DESC", NEWEST_FIRST),
+            Sort::NameAsc => ("tr.name ASC", OLDEST_FIRST),
+            Sort::NameDesc => ("tr.name DESC", NEWEST_FIRST),
+            Sort::NextScheduledStartTimeAsc => ("tr.next_scheduled_start_time ASC", OLDEST_FIRST),
+            Sort::EndTimeDesc => ("tr.end_time DESC", NEWEST_FIRST),
+        }
+    }
+}
+
 pub async fn filter(
     db: &Db,
     criteria: &Criteria,
-    sort: Option<&str>,
+    sort: Sort,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<TaskRun>, StoreError> {
     let mut w = Where::new(db.dialect());
     let where_sql = where_clause(&mut w, criteria)?;
-    let order = match sort.unwrap_or("ID_DESC") {
-        "EXPECTED_START_TIME_ASC" => nulls_last("tr.expected_start_time", "ASC"),
-        "EXPECTED_START_TIME_DESC" => nulls_last("tr.expected_start_time", "DESC"),
-        "NAME_ASC" => "tr.name ASC".into(),
-        "NAME_DESC" => "tr.name DESC".into(),
-        "NEXT_SCHEDULED_START_TIME_ASC" => nulls_last("tr.next_scheduled_start_time", "ASC"),
-        "END_TIME_DESC" => nulls_last("tr.end_time", "DESC"),
-        "DURATION_ASC" => "tr.total_run_time ASC".into(),
-        "DURATION_DESC" => "tr.total_run_time DESC".into(),
-        _ => "tr.id DESC".into(),
-    };
-    let page = w.page(&order, "tr.id", limit, offset);
+    let (order, tiebreak) = sort.order();
+    let page = w.page(order, tiebreak, limit, offset);
     let sql = format!("SELECT {COLUMNS}{where_sql}{page}");
     let params = w.params;
     Ok(

@@ -78,7 +78,7 @@ pub struct FlowRunFilterBody {
     #[serde(default)]
     pub limit: Option<LaxInt>,
     #[serde(default)]
-    pub sort: Option<String>,
+    pub sort: Option<crate::store::flow_runs::Sort>,
     #[serde(flatten)]
     pub criteria: FlowRunCriteria,
 }

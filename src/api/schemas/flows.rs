@@ -51,7 +51,7 @@ pub struct FlowFilterBody {
     #[serde(default)]
     pub limit: Option<LaxInt>,
     #[serde(default)]
-    pub sort: Option<String>,
+    pub sort: Option<crate::store::flows::Sort>,
     #[serde(flatten)]
     pub criteria: FlowCriteria,
 }

@@ -43,7 +43,7 @@ pub struct LogFilterBody {
     #[serde(default)]
     pub limit: Option<LaxInt>,
     #[serde(default)]
-    pub sort: Option<String>,
+    pub sort: Option<crate::store::logs::Sort>,
     #[serde(default)]
     pub logs: Option<Value>,
 }

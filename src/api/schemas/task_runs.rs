@@ -49,7 +49,7 @@ pub struct TaskRunFilterBody {
     #[serde(default)]
     pub limit: Option<LaxInt>,
     #[serde(default)]
-    pub sort: Option<String>,
+    pub sort: Option<crate::store::task_runs::Sort>,
     #[serde(flatten)]
     pub criteria: TaskRunCriteria,
 }
