@@ -96,6 +96,7 @@ fn refused_sort(answer: &Value, allowed: &str) {
     assert_eq!(detail[0]["loc"], json!(["body", "sort"]));
     assert_eq!(detail[0]["msg"], format!("Input should be {allowed}"));
     assert_eq!(detail[0]["input"], "BOGUS");
+    assert_eq!(detail[0]["ctx"], json!({ "expected": allowed }));
     assert_eq!(answer[1]["exception_message"], "Invalid request received.");
 }
 

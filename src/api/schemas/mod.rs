@@ -152,8 +152,15 @@ fn body_error(
     }
     let (kind, msg) = classify(&message, &mut loc);
     let input = refused_input(&request_body, &loc, kind);
-    let detail = json!([{ "type": kind, "loc": loc, "msg": msg, "input": input }]);
-    ApiError::unprocessable(detail, request_body)
+    let mut detail = json!({ "type": kind, "loc": loc, "msg": msg, "input": input });
+    // Pydantic says what an enum expects once more, in `ctx`: "'A', 'B' or 'C'".
+    if let Some(expected) = msg
+        .strip_prefix("Input should be ")
+        .filter(|_| kind == "enum")
+    {
+        detail["ctx"] = json!({ "expected": expected });
+    }
+    ApiError::unprocessable(json!([detail]), request_body)
 }
 
 /// Pydantic's `input` of an error at `loc` (which starts with "body"): the value there, or for a missing field
