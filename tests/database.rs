@@ -11,22 +11,134 @@ use common::{TestEnv, postgres_schema, sqlite, sqlite_schema};
 
 const V1: &str = "20261121000100";
 const V2: &str = "20261121000200";
+
+/// This binary's migrations, oldest first, as `(version, name)`: read from `migrations/sqlite`, so a new migration
+/// changes no expectation here (the snapshots below name the lists, not their contents).
+fn migrations() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let mut found: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|entry| {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let stem = name.strip_suffix(".up.sql")?;
+            let (version, name) = stem.split_once('_')?;
+            Some((version.to_owned(), name.to_owned()))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 /// How many migrations this binary has (per dialect).
-const MIGRATIONS: usize = 11;
+fn migration_count() -> usize {
+    migrations().len()
+}
+
+/// Filters that name the migration lists the commands print instead of spelling them out: every migration
+/// applied (`[EVERY MIGRATION]`), every one but the first reverted (`[ALL BUT THE FIRST, NEWEST FIRST]`), the
+/// list in a hint (`[EVERY MIGRATION, LISTED]`), the head (`[HEAD]`) and the pending counts.
+fn migration_filters() -> Vec<(String, String)> {
+    let all = migrations();
+    let applied: String = all
+        .iter()
+        .map(|(v, n)| format!("  applied  {v} {n} ([MS] ms)\n"))
+        .collect();
+    let reverted: String = all[1..]
+        .iter()
+        .rev()
+        .map(|(v, n)| format!("  reverted {v} {n} ([MS] ms)\n"))
+        .collect();
+    let listed: Vec<String> = all.iter().map(|(v, n)| format!("{v} {n}")).collect();
+    let (head_version, head_name) = all.last().unwrap();
+    vec![
+        (
+            regex_escape(&applied),
+            "  applied  [EVERY MIGRATION]\n".into(),
+        ),
+        (
+            regex_escape(&reverted),
+            "  reverted [ALL BUT THE FIRST, NEWEST FIRST]\n".into(),
+        ),
+        (
+            regex_escape(&listed.join(", ")),
+            "[EVERY MIGRATION, LISTED]".into(),
+        ),
+        (
+            regex_escape(&format!("{head_version} {head_name}")),
+            "[HEAD]".into(),
+        ),
+        (
+            format!(r"\({} pending\)", all.len()),
+            "([EVERY ONE] pending)".into(),
+        ),
+        (
+            format!(r"\({} pending\)", all.len() - 1),
+            "([ALL BUT ONE] pending)".into(),
+        ),
+    ]
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if r"\.+*?()|[]{}^$".contains(c) {
+                format!("\\{c}")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
 
 /// Output with the parts that change from run to run (paths, durations, times) replaced by placeholders.
 macro_rules! assert_scrubbed {
     ($env:expr, $text:expr, @$snapshot:literal) => {
-        insta::with_settings!({filters => vec![
+        let mut filters: Vec<(String, String)> = [
             (r"\(\d+\.\d ms\)", "([MS] ms)"),
             (r"\d{8}T\d{6}Z", "[STAMP]"),
             (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[TIME]"),
             (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
             (r"-p \d+", "-p [PORT]"),
-        ]}, {
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        filters.extend(migration_filters());
+        let filters: Vec<(&str, &str)> = filters.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        insta::with_settings!({filters => filters}, {
             insta::assert_snapshot!($env.redact(&$text), @$snapshot);
         });
     };
+}
+
+/// Each line's closing `YYYY-MM-DDTHH:MM:SSZ` replaced by `[TIME]`.
+fn times_scrubbed(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.rsplit_once(' ') {
+            Some((rest, last))
+                if last.len() == 20 && last.ends_with('Z') && last.as_bytes()[10] == b'T' =>
+            {
+                format!("{rest} [TIME]\n")
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect()
+}
+
+/// `server database history` as it must look with every migration applied (columns sized to the longest name).
+fn history_all_applied() -> String {
+    let all = migrations();
+    let width = all
+        .iter()
+        .map(|(_, n)| n.len())
+        .max()
+        .unwrap()
+        .max("NAME".len());
+    let mut text = format!("VERSION         {:width$}  STATE    APPLIED AT\n", "NAME");
+    for (version, name) in &all {
+        text.push_str(&format!("{version}  {name:width$}  applied  [TIME]\n"));
+    }
+    text
 }
 
 fn db_path(env: &TestEnv) -> PathBuf {
@@ -93,17 +205,7 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
         .success();
     assert_scrubbed!(env, out.stderr, @r"
     Running upgrade migrations ...
-      applied  20261121000100 flows_and_flow_runs ([MS] ms)
-      applied  20261121000200 task_runs ([MS] ms)
-      applied  20261121000300 logs ([MS] ms)
-      applied  20261121000400 events ([MS] ms)
-      applied  20261121000500 events_write_path ([MS] ms)
-      applied  20261201120000 csrf_tokens ([MS] ms)
-      applied  20261201130000 concurrency_limits ([MS] ms)
-      applied  20261201140000 artifacts_and_variables ([MS] ms)
-      applied  20261201150000 blocks ([MS] ms)
-      applied  20261201160000 pause_and_task_workers ([MS] ms)
-      applied  20261201170000 block_encryption ([MS] ms)
+      applied  [EVERY MIGRATION]
     Migrations succeeded!
     Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db upgraded!
     ");
@@ -112,25 +214,13 @@ fn upgrade_creates_a_private_database_and_a_second_upgrade_is_a_no_op() {
     assert_eq!(sqlite(&db_path(&env), "PRAGMA journal_mode"), "wal\n");
 
     let out = env.cmd(&["server", "database", "upgrade"]).run().success();
-    assert_scrubbed!(env, out.stderr, @"Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db is already at 20261201170000 block_encryption (head); nothing to upgrade.");
+    assert_scrubbed!(env, out.stderr, @"Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db is already at [HEAD] (head); nothing to upgrade.");
 
     let out = env.cmd(&["server", "database", "history"]).run().success();
-    assert_scrubbed!(env, out.stdout, @r"
-    VERSION         NAME                     STATE    APPLIED AT
-    20261121000100  flows_and_flow_runs      applied  [TIME]
-    20261121000200  task_runs                applied  [TIME]
-    20261121000300  logs                     applied  [TIME]
-    20261121000400  events                   applied  [TIME]
-    20261121000500  events_write_path        applied  [TIME]
-    20261201120000  csrf_tokens              applied  [TIME]
-    20261201130000  concurrency_limits       applied  [TIME]
-    20261201140000  artifacts_and_variables  applied  [TIME]
-    20261201150000  blocks                   applied  [TIME]
-    20261201160000  pause_and_task_workers   applied  [TIME]
-    20261201170000  block_encryption         applied  [TIME]
-    ");
+    assert_eq!(times_scrubbed(&out.stdout), history_all_applied());
     let out = env.cmd(&["server", "database", "current"]).run().success();
-    assert_eq!(out.stdout, "20261201170000 block_encryption (head)\n");
+    let (head_version, head_name) = migrations().pop().unwrap();
+    assert_eq!(out.stdout, format!("{head_version} {head_name} (head)\n"));
 }
 
 #[test]
@@ -138,7 +228,13 @@ fn read_only_commands_and_dry_runs_create_nothing() {
     let env = TestEnv::new();
     let before = env.files();
     let out = env.cmd(&["server", "database", "current"]).run().success();
-    assert_eq!(out.stdout, "base (no migrations applied, 11 pending)\n");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "base (no migrations applied, {} pending)\n",
+            migration_count()
+        )
+    );
     let out = env
         .cmd(&["server", "database", "history", "-o", "json"])
         .run()
@@ -187,7 +283,7 @@ fn read_only_commands_and_dry_runs_create_nothing() {
         "{}",
         out.stdout
     );
-    assert_eq!(applied_versions(&env).len(), MIGRATIONS);
+    assert_eq!(applied_versions(&env).len(), migration_count());
     assert_eq!(env.files(), before);
 }
 
@@ -241,7 +337,7 @@ fn an_unknown_revision_is_refused_with_the_valid_ones() {
         .code(1);
     assert_scrubbed!(env, out.stderr, @r"
     error: Unknown revision 'bogus'
-    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: 20261121000100 flows_and_flow_runs, 20261121000200 task_runs, 20261121000300 logs, 20261121000400 events, 20261121000500 events_write_path, 20261201120000 csrf_tokens, 20261201130000 concurrency_limits, 20261201140000 artifacts_and_variables, 20261201150000 blocks, 20261201160000 pause_and_task_workers, 20261201170000 block_encryption
+    hint: valid revisions: head, base, -N, +N, or a version or unique prefix of one of: [EVERY MIGRATION, LISTED]
     ");
     let out = env
         .cmd(&["server", "database", "downgrade", "-y", "-r", "+1"])
@@ -308,7 +404,7 @@ fn a_database_migrated_by_a_newer_prefect_rs_is_refused_before_anything_runs() {
     env.cmd(&["server", "database", "reset", "-y"])
         .run()
         .success();
-    assert_eq!(applied_versions(&env).len(), MIGRATIONS);
+    assert_eq!(applied_versions(&env).len(), migration_count());
 }
 
 #[test]
@@ -332,9 +428,10 @@ fn an_edited_applied_migration_is_reported_by_name() {
         out.stderr
     );
     let out = env.cmd(&["server", "database", "history"]).run().success();
+    let width = migrations().iter().map(|(_, n)| n.len()).max().unwrap();
     assert!(
         out.stdout
-            .contains("20261121000200  task_runs                modified"),
+            .contains(&format!("{V2}  {:width$}  modified", "task_runs")),
         "{}",
         out.stdout
     );
@@ -349,7 +446,7 @@ fn downgrade_and_reset_need_yes_without_a_terminal() {
     let before = env.files();
     let out = env.cmd(&["server", "database", "downgrade"]).run().code(1);
     assert_scrubbed!(env, out.stderr, @r"
-    error: Confirmation needed: Are you sure you want to downgrade the Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db? This reverts 20261201170000 block_encryption.
+    error: Confirmation needed: Are you sure you want to downgrade the Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db? This reverts [HEAD].
     hint: no terminal to ask on; re-run with -y (--yes) to confirm
     ");
     let out = env.cmd(&["server", "database", "reset"]).run().code(1);
@@ -359,7 +456,7 @@ fn downgrade_and_reset_need_yes_without_a_terminal() {
         out.stderr
     );
     assert_eq!(env.files(), before, "no backup, no change");
-    assert_eq!(applied_versions(&env).len(), MIGRATIONS);
+    assert_eq!(applied_versions(&env).len(), migration_count());
 }
 
 /// Rows in every table, as a parent of each child: flow -> flow_run -> flow_run_state, task_run -> task_run_state.
@@ -394,19 +491,10 @@ fn sqlite_downgrade_rebuilding_flow_run_keeps_child_rows_and_backs_up_first() {
     assert_scrubbed!(env, out.stderr, @r"
     Backed up the database to [ROOT]/prefect-home/prefect.db.[STAMP].bak
     Running downgrade migrations ...
-      reverted 20261201170000 block_encryption ([MS] ms)
-      reverted 20261201160000 pause_and_task_workers ([MS] ms)
-      reverted 20261201150000 blocks ([MS] ms)
-      reverted 20261201140000 artifacts_and_variables ([MS] ms)
-      reverted 20261201130000 concurrency_limits ([MS] ms)
-      reverted 20261201120000 csrf_tokens ([MS] ms)
-      reverted 20261121000500 events_write_path ([MS] ms)
-      reverted 20261121000400 events ([MS] ms)
-      reverted 20261121000300 logs ([MS] ms)
-      reverted 20261121000200 task_runs ([MS] ms)
+      reverted [ALL BUT THE FIRST, NEWEST FIRST]
     Migrations succeeded!
     Prefect database at sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db downgraded!
-    It is now at 20261121000100 flows_and_flow_runs (10 pending).
+    It is now at 20261121000100 flows_and_flow_runs ([ALL BUT ONE] pending).
     ");
     let db = db_path(&env);
     assert_eq!(
@@ -457,17 +545,7 @@ fn reset_backs_up_drops_everything_and_migrates_to_head() {
     Backed up the database to [ROOT]/prefect-home/prefect.db.[STAMP].bak
     Downgrading database...
     Upgrading database...
-      applied  20261121000100 flows_and_flow_runs ([MS] ms)
-      applied  20261121000200 task_runs ([MS] ms)
-      applied  20261121000300 logs ([MS] ms)
-      applied  20261121000400 events ([MS] ms)
-      applied  20261121000500 events_write_path ([MS] ms)
-      applied  20261201120000 csrf_tokens ([MS] ms)
-      applied  20261201130000 concurrency_limits ([MS] ms)
-      applied  20261201140000 artifacts_and_variables ([MS] ms)
-      applied  20261201150000 blocks ([MS] ms)
-      applied  20261201160000 pause_and_task_workers ([MS] ms)
-      applied  20261201170000 block_encryption ([MS] ms)
+      applied  [EVERY MIGRATION]
     Prefect database "sqlite+aiosqlite:///[ROOT]/prefect-home/prefect.db" reset!
     "#);
     let db = db_path(&env);
@@ -479,17 +557,17 @@ fn reset_backs_up_drops_everything_and_migrates_to_head() {
         ),
         "0\n"
     );
-    assert_eq!(applied_versions(&env).len(), MIGRATIONS);
+    assert_eq!(applied_versions(&env).len(), migration_count());
 }
 
 #[test]
 fn concurrent_upgrades_on_sqlite_both_finish_at_head() {
     let env = TestEnv::new();
     upgrade_concurrently(&env, None);
-    assert_eq!(applied_versions(&env).len(), MIGRATIONS);
+    assert_eq!(applied_versions(&env).len(), migration_count());
     assert_eq!(
         sqlite(&db_path(&env), "SELECT count(*) FROM _sqlx_migrations"),
-        format!("{MIGRATIONS}\n")
+        format!("{}\n", migration_count())
     );
 }
 
@@ -602,17 +680,7 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
     let out = run(&env, &["server", "database", "upgrade", "-y"]).success();
     assert_scrubbed!(env, out.stderr, @r"
     Running upgrade migrations ...
-      applied  20261121000100 flows_and_flow_runs ([MS] ms)
-      applied  20261121000200 task_runs ([MS] ms)
-      applied  20261121000300 logs ([MS] ms)
-      applied  20261121000400 events ([MS] ms)
-      applied  20261121000500 events_write_path ([MS] ms)
-      applied  20261201120000 csrf_tokens ([MS] ms)
-      applied  20261201130000 concurrency_limits ([MS] ms)
-      applied  20261201140000 artifacts_and_variables ([MS] ms)
-      applied  20261201150000 blocks ([MS] ms)
-      applied  20261201160000 pause_and_task_workers ([MS] ms)
-      applied  20261201170000 block_encryption ([MS] ms)
+      applied  [EVERY MIGRATION]
     Migrations succeeded!
     Prefect database at postgresql+asyncpg://prefect:***@127.0.0.1:[PORT]/prefect upgraded!
     ");
@@ -637,7 +705,7 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
     let out = run(&env, &["server", "database", "current", "-o", "json"]).success();
     let current: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(current["version"].to_string(), V1);
-    assert_eq!(current["pending"], MIGRATIONS - 1);
+    assert_eq!(current["pending"], migration_count() - 1);
     assert!(current["url"].as_str().unwrap().contains(":***@"));
 
     pg.psql("prefect", "CREATE TABLE leftover (x int)");
@@ -655,7 +723,10 @@ fn postgres_upgrade_downgrade_reset_history_with_the_password_masked() {
         ),
         "0\n"
     );
-    assert_eq!(versions(run(&env, HISTORY_JSON), true).len(), MIGRATIONS);
+    assert_eq!(
+        versions(run(&env, HISTORY_JSON), true).len(),
+        migration_count()
+    );
 }
 
 #[test]
@@ -702,7 +773,7 @@ fn postgres_schema_round_trips_and_concurrent_upgrades_finish() {
     upgrade_concurrently(&env, Some(&pg.url("concurrent")));
     assert_eq!(
         pg.psql("concurrent", "SELECT count(*) FROM _sqlx_migrations"),
-        format!("{MIGRATIONS}\n")
+        format!("{}\n", migration_count())
     );
 }
 
@@ -848,7 +919,7 @@ fn a_closed_output_pipe_never_stops_a_migration_half_way() {
         assert_eq!(run_into_closing_pipe(&env, upgrade, after_first_line), 0);
         assert_eq!(
             applied_versions(&env).len(),
-            MIGRATIONS,
+            migration_count(),
             "upgrade, first line: {after_first_line}"
         );
 
@@ -857,7 +928,7 @@ fn a_closed_output_pipe_never_stops_a_migration_half_way() {
         assert_eq!(run_into_closing_pipe(&env, reset, after_first_line), 0);
         assert_eq!(
             applied_versions(&env).len(),
-            MIGRATIONS,
+            migration_count(),
             "reset, first line: {after_first_line}"
         );
         assert_eq!(
