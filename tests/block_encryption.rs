@@ -354,3 +354,127 @@ fn data_under_a_replaced_key_is_a_logged_error_and_readable_again_with_the_origi
     assert_eq!(load_secret(&server, "kept"), json!("epsilon-value"));
     server.stop();
 }
+
+/// A valid Fernet key for `PREFECT_SERVER_ENCRYPTION_KEY` (32 bytes, url-safe base64), easy to search for.
+const SETTING_KEY: &str = "c2V0dGluZy1rZXktZm9yLXRoZS10ZXN0cy0xMjM0NTY=";
+
+/// Every file under `dir` (the home: database, logs, profiles) holds no `needle`.
+fn nowhere_under(dir: &Path, needle: &str) -> bool {
+    std::fs::read_dir(dir).unwrap().all(|entry| {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            nowhere_under(&path, needle)
+        } else {
+            !contains(&std::fs::read(&path).unwrap(), needle)
+        }
+    })
+}
+
+#[test]
+fn with_the_encryption_key_setting_a_secret_round_trips_and_no_key_is_stored() {
+    let env = TestEnv::new();
+    let vars = [("PREFECT_SERVER_ENCRYPTION_KEY", SETTING_KEY)];
+    let server = Server::start(&env, &vars);
+    let python = python_prefect().parent().unwrap().join("python");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/secret_block.py");
+    let out = env
+        .program(&python, &[script.to_str().unwrap()])
+        .env("PREFECT_API_URL", server.api_url())
+        .run()
+        .success();
+    assert!(
+        out.stdout.contains("VALUE s3cret"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    let masked = env
+        .cmd(&["config", "view"])
+        .env("PREFECT_SERVER_ENCRYPTION_KEY", SETTING_KEY)
+        .run()
+        .success();
+    assert!(
+        masked.stdout.contains("PREFECT_SERVER_ENCRYPTION_KEY")
+            && !masked.stdout.contains(SETTING_KEY),
+        "the setting is masked: {}",
+        masked.stdout
+    );
+    let served = server.stop();
+
+    let db = database_file(&env);
+    assert_eq!(
+        sqlite(&db, "SELECT count(*) FROM configuration"),
+        "0\n",
+        "the key is not stored"
+    );
+    let stored = sqlite(&db, "SELECT data FROM block_document");
+    assert!(
+        stored.starts_with("\"gAAAAA") && !stored.contains("s3cret"),
+        "{stored}"
+    );
+    for text in [&served.stdout, &served.stderr] {
+        assert!(
+            !text.contains(SETTING_KEY),
+            "the key is not in the server's output: {text}"
+        );
+    }
+    assert!(
+        nowhere_under(&env.home(), SETTING_KEY),
+        "nor in any file of the home"
+    );
+
+    // Without the setting the server has no key for that data: the stored key was never the one used.
+    let server = Server::start(&env, &[]);
+    let path = "/block_types/slug/secret/block_documents/name/my-secret?include_secrets=true";
+    assert_eq!(call(&server, "GET", path, None).0, 500);
+    server.stop();
+    // With it again, the data reads.
+    let server = Server::start(&env, &vars);
+    assert_eq!(load_secret(&server, "my-secret"), json!("s3cret"));
+    server.stop();
+}
+
+#[test]
+fn with_the_encryption_key_setting_migrations_decrypt_and_encrypt_with_it() {
+    let env = TestEnv::new();
+    let db = database_file(&env);
+    downgrade_then_upgrade_keeps_blocks(
+        &env,
+        &[("PREFECT_SERVER_ENCRYPTION_KEY", SETTING_KEY)],
+        &|| sqlite(&db, "SELECT data FROM block_document"),
+    );
+    assert_eq!(sqlite(&db, "SELECT count(*) FROM configuration"), "0\n");
+}
+
+#[test]
+fn a_bad_encryption_key_setting_refuses_to_start_and_is_not_echoed() {
+    let env = TestEnv::new();
+    let bad = "not-a-fernet-key-but-a-password";
+    let out = env
+        .cmd(&[
+            "server",
+            "start",
+            "--no-docker",
+            "--port",
+            &common::server::free_port().to_string(),
+        ])
+        .env("PREFECT_SERVER_ENCRYPTION_KEY", bad)
+        .run()
+        .code(1);
+    assert!(
+        out.stderr
+            .contains("PREFECT_SERVER_ENCRYPTION_KEY is not a Fernet key")
+            && out.stderr.contains("openssl rand -base64 32"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains(bad) && !out.stdout.contains(bad),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !database_file(&env).exists(),
+        "refused before the database is touched"
+    );
+}

@@ -11,6 +11,7 @@ use super::migrations::{Applied, Catalog, Snapshot};
 use super::{ConnectOptions, DatabaseUrl, Db, DbConn, Dialect, migrator};
 use crate::error::Failure;
 use crate::settings::Settings;
+use crate::store::block_crypt;
 
 /// Long migrations on a big PostgreSQL database are normal; a lock held longer than this is not.
 const LOCK_WAIT: Duration = Duration::from_secs(600);
@@ -37,6 +38,11 @@ impl Target {
             .effective(NAME)
             .expect("the database URL has a default");
         let url = DatabaseUrl::parse(&raw).map_err(Failure::new)?;
+        // Every command that opens the database reads or writes block data (the server, the migrations' hooks),
+        // so the key setting takes effect here, before any of them connects.
+        let key_setting = settings.effective(block_crypt::KEY_SETTING);
+        block_crypt::use_key_setting(key_setting.as_deref())
+            .map_err(|e| Failure::new(e.to_string()))?;
         let seconds = |name: &str, default: u64| {
             settings
                 .effective(name)

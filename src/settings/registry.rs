@@ -118,6 +118,12 @@ pub const TYPED: &[Typed] = &[
         help: "Server side of basic auth, user:password.",
     },
     Typed {
+        name: "PREFECT_SERVER_ENCRYPTION_KEY",
+        kind: Kind::Text,
+        default: Default::Unset,
+        help: "Fernet key for block documents' data, used instead of the key kept in the database.",
+    },
+    Typed {
         name: "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED",
         kind: Kind::Bool,
         default: Default::Static("False"),

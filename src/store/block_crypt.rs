@@ -9,6 +9,11 @@
 //!
 //! The key is read in the transaction that uses it, never cached: a downgrade that drops it cannot race a
 //! server still encrypting with it. It is never logged: `Cipher` has no `Debug` that shows it.
+//!
+//! As on Prefect's server, `PREFECT_SERVER_ENCRYPTION_KEY`, when set, is the key instead: nothing is stored
+//! then, and every replica (and every migration) must be given the same value.
+
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -28,7 +33,14 @@ struct KeyValue {
     fernet_key: String,
 }
 
+/// The setting that, when set, gives the key instead of the database (Prefect's name).
+pub const KEY_SETTING: &str = "PREFECT_SERVER_ENCRYPTION_KEY";
+
+/// The key from `KEY_SETTING`, installed once at start by `use_key_setting`.
+static SETTING_KEY: OnceLock<Cipher> = OnceLock::new();
+
 /// A Fernet cipher under the database's key.
+#[derive(Clone)]
 pub struct Cipher(fernet::Fernet);
 
 impl std::fmt::Debug for Cipher {
@@ -57,6 +69,30 @@ pub enum CryptError {
     Undecryptable,
     #[error("decrypted block document data is not a JSON object")]
     NotAnObject,
+    #[error(
+        "{KEY_SETTING} is not a Fernet key (32 random bytes in url-safe base64, 44 characters): make one with \
+         `openssl rand -base64 32 | tr '+/' '-_'`, or unset it to keep the key in the database"
+    )]
+    BadSetting,
+}
+
+/// Uses `value` of `KEY_SETTING` as the key from now on, in this process; empty means unset, as on Prefect's
+/// server. A value that is not a Fernet key is refused (the error never shows it).
+pub fn use_key_setting(value: Option<&str>) -> Result<(), CryptError> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(());
+    };
+    let cipher = fernet::Fernet::new(value)
+        .map(Cipher)
+        .ok_or(CryptError::BadSetting)?;
+    // Set once per process (the CLI runs one command); a second call keeps the first key.
+    let _ = SETTING_KEY.set(cipher);
+    Ok(())
+}
+
+/// The key from `KEY_SETTING`, if it was given (for the macros too).
+pub fn setting_cipher() -> Option<Cipher> {
+    SETTING_KEY.get().cloned()
 }
 
 impl From<CryptError> for sqlx::Error {
@@ -116,18 +152,23 @@ pub fn new_key() -> JsonValue {
     )
 }
 
-/// Evaluates to `Result<Option<Cipher>, sqlx::Error>`: the database's key read on `$conn` (`&mut` connection
-/// or transaction), `None` if there is none yet.
+/// Evaluates to `Result<Option<Cipher>, sqlx::Error>`: the key from `KEY_SETTING` if given, else the
+/// database's key read on `$conn` (`&mut` connection or transaction), `None` if there is none yet.
 macro_rules! read_cipher {
     ($conn:expr) => {{
-        let found: Option<$crate::store::JsonValue> =
-            sqlx::query_scalar("SELECT value FROM configuration WHERE key = $1")
-                .bind($crate::store::block_crypt::KEY_NAME)
-                .fetch_optional(&mut *$conn)
-                .await?;
-        found
-            .map(|v| $crate::store::block_crypt::cipher_from(&v.0))
-            .transpose()
+        match $crate::store::block_crypt::setting_cipher() {
+            Some(cipher) => Ok(Some(cipher)),
+            None => {
+                let found: Option<$crate::store::JsonValue> =
+                    sqlx::query_scalar("SELECT value FROM configuration WHERE key = $1")
+                        .bind($crate::store::block_crypt::KEY_NAME)
+                        .fetch_optional(&mut *$conn)
+                        .await?;
+                found
+                    .map(|v| $crate::store::block_crypt::cipher_from(&v.0))
+                    .transpose()
+            }
+        }
     }};
 }
 pub(crate) use read_cipher;
