@@ -1,0 +1,8 @@
+DROP INDEX ix_flow_run__work_queue_id;
+DROP INDEX ix_flow_run__scheduler_deployment_id_auto_scheduled_next_schedu;
+DROP INDEX ix_flow_run__work_queue_id_next_scheduled_start_time;
+DROP TABLE deployment_schedule;
+DROP TABLE deployment;
+DROP TABLE worker;
+-- The pool and its default queue reference each other: dropped together.
+DROP TABLE work_queue, work_pool;
