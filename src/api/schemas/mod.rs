@@ -30,6 +30,7 @@ pub mod variables;
 pub mod concurrency_limits;
 pub mod concurrency_limits_v2;
 pub mod constraints;
+pub mod deployments;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
