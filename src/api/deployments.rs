@@ -19,6 +19,7 @@ use super::schemas::deployments::{
     ScheduledRunsBody,
 };
 use super::schemas::flow_runs::{FlowRun, FlowRunCriteria};
+use super::schemas::from_body;
 use super::{ApiError, ApiResult, Body, Shared, events};
 use crate::db::types::{Id, Timestamp};
 use crate::orchestration::run_input::{self, Invalid};
@@ -139,9 +140,10 @@ async fn respond(state: &Shared, deployment: store::Deployment) -> ApiResult<Dep
 
 async fn create(
     State(state): State<Shared>,
-    Body(body): Body<DeploymentCreate>,
+    Body(request_body): Body<Value>,
 ) -> ApiResult<Response> {
-    let request_body = Value::Null;
+    // Read as JSON first: a model validator's 422 shows the body it refused.
+    let body: DeploymentCreate = from_body(&serde_json::to_vec(&request_body).unwrap_or_default())?;
     if body.concurrency_limit.flatten().is_some()
         && body.global_concurrency_limit_id.flatten().is_some()
     {
@@ -210,7 +212,9 @@ async fn create(
         description: body.description,
         tags: body.tags,
         labels: Some(Some(labels)),
-        parameters: body.parameters,
+        // Always set, even when left out: Prefect's parameter validator writes the default into the body, so an
+        // upsert without parameters clears them.
+        parameters: Some(body.parameters.unwrap_or_default()),
         parameter_openapi_schema: body.parameter_openapi_schema.map(|s| s.map(Value::Object)),
         enforce_parameter_schema: body.enforce_parameter_schema.map(|e| e.0),
         job_variables: body.job_variables,
@@ -453,8 +457,9 @@ const CIRCULAR_SCHEMA: &str = "Invalid schema: Unable to validate schema with ci
 async fn update(
     State(state): State<Shared>,
     Path(id): Path<String>,
-    Body(body): Body<DeploymentUpdate>,
+    Body(request_body): Body<Value>,
 ) -> ApiResult<StatusCode> {
+    let body: DeploymentUpdate = from_body(&serde_json::to_vec(&request_body).unwrap_or_default())?;
     let id = path_id(&id)?;
     let existing = store::read(&state.db, id)
         .await?
@@ -464,7 +469,7 @@ async fn update(
     {
         return Err(body_value_error(
             "A deployment cannot have both a concurrency limit and a global concurrency limit.",
-            Value::Null,
+            request_body,
         ));
     }
     let existing_schedules = deployment_schedules::for_deployments(&state.db, &[id]).await?;
@@ -634,12 +639,6 @@ async fn paginate(
 ) -> ApiResult<Json<DeploymentPage>> {
     let (limit, _) = page(body.limit, None)?;
     let page_number = body.page.map_or(1, |p| p.0);
-    if page_number < 1 {
-        return Err(ApiError::invalid(
-            &["body", "page"],
-            "Input should be greater than or equal to 1",
-        ));
-    }
     let offset = (page_number - 1).saturating_mul(limit);
     let criteria = criteria(&body.criteria);
     let rows = store::filter(

@@ -4,6 +4,7 @@
 mod admin;
 mod artifacts;
 mod auth;
+mod automations;
 mod block_documents;
 mod block_schemas;
 mod block_types;
@@ -122,6 +123,7 @@ pub fn router(state: Shared) -> Router {
         .merge(concurrency_limits_v2::routes())
         .merge(deployments::routes())
         .merge(deployment_schedules::routes())
+        .merge(automations::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

@@ -242,11 +242,14 @@ pub struct NewDeployment {
     pub limit: Option<LimitChange>,
 }
 
-/// The values a fresh row gets for columns the request left out (the table's defaults).
+/// The values a fresh row gets for columns the request left out (Prefect's ORM defaults).
 fn insert_default(column: &str) -> Sql {
     match column {
-        "tags" => bound_json(json_value!([])),
-        "parameters" | "infra_overrides" => bound_json(json_value!({})),
+        "tags" | "pull_steps" => bound_json(json_value!([])),
+        // Prefect's model defaults: an empty schema (not null) when none is sent.
+        "parameters" | "infra_overrides" | "parameter_openapi_schema" => {
+            bound_json(json_value!({}))
+        }
         "enforce_parameter_schema" => boolean(true),
         "paused" => boolean(false),
         _ => NULL,
@@ -363,9 +366,10 @@ pub struct Upserted {
 /// `create_deployment`). A flow that does not exist is a foreign-key violation.
 pub async fn upsert(writer: &Writer, new: &NewDeployment) -> Result<Upserted, sqlx::Error> {
     let now = Timestamp::now();
+    let fresh_id = new_v7();
     let given = new.fields.columns();
     let mut params = vec![
-        Param::Id(new_v7()),
+        Param::Id(fresh_id),
         Param::Time(now),
         Param::Text(new.name.clone()),
         Param::Id(new.flow_id),
@@ -391,7 +395,7 @@ pub async fn upsert(writer: &Writer, new: &NewDeployment) -> Result<Upserted, sq
     }
     let sql = format!(
         "INSERT INTO deployment (id, created, updated, name, flow_id, {}) VALUES ({}) \
-         ON CONFLICT (flow_id, name) DO UPDATE SET {} RETURNING id, created",
+         ON CONFLICT (flow_id, name) DO UPDATE SET {} RETURNING id",
         ALL_COLUMNS.join(", "),
         placeholders.join(", "),
         updates.join(", ")
@@ -399,8 +403,8 @@ pub async fn upsert(writer: &Writer, new: &NewDeployment) -> Result<Upserted, sq
     let delete_runs = delete_scheduled_runs_sql(true, true);
     let limit = new.limit;
     write_tx!(writer, tx => {
-        let (id, created): (Id, Timestamp) =
-            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &params)
+        let id: Id =
+            bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())), &params)
                 .fetch_one(&mut *tx)
                 .await?;
         sqlx::query(sqlx::AssertSqlSafe(delete_runs.clone()))
@@ -416,7 +420,8 @@ pub async fn upsert(writer: &Writer, new: &NewDeployment) -> Result<Upserted, sq
             insert_schedule!(tx, id, schedule, now);
         }
         apply_limit!(tx, id, limit, now);
-        Upserted { id, created: created == now }
+        // A new row has the id bound here; a row found keeps its own.
+        Upserted { id, created: id == fresh_id }
     })
 }
 

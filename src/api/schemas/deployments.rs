@@ -309,11 +309,28 @@ pub struct DeploymentFilterBody {
     pub criteria: FlowRunCriteria,
 }
 
+/// A page number: an integer from 1.
+#[derive(Clone, Copy, Debug)]
+pub struct PageNumber(pub i64);
+
+impl<'de> Deserialize<'de> for PageNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let LaxInt(value) = LaxInt::deserialize(deserializer)?;
+        if value < 1 {
+            return Err(super::constraint(
+                "greater_than_equal",
+                "Input should be greater than or equal to 1",
+            ));
+        }
+        Ok(Self(value))
+    }
+}
+
 /// The body of `POST /deployments/paginate`.
 #[derive(Debug, Default, Deserialize)]
 pub struct DeploymentPaginateBody {
     #[serde(default)]
-    pub page: Option<LaxInt>,
+    pub page: Option<PageNumber>,
     #[serde(default)]
     pub limit: Option<LaxInt>,
     #[serde(default)]
