@@ -16,7 +16,7 @@ use super::flow_runs::emit_state_event;
 use super::schemas::deployments::{
     Deployment, DeploymentCreate, DeploymentFilterBody, DeploymentFlowRunCreate, DeploymentPage,
     DeploymentPaginateBody, DeploymentScheduleCreate, DeploymentScheduleUpdate, DeploymentUpdate,
-    ScheduledRunsBody,
+    ScheduledRunsBody, stored_schedule,
 };
 use super::schemas::flow_runs::{FlowRun, FlowRunCriteria};
 use super::schemas::from_body;
@@ -124,7 +124,7 @@ async fn check_limit_exists(state: &Shared, id: Option<Option<Id>>) -> ApiResult
 
 fn new_schedule(schedule: DeploymentScheduleCreate) -> NewSchedule {
     NewSchedule {
-        schedule: schedule.schedule.0,
+        schedule: stored_schedule(schedule.schedule),
         active: schedule.active.is_none_or(|a| a.0),
         max_scheduled_runs: schedule.max_scheduled_runs.map(|m| m.0),
         parameters: Value::Object(schedule.parameters.unwrap_or_default()),
@@ -401,7 +401,7 @@ fn schedule_update(
                     ));
                 };
                 create.push(NewSchedule {
-                    schedule: body.0,
+                    schedule: stored_schedule(body),
                     active: schedule.active.is_none_or(|a| a.0),
                     max_scheduled_runs: schedule.max_scheduled_runs.map(|m| m.0),
                     parameters: Value::Object(schedule.parameters.unwrap_or_default()),
@@ -428,7 +428,7 @@ fn schedule_update(
             .filter_map(|s| {
                 let schedule = s.schedule?;
                 Some(NewSchedule {
-                    schedule: schedule.0,
+                    schedule: stored_schedule(schedule),
                     active: s.active.is_none_or(|a| a.0),
                     max_scheduled_runs: s.max_scheduled_runs.map(|m| m.0),
                     parameters: Value::Object(s.parameters.unwrap_or_default()),
@@ -442,7 +442,7 @@ fn schedule_update(
 /// A schedule update as Prefect applies it: the fields sent that are not null, and `parameters` always.
 pub fn schedule_changes(update: DeploymentScheduleUpdate) -> deployment_schedules::Changes {
     deployment_schedules::Changes {
-        schedule: update.schedule.map(|s| s.0),
+        schedule: update.schedule.map(stored_schedule),
         active: update.active.map(|a| a.0),
         max_scheduled_runs: update.max_scheduled_runs.map(|m| m.0),
         parameters: Value::Object(update.parameters.unwrap_or_default()),

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json as json_value};
 
 use super::deployment_schedules::{self, NewSchedule, Schedule, insert_schedule};
 use super::error::StoreError;
-use super::filter::{Criteria, Where, or_null, where_sql};
+use super::filter::{Criteria, Where, where_sql};
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::db::Db;
 use crate::db::types::{Id, IdList, Timestamp};
@@ -694,30 +694,10 @@ impl Sort {
 }
 
 /// The `WHERE` of `/deployments/filter`, `count` and `paginate`: conditions on the deployment and EXISTS on its
-/// flow, its runs (and their task runs), as Prefect's `_apply_deployment_filters` joins them.
+/// flow, its runs (and their task runs), and its queue (and that queue's pool), as Prefect's
+/// `_apply_deployment_filters` joins them.
 fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError> {
-    let mut parts = Vec::new();
-    if let Some(flows) = w.flows(or_null(&criteria.flows), "f")? {
-        parts.push(format!(
-            "EXISTS (SELECT 1 FROM flow f WHERE f.id = d.flow_id AND {flows})"
-        ));
-    }
-    let runs = w.flow_runs(or_null(&criteria.flow_runs), "fr")?;
-    let tasks = w.task_runs(or_null(&criteria.task_runs), "tr")?;
-    match (runs, tasks) {
-        (None, None) => {}
-        (runs, None) => parts.push(format!(
-            "EXISTS (SELECT 1 FROM flow_run fr WHERE fr.deployment_id = d.id AND {})",
-            runs.unwrap_or_else(|| "TRUE".into())
-        )),
-        (runs, Some(tasks)) => parts.push(format!(
-            "EXISTS (SELECT 1 FROM flow_run fr JOIN task_run tr ON tr.flow_run_id = fr.id \
-             WHERE fr.deployment_id = d.id AND {} AND {tasks})",
-            runs.unwrap_or_else(|| "TRUE".into())
-        )),
-    }
-    criteria.reject_unsupported()?;
-    Ok(where_sql(&parts))
+    Ok(where_sql(&criteria.deployment_conditions(w, "d")?))
 }
 
 pub async fn filter(

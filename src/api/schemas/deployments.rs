@@ -5,7 +5,6 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use super::FieldError;
 use super::concurrency_limits_v2::GlobalConcurrencyLimitResponse;
 use super::constraints::PositiveInt;
 use super::fields::{DateTime, FlowRunPolicy, LaxBool, LaxInt, Uuid};
@@ -19,29 +18,12 @@ use crate::store::deployments::{Deployment as StoredDeployment, Full};
 /// Prefect's `PREFECT_DEPLOYMENT_SCHEDULE_MAX_SCHEDULED_RUNS` default: the most `max_scheduled_runs` may be.
 pub const MAX_SCHEDULED_RUNS: i64 = 50;
 
-/// A schedule as the client sends it (interval, cron or rrule), checked as far as telling them apart; the
-/// schedule types and their own rules are the scheduler's.
-#[derive(Clone, Debug)]
-pub struct Schedule(pub Value);
+pub use super::schedules::Schedule;
 
-impl<'de> Deserialize<'de> for Schedule {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let known = value.as_object().is_some_and(|o| {
-            ["interval", "cron", "rrule"]
-                .iter()
-                .any(|k| o.contains_key(*k))
-        });
-        if !known {
-            return Err(FieldError::new(
-                "model_type",
-                "Input should be a valid dictionary or instance of IntervalSchedule",
-                &value,
-            )
-            .into_serde());
-        }
-        Ok(Schedule(value))
-    }
+/// A schedule as stored and answered: what Prefect's action models make of the one sent (an rrule gets its
+/// `DTSTART`), in Prefect's response form.
+pub fn stored_schedule(schedule: Schedule) -> Value {
+    schedule.normalized(chrono::Utc::now()).to_value()
 }
 
 /// `max_scheduled_runs`: a positive integer, at most `MAX_SCHEDULED_RUNS`.
