@@ -151,7 +151,8 @@ impl Schedule {
             Schedule::Cron(s) => s.dates(n, start, end),
             Schedule::RRule(s) => rrule::dates(s, n, start, end),
         };
-        dates.sort();
+        // Python orders (and compares) datetimes of one zone by their wall clocks.
+        dates.sort_by_key(DateTime::naive_local);
         dates
     }
 }
@@ -242,12 +243,11 @@ pub(crate) fn localize(zone: Tz, wall: NaiveDateTime, fold: bool) -> Option<Date
     }
 }
 
-/// Whether `time` is the second of two instants with the same wall clock (Python's `fold`).
-pub(crate) fn fold_of(time: &DateTime<Tz>) -> bool {
-    match time.timezone().from_local_datetime(&time.naive_local()) {
-        LocalResult::Ambiguous(_, second) => second == *time,
-        _ => false,
-    }
+/// Whether `dates` has one with `date`'s wall clock: Python compares (and hashes) two datetimes of one zone by
+/// their wall clocks, so Prefect's "no duplicates" sets drop the second of two instants an overlap gives.
+pub(crate) fn same_wall_clock(dates: &[DateTime<Tz>], date: &DateTime<Tz>) -> bool {
+    let wall = date.naive_local();
+    dates.iter().any(|d| d.naive_local() == wall)
 }
 
 /// The schedule's fields as pydantic reads them: each error under the field's name.
@@ -501,10 +501,10 @@ impl CronSchedule {
             let Some(date) = localize(zone, next, false) else {
                 break;
             };
-            if end.is_some_and(|end| date > end) {
+            if end.is_some_and(|end| date.naive_local() > end.with_timezone(&zone).naive_local()) {
                 break;
             }
-            if !dates.contains(&date) {
+            if !same_wall_clock(&dates, &date) {
                 dates.push(date);
             }
             if dates.len() >= n || counter > MAX_ITERATIONS {
