@@ -189,9 +189,8 @@ impl<'de> Deserialize<'de> for Schedule {
     }
 }
 
-/// A datetime as Python's `isoformat` (and pydantic) writes it: microseconds only when there are some, `Z`
-/// for UTC in pydantic's JSON (`sep` 'T'), `+00:00` in `str()` of a pendulum time (`sep` ' ' is not used:
-/// pendulum's `str` is `isoformat`, so 'T' there too).
+/// A datetime as Python writes it: microseconds only when there are some; with `sep` 'T' as pydantic's JSON
+/// does (`Z` for UTC), with ' ' as `str()` does (`+00:00`).
 pub fn python_isoformat<T: TimeZone>(time: &DateTime<T>, sep: char) -> String {
     let fixed = time.fixed_offset();
     let fraction = if fixed.nanosecond() / 1000 == 0 {
@@ -209,17 +208,10 @@ pub fn python_isoformat<T: TimeZone>(time: &DateTime<T>, sep: char) -> String {
     format!("{body}{}", fixed.format("%:z"))
 }
 
-/// `str()` of a pendulum datetime, as Prefect writes it into a scheduled run's idempotency key.
+/// `str()` of a pendulum datetime (`2026-12-01 18:00:00-05:00`), as Prefect writes a scheduled run's date into
+/// its idempotency key.
 pub fn pendulum_str(time: &DateTime<Tz>) -> String {
-    let fixed = time.fixed_offset();
-    let fraction = if fixed.nanosecond() / 1000 == 0 {
-        ""
-    } else {
-        "%.6f"
-    };
-    fixed
-        .format(&format!("%Y-%m-%dT%H:%M:%S{fraction}%:z"))
-        .to_string()
+    python_isoformat(time, ' ')
 }
 
 /// Pendulum's reading of a wall-clock time in a zone with a `fold`: in a gap, fold 0 reads it with the offset

@@ -216,7 +216,7 @@ fn dates_match_prefects_get_dates() {
         let ours: Vec<String> = schedule
             .dates(n, start, end)
             .iter()
-            .map(pendulum_str)
+            .map(|d| pendulum_str(d).replacen(' ', "T", 1))
             .collect();
         let theirs: Vec<String> = case["dates"]
             .as_array()
