@@ -7,9 +7,6 @@
 //! Pure: no database, no clock (callers pass `now`), so the scheduler service, the deployments API and the
 //! unit tests share one implementation.
 
-// Until the deployments API and the scheduler service use all of it.
-#![allow(dead_code)]
-
 pub mod cron;
 mod interval;
 mod rrule;
@@ -124,12 +121,14 @@ impl Schedule {
     }
 
     /// As a JSON value, the form Prefect's responses (and our `deployment_schedule.schedule` column) hold.
+    #[allow(dead_code)] // For the deployments API.
     pub fn to_value(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
     /// What Prefect's action models do to a schedule a client sends (`normalize_schedule_rrule`): an rrule
     /// without a `DTSTART` gets one. Other schedules are unchanged.
+    #[allow(dead_code)] // For the deployments API.
     pub fn normalized(self, now: DateTime<Utc>) -> Schedule {
         match self {
             Schedule::RRule(r) => Schedule::RRule(r.normalized(now)),
@@ -408,22 +407,6 @@ fn parse_anchor(text: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 impl CronSchedule {
-    /// A cron schedule checked as Prefect checks one.
-    pub fn new(cron: &str, timezone: Option<String>, day_or: bool) -> Result<Self, String> {
-        let parsed = cron::Cron::parse(cron).map_err(|e| cron_message(cron, &e))?;
-        if let Some(zone) = timezone.as_deref().filter(|z| !known_zone(z)) {
-            return Err(format!(
-                "Invalid timezone: \"{zone}\" (specify in IANA tzdata format, for example, America/New_York)"
-            ));
-        }
-        Ok(CronSchedule {
-            cron: cron.to_owned(),
-            timezone,
-            day_or,
-            parsed,
-        })
-    }
-
     fn from_map(map: &Map<String, Value>, whole: &Value) -> Result<Self, Vec<FieldError>> {
         let mut fields = Fields::new(map);
         let cron = fields.required_string("cron", whole);
