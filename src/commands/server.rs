@@ -122,6 +122,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         late_runs: late_runs(args, settings),
         pause_expirations: pause_expirations(args, settings),
         lease_expiry: lease_expiry(args, settings),
+        scheduler: crate::services::scheduler::Config::from_settings(settings, args.no_services),
         slot_waits: slot_waits(settings),
         public_api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
     })

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
-use super::{IntervalSchedule, MAX_ITERATIONS, fold_of, localize, zone_of};
+use super::{IntervalSchedule, MAX_ITERATIONS, localize, same_wall_clock, zone_of};
 use crate::api::schemas::FieldError;
 
 const MICROS_PER_SECOND: i64 = 1_000_000;
@@ -149,7 +149,8 @@ fn parse_clock(text: &str) -> Option<i128> {
     )
 }
 
-/// Pendulum's `add(days=d, seconds=s)`: with days, on the wall clock (keeping the fold); without, absolute.
+/// Pendulum's `add(days=d, seconds=s)`: with days, on the wall clock (read as `create` reads it, fold 1: a
+/// gap moves forward, an overlap takes the second); without, absolute.
 fn advance(time: &DateTime<Tz>, days: i64, rest_micros: i64) -> Option<DateTime<Tz>> {
     if days == 0 {
         return time.checked_add_signed(Duration::microseconds(rest_micros));
@@ -158,7 +159,7 @@ fn advance(time: &DateTime<Tz>, days: i64, rest_micros: i64) -> Option<DateTime<
         .naive_local()
         .checked_add_signed(Duration::days(days))?
         .checked_add_signed(Duration::microseconds(rest_micros))?;
-    localize(time.timezone(), wall, fold_of(time))
+    localize(time.timezone(), wall, true)
 }
 
 /// Prefect's `IntervalSchedule._get_dates_generator` on Python 3.11.
@@ -190,7 +191,7 @@ pub fn dates(
     let days = interval.div_euclid(MICROS_PER_DAY);
     let rest = interval - days * MICROS_PER_DAY;
     let mut guard = 0;
-    while next < start {
+    while next.naive_local() < start.naive_local() {
         match advance(&next, days, rest) {
             Some(later) if later > next => next = later,
             _ => return Vec::new(),
@@ -203,10 +204,10 @@ pub fn dates(
     let mut dates: Vec<DateTime<Tz>> = Vec::new();
     let mut counter = 0;
     loop {
-        if end.is_some_and(|end| next > end) {
+        if end.is_some_and(|end| next.naive_local() > end.with_timezone(&zone).naive_local()) {
             break;
         }
-        if !dates.contains(&next) {
+        if !same_wall_clock(&dates, &next) {
             dates.push(next);
         }
         if dates.len() >= n || counter > MAX_ITERATIONS {

@@ -7,9 +7,6 @@
 //! Pure: no database, no clock (callers pass `now`), so the scheduler service, the deployments API and the
 //! unit tests share one implementation.
 
-// Until the deployments API and the scheduler service use all of it.
-#![allow(dead_code)]
-
 pub mod cron;
 mod interval;
 mod rrule;
@@ -124,12 +121,14 @@ impl Schedule {
     }
 
     /// As a JSON value, the form Prefect's responses (and our `deployment_schedule.schedule` column) hold.
+    #[allow(dead_code)] // For the deployments API.
     pub fn to_value(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
     /// What Prefect's action models do to a schedule a client sends (`normalize_schedule_rrule`): an rrule
     /// without a `DTSTART` gets one. Other schedules are unchanged.
+    #[allow(dead_code)] // For the deployments API.
     pub fn normalized(self, now: DateTime<Utc>) -> Schedule {
         match self {
             Schedule::RRule(r) => Schedule::RRule(r.normalized(now)),
@@ -151,7 +150,8 @@ impl Schedule {
             Schedule::Cron(s) => s.dates(n, start, end),
             Schedule::RRule(s) => rrule::dates(s, n, start, end),
         };
-        dates.sort();
+        // Python orders (and compares) datetimes of one zone by their wall clocks.
+        dates.sort_by_key(DateTime::naive_local);
         dates
     }
 }
@@ -188,9 +188,8 @@ impl<'de> Deserialize<'de> for Schedule {
     }
 }
 
-/// A datetime as Python's `isoformat` (and pydantic) writes it: microseconds only when there are some, `Z`
-/// for UTC in pydantic's JSON (`sep` 'T'), `+00:00` in `str()` of a pendulum time (`sep` ' ' is not used:
-/// pendulum's `str` is `isoformat`, so 'T' there too).
+/// A datetime as Python writes it: microseconds only when there are some; with `sep` 'T' as pydantic's JSON
+/// does (`Z` for UTC), with ' ' as `str()` does (`+00:00`).
 pub fn python_isoformat<T: TimeZone>(time: &DateTime<T>, sep: char) -> String {
     let fixed = time.fixed_offset();
     let fraction = if fixed.nanosecond() / 1000 == 0 {
@@ -208,17 +207,10 @@ pub fn python_isoformat<T: TimeZone>(time: &DateTime<T>, sep: char) -> String {
     format!("{body}{}", fixed.format("%:z"))
 }
 
-/// `str()` of a pendulum datetime, as Prefect writes it into a scheduled run's idempotency key.
+/// `str()` of a pendulum datetime (`2026-12-01 18:00:00-05:00`), as Prefect writes a scheduled run's date into
+/// its idempotency key.
 pub fn pendulum_str(time: &DateTime<Tz>) -> String {
-    let fixed = time.fixed_offset();
-    let fraction = if fixed.nanosecond() / 1000 == 0 {
-        ""
-    } else {
-        "%.6f"
-    };
-    fixed
-        .format(&format!("%Y-%m-%dT%H:%M:%S{fraction}%:z"))
-        .to_string()
+    python_isoformat(time, ' ')
 }
 
 /// Pendulum's reading of a wall-clock time in a zone with a `fold`: in a gap, fold 0 reads it with the offset
@@ -242,12 +234,11 @@ pub(crate) fn localize(zone: Tz, wall: NaiveDateTime, fold: bool) -> Option<Date
     }
 }
 
-/// Whether `time` is the second of two instants with the same wall clock (Python's `fold`).
-pub(crate) fn fold_of(time: &DateTime<Tz>) -> bool {
-    match time.timezone().from_local_datetime(&time.naive_local()) {
-        LocalResult::Ambiguous(_, second) => second == *time,
-        _ => false,
-    }
+/// Whether `dates` has one with `date`'s wall clock: Python compares (and hashes) two datetimes of one zone by
+/// their wall clocks, so Prefect's "no duplicates" sets drop the second of two instants an overlap gives.
+pub(crate) fn same_wall_clock(dates: &[DateTime<Tz>], date: &DateTime<Tz>) -> bool {
+    let wall = date.naive_local();
+    dates.iter().any(|d| d.naive_local() == wall)
 }
 
 /// The schedule's fields as pydantic reads them: each error under the field's name.
@@ -416,22 +407,6 @@ fn parse_anchor(text: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 impl CronSchedule {
-    /// A cron schedule checked as Prefect checks one.
-    pub fn new(cron: &str, timezone: Option<String>, day_or: bool) -> Result<Self, String> {
-        let parsed = cron::Cron::parse(cron).map_err(|e| cron_message(cron, &e))?;
-        if let Some(zone) = timezone.as_deref().filter(|z| !known_zone(z)) {
-            return Err(format!(
-                "Invalid timezone: \"{zone}\" (specify in IANA tzdata format, for example, America/New_York)"
-            ));
-        }
-        Ok(CronSchedule {
-            cron: cron.to_owned(),
-            timezone,
-            day_or,
-            parsed,
-        })
-    }
-
     fn from_map(map: &Map<String, Value>, whole: &Value) -> Result<Self, Vec<FieldError>> {
         let mut fields = Fields::new(map);
         let cron = fields.required_string("cron", whole);
@@ -501,10 +476,10 @@ impl CronSchedule {
             let Some(date) = localize(zone, next, false) else {
                 break;
             };
-            if end.is_some_and(|end| date > end) {
+            if end.is_some_and(|end| date.naive_local() > end.with_timezone(&zone).naive_local()) {
                 break;
             }
-            if !dates.contains(&date) {
+            if !same_wall_clock(&dates, &date) {
                 dates.push(date);
             }
             if dates.len() >= n || counter > MAX_ITERATIONS {

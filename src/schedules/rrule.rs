@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use rrule::RRuleSet;
 
-use super::{MAX_ITERATIONS, RRuleSchedule, localize, zone_of};
+use super::{MAX_ITERATIONS, RRuleSchedule, localize, same_wall_clock, zone_of};
 
 /// dateutil's implicit `DTSTART` (Prefect's `DEFAULT_ANCHOR_DATE`).
 const DEFAULT_DTSTART: &str = "20200101T000000";
@@ -198,7 +198,7 @@ pub fn dates(
         if end.is_some_and(|end| date > end) {
             break;
         }
-        if !dates.contains(&date) {
+        if !same_wall_clock(&dates, &date) {
             dates.push(date);
         }
         if dates.len() >= n || counter > MAX_ITERATIONS {

@@ -201,3 +201,41 @@ fn a_body_error_lists_every_member_with_its_path_and_ctx() {
                "msg": "Field required", "input": {"cron": "nope"}})
     );
 }
+
+/// Every case of tests/python/schedule_dates.py: the same dates, in the same zone offsets, as Prefect's own
+/// `get_dates` (DST changes in America/New_York and Europe/London for intervals, cron and rrules included).
+#[test]
+fn dates_match_prefects_get_dates() {
+    let cases: Vec<Value> = serde_json::from_str(include_str!("expected_dates.json")).unwrap();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let schedule = read(case["schedule"].clone());
+        let start = utc(case["start"].as_str().unwrap());
+        let end = case["end"].as_str().map(utc);
+        let n = case["n"].as_u64().map(|n| n as usize);
+        let ours: Vec<String> = schedule
+            .dates(n, start, end)
+            .iter()
+            .map(|d| pendulum_str(d).replacen(' ', "T", 1))
+            .collect();
+        let theirs: Vec<String> = case["dates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap().to_owned())
+            .collect();
+        if ours != theirs {
+            failures.push(format!(
+                "{}\n  from {start} to {end:?}\n  ours:   {ours:?}\n  theirs: {theirs:?}",
+                case["schedule"]
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}

@@ -45,6 +45,8 @@ pub struct Options {
     pub pause_expirations: Option<crate::services::pause_expirations::Config>,
     /// The lease-expiry service, unless `--no-services` or PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED=false.
     pub lease_expiry: Option<crate::services::lease_expiry::Config>,
+    /// The scheduler, unless `--no-services` or PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED=false.
+    pub scheduler: Option<crate::services::scheduler::Config>,
     /// The longest wait a client refused a concurrency slot is told to wait.
     pub slot_waits: crate::store::concurrency_limits_v2::SlotWaits,
     /// PREFECT_UI_API_URL when set: where clients reach this server from outside (a container's published port).
@@ -169,6 +171,13 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
             writer.clone(),
             config,
             options.slot_waits,
+        )));
+    }
+    if let Some(config) = options.scheduler.take() {
+        services.push(tokio::spawn(crate::services::scheduler::run(
+            db.clone(),
+            writer.clone(),
+            config,
         )));
     }
     if let Some(config) = options.pause_expirations.take() {

@@ -4,3 +4,4 @@
 pub mod late_runs;
 pub mod lease_expiry;
 pub mod pause_expirations;
+pub mod scheduler;
