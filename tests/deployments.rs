@@ -75,6 +75,22 @@ fn deployments_scenario(env: &TestEnv, server: &Server) {
         (listed.code == 0 && listed.stdout.contains("hello/svc")).then_some(())
     });
 
+    // Its interval schedule has Scheduled runs at once (the scheduler is told when a deployment changes).
+    let auto_scheduled = || -> usize {
+        let deployment = json_of(&get(&format!("{api}/deployments/name/hello/svc")).1);
+        let filter = json!({ "flow_runs": { "deployment_id": { "any_": [deployment["id"]] },
+                                            "state": { "type": { "any_": ["SCHEDULED"] } } } });
+        let runs = json_of(&post(&format!("{api}/flow_runs/filter"), &filter.to_string()).1);
+        runs.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["auto_scheduled"] == true)
+            .count()
+    };
+    wait_for(60, "the schedule's runs", || {
+        (auto_scheduled() >= 2).then_some(())
+    });
+
     // A manual run with a parameter: the serving process picks it up and runs it to Completed, with its logs.
     let created = cli(&["deployment", "run", "hello/svc", "--param", "name=tester"]).success();
     let run_id = created
@@ -217,6 +233,8 @@ fn deployments_scenario(env: &TestEnv, server: &Server) {
     cli(&["deployment", "schedule", "clear", "hello/svc", "-y"]).success();
     let listed = cli(&["deployment", "schedule", "ls", "hello/svc"]).success();
     assert!(!listed.stdout.contains("interval"), "{}", listed.stdout);
+    // Without schedules it has no auto-scheduled runs left waiting.
+    assert_eq!(auto_scheduled(), 0);
 
     // Bad input, answered as Prefect's server answers it.
     let refused = cli(&[

@@ -8,7 +8,7 @@ use axum::routing::{get, patch};
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::deployments::{new_schedules, not_found_dot, schedule_changes};
+use super::deployments::{new_schedules, not_found_dot, schedule_changes, schedule_soon};
 use super::schemas::deployments::{
     DeploymentSchedule, DeploymentScheduleCreate, DeploymentScheduleUpdate,
 };
@@ -58,10 +58,13 @@ async fn create_schedules(
 ) -> ApiResult<(StatusCode, Json<Vec<DeploymentSchedule>>)> {
     let id = existing(&state, &id).await?;
     match store::create(&state.writer, id, &new_schedules(body)).await {
-        Ok(rows) => Ok((
-            StatusCode::CREATED,
-            Json(rows.iter().map(DeploymentSchedule::from).collect()),
-        )),
+        Ok(rows) => {
+            schedule_soon(&state, id);
+            Ok((
+                StatusCode::CREATED,
+                Json(rows.iter().map(DeploymentSchedule::from).collect()),
+            ))
+        }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(ApiError {
             status: StatusCode::CONFLICT,
             body: json!({ "detail": "Schedule slugs must be unique within a deployment." }),
@@ -82,6 +85,7 @@ async fn update_schedule(
         return Err(schedule_not_found());
     }
     deployments::delete_auto_scheduled_runs(&state.writer, id, true).await?;
+    schedule_soon(&state, id);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -271,7 +271,24 @@ async fn create(
     )
     .await;
     let response = respond(&state, deployment).await?;
+    schedule_soon(&state, upserted.id);
     Ok(created_or_ok(upserted.created, response))
+}
+
+/// Makes the deployment's scheduled runs now rather than at the scheduler's next round, as the scheduler
+/// would (nothing while the scheduler service is off), after the deployment or its schedules changed. In the
+/// background: the request that changed it does not wait for its runs.
+pub fn schedule_soon(state: &Shared, id: Id) {
+    let (db, writer) = (state.db.clone(), state.writer.clone());
+    tokio::spawn(async move {
+        let ids = [id];
+        let scheduled = crate::services::scheduler::schedule_deployments(&db, &writer, &ids);
+        match crate::panics::catch(scheduled).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => crate::log::log!("error: scheduling deployment {id}: {error}"),
+            Err(panic) => crate::log::log!("error: scheduling deployment {id} panicked: {panic}"),
+        }
+    });
 }
 
 fn is_unique_violation(error: &sqlx::Error) -> bool {
@@ -573,6 +590,7 @@ async fn update(
     if let Some(after) = store::read_for_writer(&state.writer, id).await? {
         lifecycle(&state, "updated", &after).await;
     }
+    schedule_soon(&state, id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -591,6 +609,8 @@ async fn set_paused(state: &Shared, id: &str, paused: bool) -> ApiResult<Json<Va
     }
     if paused {
         store::delete_auto_scheduled_runs(&state.writer, id, false).await?;
+    } else {
+        schedule_soon(state, id);
     }
     Ok(Json(Value::Null))
 }

@@ -213,7 +213,6 @@ pub async fn schedule_recent(
 /// Schedules these deployments' runs now, as the scheduler would: what the deployments API calls right after a
 /// deployment or one of its schedules is created or changed, or a deployment resumed. Does nothing while the
 /// scheduler service is off (as on Prefect's server, where no runs appear then). Returns the runs made.
-#[allow(dead_code)] // Called by the deployments API.
 pub async fn schedule_deployments(
     reader: &Db,
     writer: &Writer,
