@@ -248,6 +248,7 @@ async fn create(
             None => LimitChange::Remove,
         }),
     };
+    let before = store::read_by_flow(&state.writer, flow_id, &new.name).await?;
     let upserted = match store::upsert(&state.writer, &new).await {
         Ok(upserted) => upserted,
         Err(error) if is_unique_violation(&error) => {
@@ -260,16 +261,10 @@ async fn create(
     let deployment = store::read_for_writer(&state.writer, upserted.id)
         .await?
         .ok_or_else(ApiError::internal)?;
-    lifecycle(
-        &state,
-        if upserted.created {
-            "created"
-        } else {
-            "updated"
-        },
-        &deployment,
-    )
-    .await;
+    match (&before, upserted.created) {
+        (Some(before), false) => emit_updated(&state, before, &deployment).await,
+        _ => lifecycle(&state, "created", &deployment).await,
+    }
     let response = respond(&state, deployment).await?;
     schedule_soon(&state, upserted.id);
     Ok(created_or_ok(upserted.created, response))
@@ -295,10 +290,40 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
-/// `prefect.deployment.{created,updated,deleted}`, related to the deployment's flow.
+/// `prefect.deployment.updated`, when any of the fields it reports changed: which, from what, to what.
+async fn emit_updated(state: &Shared, before: &store::Deployment, after: &store::Deployment) {
+    let (old, new) = (before.event_fields(), after.event_fields());
+    let mut updates = Map::new();
+    for (field, to) in &new {
+        let from = old.get(field).cloned().unwrap_or(Value::Null);
+        if &from != to {
+            updates.insert(field.clone(), json!({ "from": from, "to": to }));
+        }
+    }
+    if updates.is_empty() {
+        return;
+    }
+    let payload =
+        json!({ "updated_fields": updates.keys().collect::<Vec<_>>(), "updates": updates });
+    emit(state, "prefect.deployment.updated", after, payload).await;
+}
+
+/// `prefect.deployment.{created,deleted,ready}` about the deployment.
 async fn lifecycle(state: &Shared, action: &str, deployment: &store::Deployment) {
+    emit(
+        state,
+        &format!("prefect.deployment.{action}"),
+        deployment,
+        json!({}),
+    )
+    .await;
+}
+
+/// The deployment's flow, queue and pool, as Prefect relates them to its events.
+fn related(deployment: &store::Deployment) -> Vec<Value> {
     let mut related = vec![json!({
         "prefect.resource.id": format!("prefect.flow.{}", deployment.flow_id),
+        "prefect.resource.name": deployment.flow_name,
         "prefect.resource.role": "flow",
     })];
     if let (Some(queue), Some(name)) = (deployment.work_queue_id, &deployment.queue_name) {
@@ -315,16 +340,10 @@ async fn lifecycle(state: &Shared, action: &str, deployment: &store::Deployment)
             "prefect.resource.role": "work-pool",
         }));
     }
-    emit(
-        state,
-        &format!("prefect.deployment.{action}"),
-        deployment,
-        related,
-    )
-    .await;
+    related
 }
 
-async fn emit(state: &Shared, event: &str, deployment: &store::Deployment, related: Vec<Value>) {
+async fn emit(state: &Shared, event: &str, deployment: &store::Deployment, payload: Value) {
     let event = json!({
         "occurred": Timestamp::now().rfc3339(),
         "event": event,
@@ -332,8 +351,8 @@ async fn emit(state: &Shared, event: &str, deployment: &store::Deployment, relat
             "prefect.resource.id": format!("prefect.deployment.{}", deployment.id),
             "prefect.resource.name": deployment.name,
         },
-        "related": related,
-        "payload": {},
+        "related": related(deployment),
+        "payload": payload,
         "id": new_v7().to_string(),
         "follows": null,
     });
@@ -588,7 +607,7 @@ async fn update(
         return Err(not_found_dot());
     }
     if let Some(after) = store::read_for_writer(&state.writer, id).await? {
-        lifecycle(&state, "updated", &after).await;
+        emit_updated(&state, &existing, &after).await;
     }
     schedule_soon(&state, id);
     Ok(StatusCode::NO_CONTENT)
@@ -713,20 +732,10 @@ async fn get_scheduled_flow_runs(
     )
     .await?;
     let became_ready = store::mark_ready(&state.writer, &ids).await?;
-    for (id, name) in became_ready {
-        let event = json!({
-            "occurred": Timestamp::now().rfc3339(),
-            "event": "prefect.deployment.ready",
-            "resource": {
-                "prefect.resource.id": format!("prefect.deployment.{id}"),
-                "prefect.resource.name": name,
-            },
-            "related": [],
-            "payload": {},
-            "id": new_v7().to_string(),
-            "follows": null,
-        });
-        events::receive(&state, event).await;
+    for (id, _) in became_ready {
+        if let Some(deployment) = store::read_for_writer(&state.writer, id).await? {
+            lifecycle(&state, "ready", &deployment).await;
+        }
     }
     let now = Timestamp::now();
     Ok(Json(runs.iter().map(|r| FlowRun::new(r, now)).collect()))

@@ -41,7 +41,8 @@ pub struct Deployment {
     pub concurrency_options: Option<JsonValue>,
     pub created_by: Option<JsonValue>,
     pub updated_by: Option<JsonValue>,
-    /// The name of the queue `work_queue_id` points at, and of its pool.
+    /// The flow's name; the name of the queue `work_queue_id` points at, and of its pool.
+    pub flow_name: Option<String>,
     pub queue_name: Option<String>,
     pub pool_name: Option<String>,
     pub pool_id: Option<Id>,
@@ -56,6 +57,44 @@ pub struct Deployment {
 }
 
 impl Deployment {
+    /// The fields whose changes Prefect's `prefect.deployment.updated` event reports
+    /// (`DEPLOYMENT_EVENT_FIELDS`), as the event shows them.
+    pub fn event_fields(&self) -> Map<String, Value> {
+        let json_of = |v: &Option<JsonValue>| v.as_ref().map_or(Value::Null, |j| j.0.clone());
+        let mut fields = Map::new();
+        fields.insert("description".into(), json_value!(self.description));
+        fields.insert("tags".into(), self.tags.0.clone());
+        fields.insert("parameters".into(), self.parameters.0.clone());
+        fields.insert(
+            "parameter_openapi_schema".into(),
+            json_of(&self.parameter_openapi_schema),
+        );
+        fields.insert(
+            "enforce_parameter_schema".into(),
+            json_value!(self.enforce_parameter_schema),
+        );
+        fields.insert("entrypoint".into(), json_value!(self.entrypoint));
+        fields.insert("path".into(), json_value!(self.path));
+        fields.insert("pull_steps".into(), json_of(&self.pull_steps));
+        fields.insert(
+            "work_queue_id".into(),
+            json_value!(self.work_queue_id.map(|i| i.to_string())),
+        );
+        fields.insert("infra_overrides".into(), self.infra_overrides.0.clone());
+        fields.insert("paused".into(), json_value!(self.paused));
+        fields.insert("labels".into(), json_of(&self.labels));
+        fields.insert("version".into(), json_value!(self.version));
+        fields.insert(
+            "concurrency_limit_id".into(),
+            json_value!(self.concurrency_limit_id.map(|i| i.to_string())),
+        );
+        fields.insert(
+            "concurrency_options".into(),
+            json_of(&self.concurrency_options),
+        );
+        fields
+    }
+
     /// The linked `concurrency_limit_v2` row.
     pub fn concurrency_limit(&self) -> Option<super::concurrency_limits_v2::Limit> {
         Some(super::concurrency_limits_v2::Limit {
@@ -77,11 +116,11 @@ const SELECT: &str = "SELECT d.id, d.created, d.updated, d.name, d.flow_id, d.ve
     d.labels, d.parameters, d.parameter_openapi_schema, d.enforce_parameter_schema, d.infra_overrides, d.path, \
     d.entrypoint, d.pull_steps, d.work_queue_name, d.work_queue_id, d.storage_document_id, \
     d.infrastructure_document_id, d.paused, d.status, d.last_polled, d.concurrency_limit_id, d.concurrency_options, \
-    d.created_by, d.updated_by, wq.name AS queue_name, wp.name AS pool_name, wp.id AS pool_id, \
+    d.created_by, d.updated_by, fl.name AS flow_name, wq.name AS queue_name, wp.name AS pool_name, wp.id AS pool_id, \
     cl.created AS cl_created, cl.updated AS cl_updated, cl.active AS cl_active, cl.name AS cl_name, \
     CAST(cl.\"limit\" AS BIGINT) AS cl_limit, CAST(cl.active_slots AS BIGINT) AS cl_active_slots, \
     cl.slot_decay_per_second AS cl_decay \
-    FROM deployment d LEFT JOIN work_queue wq ON wq.id = d.work_queue_id \
+    FROM deployment d LEFT JOIN flow fl ON fl.id = d.flow_id LEFT JOIN work_queue wq ON wq.id = d.work_queue_id \
     LEFT JOIN work_pool wp ON wp.id = wq.work_pool_id \
     LEFT JOIN concurrency_limit_v2 cl ON cl.id = d.concurrency_limit_id";
 
@@ -565,6 +604,21 @@ pub async fn read_for_writer(writer: &Writer, id: Id) -> Result<Option<Deploymen
     let sql = format!("{SELECT} WHERE d.id = $1");
     write_tx!(writer, tx => sqlx::query_as::<_, Deployment>(sqlx::AssertSqlSafe(sql.clone()))
         .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?)
+}
+
+/// The deployment of `flow_id` named `name`, on the writer's connection (what an upsert is about to change).
+pub async fn read_by_flow(
+    writer: &Writer,
+    flow_id: Id,
+    name: &str,
+) -> Result<Option<Deployment>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE d.flow_id = $1 AND d.name = $2");
+    let name = name.to_owned();
+    write_tx!(writer, tx => sqlx::query_as::<_, Deployment>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(flow_id)
+        .bind(name.clone())
         .fetch_optional(&mut *tx)
         .await?)
 }
