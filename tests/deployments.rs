@@ -335,6 +335,16 @@ fn api_scenario(server: &Server) {
         format!("deployment:{}", created["id"].as_str().unwrap())
     );
     assert_eq!(created["schedules"][0]["schedule"]["interval"], 3600.0);
+    // Its schedule's runs are made with it.
+    let filter = json!({ "flow_runs": { "deployment_id": { "any_": [created["id"]] } } });
+    let (_, runs) = call("POST", "/flow_runs/filter", Some(filter));
+    assert!(
+        runs.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["auto_scheduled"] == true),
+        "{runs}"
+    );
     assert_eq!(created["labels"], json!({ "prefect.flow.id": flow["id"] }));
     let id = created["id"].as_str().unwrap().to_owned();
 
@@ -410,7 +420,15 @@ fn api_scenario(server: &Server) {
         Some(json!({ "deployment_ids": [id] })),
     );
     assert_eq!(status, 200);
-    assert_eq!(due.as_array().unwrap().len(), 2, "{due}");
+    let due = due.as_array().unwrap();
+    // The two manual runs (the upsert replaced the schedules with none, and so removed their runs).
+    assert_eq!(due.len(), 2, "{due:?}");
+    assert!(due.iter().all(|r| r["auto_scheduled"] == false), "{due:?}");
+    let times: Vec<&str> = due
+        .iter()
+        .map(|r| r["next_scheduled_start_time"].as_str().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
     let (_, read) = call("GET", &format!("/deployments/{id}"), None);
     assert_eq!(read["status"], "READY");
     assert!(read["last_polled"].is_string());
@@ -510,6 +528,14 @@ fn api_scenario(server: &Server) {
     assert_eq!(status, 200);
     let (_, read) = call("GET", &format!("/deployments/{id}"), None);
     assert_eq!(read["paused"], true);
+    let filter = json!({ "flow_runs": { "deployment_id": { "any_": [id] } } });
+    let (_, runs) = call("POST", "/flow_runs/filter", Some(filter));
+    let runs = runs.as_array().unwrap();
+    assert!(
+        runs.iter().all(|r| r["auto_scheduled"] == false),
+        "{runs:?}"
+    );
+    assert_eq!(runs.len(), 2, "{runs:?}");
     let (status, _) = call(
         "PATCH",
         &format!("/deployments/{id}"),
@@ -539,11 +565,105 @@ fn api_scenario(server: &Server) {
     );
 }
 
+/// A deployment in a work pool (made here with SQL; the pools API is another part of issue 13): its pool's
+/// default queue, or the named queue, made in the pool when missing, for the deployment and for a run.
+fn pool_scenario(server: &Server, sql: &dyn Fn(&str)) {
+    let api = server.api_url();
+    let call = |method: &str, path: &str, body: Value| -> (u16, Value) {
+        let (status, reply) = request(
+            method,
+            &format!("{api}{path}"),
+            Some(&body.to_string()),
+            &[],
+        );
+        (status, json_of(&reply))
+    };
+    let (pool, queue) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    sql(&format!(
+        "INSERT INTO work_pool (id, created, updated, name, type) VALUES ('{pool}', '2026-12-01T00:00:00.000000Z', \
+         '2026-12-01T00:00:00.000000Z', 'p1', 'process'); \
+         INSERT INTO work_queue (id, created, updated, name, priority, work_pool_id) VALUES ('{queue}', \
+         '2026-12-01T00:00:00.000000Z', '2026-12-01T00:00:00.000000Z', 'default', 1, '{pool}'); \
+         UPDATE work_pool SET default_queue_id = '{queue}' WHERE id = '{pool}';"
+    ));
+    let (_, flow) = call("POST", "/flows/", json!({ "name": "pooled-flow" }));
+    let (status, default) = call(
+        "POST",
+        "/deployments/",
+        json!({ "name": "in-pool", "flow_id": flow["id"], "work_pool_name": "p1" }),
+    );
+    assert_eq!(status, 201, "{default}");
+    assert_eq!(
+        (
+            &default["work_pool_name"],
+            &default["work_queue_name"],
+            &default["work_queue_id"]
+        ),
+        (&json!("p1"), &json!("default"), &json!(queue.to_string()))
+    );
+    let (status, named) = call(
+        "POST",
+        "/deployments/",
+        json!({ "name": "in-queue", "flow_id": flow["id"], "work_pool_name": "p1", "work_queue_name": "q2" }),
+    );
+    assert_eq!(status, 201, "{named}");
+    assert_eq!(
+        (&named["work_pool_name"], &named["work_queue_name"]),
+        (&json!("p1"), &json!("q2"))
+    );
+    assert_ne!(named["work_queue_id"], json!(queue.to_string()));
+    let id = default["id"].as_str().unwrap();
+    let (status, run) = call(
+        "POST",
+        &format!("/deployments/{id}/create_flow_run"),
+        json!({ "work_queue_name": "q3" }),
+    );
+    assert_eq!(status, 201, "{run}");
+    assert_eq!(run["work_queue_name"], "q3");
+    let (status, moved) = call(
+        "POST",
+        &format!("/deployments/{id}/create_flow_run"),
+        json!({ "work_queue_name": "q2" }),
+    );
+    assert_eq!(status, 201, "{moved}");
+    assert_eq!(moved["work_queue_id"], named["work_queue_id"]);
+    // Filtering deployments by pool and queue, joined through the queue.
+    let (_, in_pool) = call(
+        "POST",
+        "/deployments/count",
+        json!({ "work_pools": { "name": { "any_": ["p1"] } } }),
+    );
+    assert_eq!(in_pool, json!(2));
+    let (_, in_q2) = call(
+        "POST",
+        "/deployments/filter",
+        json!({ "work_pool_queues": { "name": { "any_": ["q2"] } } }),
+    );
+    assert_eq!(in_q2[0]["name"], "in-queue", "{in_q2}");
+    // A PATCH that clears the pool takes the deployment off it (switching to `serve`).
+    let (status, _) = request(
+        "PATCH",
+        &format!("{api}/deployments/{id}"),
+        Some(&json!({ "work_pool_name": null }).to_string()),
+        &[],
+    );
+    assert_eq!(status, 204);
+    let read = json_of(&get(&format!("{api}/deployments/{id}")).1);
+    assert_eq!(
+        (&read["work_queue_id"], &read["work_pool_name"]),
+        (&Value::Null, &Value::Null)
+    );
+}
+
 #[test]
 fn deployments_are_served_run_and_managed_on_sqlite() {
     let env = TestEnv::new();
     let server = Server::start(&env, &[]);
     api_scenario(&server);
+    let db = env.home().join("prefect.db");
+    pool_scenario(&server, &|statement| {
+        common::sqlite(&db, statement);
+    });
     deployments_scenario(&env, &server);
 }
 
@@ -555,5 +675,8 @@ fn deployments_are_served_run_and_managed_on_postgres() {
     let url = pg.url("prefect");
     let server = Server::start(&env, &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)]);
     api_scenario(&server);
+    pool_scenario(&server, &|statement| {
+        pg.psql("prefect", statement);
+    });
     deployments_scenario(&env, &server);
 }

@@ -8,7 +8,7 @@ use axum::routing::{get, patch};
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::deployments::{new_schedules, not_found_dot, schedule_changes, schedule_soon};
+use super::deployments::{new_schedules, not_found_dot, schedule_changes, schedule_now};
 use super::schemas::deployments::{
     DeploymentSchedule, DeploymentScheduleCreate, DeploymentScheduleUpdate,
 };
@@ -59,7 +59,7 @@ async fn create_schedules(
     let id = existing(&state, &id).await?;
     match store::create(&state.writer, id, &new_schedules(body)).await {
         Ok(rows) => {
-            schedule_soon(&state, id);
+            schedule_now(&state, id).await;
             Ok((
                 StatusCode::CREATED,
                 Json(rows.iter().map(DeploymentSchedule::from).collect()),
@@ -85,7 +85,7 @@ async fn update_schedule(
         return Err(schedule_not_found());
     }
     deployments::delete_auto_scheduled_runs(&state.writer, id, true).await?;
-    schedule_soon(&state, id);
+    schedule_now(&state, id).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

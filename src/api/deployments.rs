@@ -266,24 +266,23 @@ async fn create(
         _ => lifecycle(&state, "created", &deployment).await,
     }
     let response = respond(&state, deployment).await?;
-    schedule_soon(&state, upserted.id);
+    schedule_now(&state, upserted.id).await;
     Ok(created_or_ok(upserted.created, response))
 }
 
 /// Makes the deployment's scheduled runs now rather than at the scheduler's next round, as the scheduler
-/// would (nothing while the scheduler service is off), after the deployment or its schedules changed. In the
-/// background: the request that changed it does not wait for its runs.
-pub fn schedule_soon(state: &Shared, id: Id) {
-    let (db, writer) = (state.db.clone(), state.writer.clone());
-    tokio::spawn(async move {
-        let ids = [id];
-        let scheduled = crate::services::scheduler::schedule_deployments(&db, &writer, &ids);
-        match crate::panics::catch(scheduled).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(error)) => crate::log::log!("error: scheduling deployment {id}: {error}"),
-            Err(panic) => crate::log::log!("error: scheduling deployment {id} panicked: {panic}"),
-        }
-    });
+/// would (nothing while the scheduler service is off), after the deployment or its schedules changed. Before
+/// the answer, so the client's next request sees them and no later change races them; a failure is logged, not
+/// the request's.
+pub async fn schedule_now(state: &Shared, id: Id) {
+    let ids = [id];
+    let scheduled =
+        crate::services::scheduler::schedule_deployments(&state.db, &state.writer, &ids);
+    match crate::panics::catch(scheduled).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => crate::log::log!("error: scheduling deployment {id}: {error}"),
+        Err(panic) => crate::log::log!("error: scheduling deployment {id} panicked: {panic}"),
+    }
 }
 
 fn is_unique_violation(error: &sqlx::Error) -> bool {
@@ -609,7 +608,7 @@ async fn update(
     if let Some(after) = store::read_for_writer(&state.writer, id).await? {
         emit_updated(&state, &existing, &after).await;
     }
-    schedule_soon(&state, id);
+    schedule_now(&state, id).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -629,7 +628,7 @@ async fn set_paused(state: &Shared, id: &str, paused: bool) -> ApiResult<Json<Va
     if paused {
         store::delete_auto_scheduled_runs(&state.writer, id, false).await?;
     } else {
-        schedule_soon(state, id);
+        schedule_now(state, id).await;
     }
     Ok(Json(Value::Null))
 }
