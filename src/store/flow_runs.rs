@@ -421,6 +421,27 @@ pub async fn fail_expired_pause(
     })
 }
 
+/// Orchestrates `proposed` only if the run is still in state `expected`, checked under the run's lock: what a
+/// service decided from a state it read earlier must not land on a later one (a run that finished or moved on
+/// meanwhile, or another replica's service that got there first). `None` when the run is gone or has moved on.
+pub async fn set_state_if_current(
+    writer: &Writer,
+    id: Id,
+    expected: Id,
+    proposed: Proposed,
+    force: bool,
+) -> Result<Option<Transition>, sqlx::Error> {
+    let select = select_for_update(writer);
+    write_tx!(writer, tx => {
+        let found = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(select.clone()))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(run) = found.filter(|run| run.state_id == Some(expected)) else { return Ok(None) };
+        transition_in!(tx, select, id, Some(run), proposed, force, None, Batch::for_connection(&*tx))
+    })
+}
+
 /// Up to `limit` paused runs with an id after `after`, in id order, with their state's details: the pages the
 /// pause-expiration service walks.
 pub async fn paused_after(
