@@ -113,7 +113,10 @@ fn cancellation(env: &TestEnv, server: &Server) {
     assert_eq!(cli(&["flow-run", "cancel", &running]).code, 0);
     // ... and nobody did: past the timeout the service marks it Cancelled.
     let state = eventually(&api, "flow_runs", &running, "CANCELLED");
-    assert_eq!(history(&api, &running), ["RUNNING", "CANCELLING", "CANCELLED"]);
+    assert_eq!(
+        history(&api, &running),
+        ["RUNNING", "CANCELLING", "CANCELLED"]
+    );
     assert_eq!(
         state["message"],
         "Flow run cancellation timed out; marked this flow run as Cancelled."
