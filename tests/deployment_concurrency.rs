@@ -317,6 +317,23 @@ fn deployment_limits_are_enforced(url: &str, db: &Database) {
     ));
     assert_eq!(left.trim(), "0", "the crashed run's lease is gone");
 
+    // Marking a run Late (as the late-runs service does): with CANCEL_NEW and the limit full it is cancelled
+    // instead; with ENQUEUE (full too) it is just Late.
+    let holder = api.run(CANCELS, json!({}));
+    assert_eq!(api.propose(&holder, json!({"type": "PENDING"}))["status"], "ACCEPT");
+    let late = api.run(CANCELS, json!({}));
+    let answer = api.propose(&late, json!({"type": "SCHEDULED", "name": "Late"}));
+    assert_eq!(answer["status"], "REJECT", "{answer}");
+    assert_eq!(answer["state"]["type"], "CANCELLED");
+    assert_eq!(
+        answer["details"]["reason"],
+        "Deployment concurrency limit is full and uses the CANCEL_NEW strategy."
+    );
+    let late = api.run(ENQUEUED, json!({}));
+    assert_eq!(api.active_slots(&one), 1);
+    let answer = api.propose(&late, json!({"type": "SCHEDULED", "name": "Late"}));
+    assert_eq!(answer["status"], "ACCEPT", "{answer}");
+
     // A limit of 0 would deadlock: aborted.
     let g = api.run(ZERO, json!({}));
     let answer = api.propose(&g, json!({"type": "PENDING"}));

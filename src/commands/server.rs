@@ -103,6 +103,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         .or_else(|| settings.effective("PREFECT_SERVER_LOGGING_LEVEL"))
         .unwrap_or_else(|| "WARNING".into())
         .to_ascii_uppercase();
+    crate::orchestration::deployment_concurrency::configure(deployment_concurrency(settings));
     Ok(Options {
         host,
         port,
@@ -317,6 +318,31 @@ fn cancellation_cleanup(
             300.0,
         ),
     })
+}
+
+/// PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS (30 s) and
+/// PREFECT_SERVER_CONCURRENCY_INITIAL_DEPLOYMENT_LEASE_DURATION (300 s, at least 30 as in Prefect).
+fn deployment_concurrency(
+    settings: &Settings,
+) -> crate::orchestration::deployment_concurrency::Timings {
+    let number = |name: &str, default: f64| {
+        settings
+            .effective(name)
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .unwrap_or(default)
+    };
+    crate::orchestration::deployment_concurrency::Timings {
+        slot_wait_seconds: number(
+            "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS",
+            30.0,
+        ),
+        lease_seconds: number(
+            "PREFECT_SERVER_CONCURRENCY_INITIAL_DEPLOYMENT_LEASE_DURATION",
+            300.0,
+        )
+        .max(30.0),
+    }
 }
 
 /// PREFECT_RS_SERVER_SERVICES_ZOMBIES_{ENABLED, LOOP_SECONDS, AFTER_SECONDS}: off unless enabled; when on,

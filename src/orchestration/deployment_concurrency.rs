@@ -19,6 +19,35 @@ pub const SLOT_WAIT_SECONDS: f64 = 30.0;
 /// deployment's `concurrency_options.grace_period_seconds` says otherwise.
 pub const INITIAL_LEASE_SECONDS: f64 = 300.0;
 
+/// The server's timings, from its settings (`configure`, once at start); Prefect's defaults until then.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timings {
+    /// PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS.
+    pub slot_wait_seconds: f64,
+    /// PREFECT_SERVER_CONCURRENCY_INITIAL_DEPLOYMENT_LEASE_DURATION.
+    pub lease_seconds: f64,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            slot_wait_seconds: SLOT_WAIT_SECONDS,
+            lease_seconds: INITIAL_LEASE_SECONDS,
+        }
+    }
+}
+
+static TIMINGS: std::sync::OnceLock<Timings> = std::sync::OnceLock::new();
+
+/// Sets the timings from the server's settings; the first call wins (one server per process).
+pub fn configure(timings: Timings) {
+    let _ = TIMINGS.set(timings);
+}
+
+fn timings() -> Timings {
+    TIMINGS.get().copied().unwrap_or_default()
+}
+
 /// `concurrency_options.collision_strategy`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Strategy {
@@ -54,7 +83,8 @@ impl Options {
 
     /// How long a lease on the deployment's slot lives before it must be renewed.
     pub fn lease_seconds(&self) -> f64 {
-        self.grace_period_seconds.unwrap_or(INITIAL_LEASE_SECONDS)
+        self.grace_period_seconds
+            .unwrap_or_else(|| timings().lease_seconds)
     }
 }
 
@@ -79,6 +109,34 @@ pub fn secures(initial: Option<&State>, proposed: &Proposed) -> bool {
     proposed.state_type == "PENDING"
         && !initial
             .is_some_and(|i| matches!(i.state_type.as_str(), "PENDING" | "RUNNING" | "CANCELLING"))
+}
+
+/// Whether EnforceDeploymentConcurrencyOnLate looks at this transition: a Scheduled run marked Late.
+pub fn marks_late(initial: Option<&State>, proposed: &Proposed) -> bool {
+    proposed.state_type == "SCHEDULED"
+        && proposed.name == "Late"
+        && initial.is_some_and(|i| i.state_type == "SCHEDULED")
+}
+
+/// Whether the rules need the run's deployment's slots for this transition.
+pub fn needs_slots(initial: Option<&State>, proposed: &Proposed) -> bool {
+    secures(initial, proposed) || marks_late(initial, proposed)
+}
+
+/// EnforceDeploymentConcurrencyOnLate (Prefect's late-runs policy): a run about to be marked Late whose
+/// deployment's limit is full and uses CANCEL_NEW is cancelled instead of piling up Late.
+pub fn cancel_instead_of_late(slots: Slots) -> Option<(Proposed, String)> {
+    match slots {
+        Slots::Full(options) | Slots::Zero(options) if options.strategy == Strategy::CancelNew => {
+            let mut cancelled = Proposed::new("CANCELLED", "Cancelled");
+            cancelled.message = Some("Deployment concurrency limit reached.".into());
+            Some((
+                cancelled,
+                "Deployment concurrency limit is full and uses the CANCEL_NEW strategy.".into(),
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// What SecureFlowConcurrencySlots decided.
@@ -115,7 +173,7 @@ pub fn collision(strategy: Strategy, now: Timestamp) -> (Proposed, String) {
         Strategy::Enqueue => {
             let mut scheduled = Proposed::new("SCHEDULED", "AwaitingConcurrencySlot");
             scheduled.details = json!({
-                "scheduled_time": now.saturating_add_seconds(SLOT_WAIT_SECONDS).rfc3339(),
+                "scheduled_time": now.saturating_add_seconds(timings().slot_wait_seconds).rfc3339(),
             });
             (scheduled, reason)
         }

@@ -334,6 +334,13 @@ fn core_policy(
         if i.name == "Late" {
             return reject(None, "This flow run is already marked late.");
         }
+        // EnforceDeploymentConcurrencyOnLate
+        if let Some(slots) = run.deployment_slots
+            && deployment_concurrency::marks_late(run.initial, &p)
+            && let Some((cancelled, reason)) = deployment_concurrency::cancel_instead_of_late(slots)
+        {
+            return reject(Some(cancelled), &reason);
+        }
     }
     // HandlePausingFlows
     if p.state_type == "PAUSED" {

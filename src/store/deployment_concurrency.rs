@@ -44,11 +44,20 @@ pub fn has_room(limit: &Limit, now: Timestamp) -> bool {
     limit.active && limit.active_slots_at(now) < limit.limit
 }
 
-/// What a deployment found (`None`: no such deployment) offers a run proposed PENDING.
-pub fn slots(found: Option<&(Option<Limit>, Options)>, now: Timestamp) -> Slots {
+/// What a deployment found (`None`: no such deployment) offers a run proposed PENDING, or, for a run being
+/// marked Late (`late`), whether its limit is full as EnforceDeploymentConcurrencyOnLate counts it: stored
+/// active slots against the limit, active or not.
+pub fn slots(found: Option<&(Option<Limit>, Options)>, late: bool, now: Timestamp) -> Slots {
     match found {
         None => Slots::DeploymentMissing,
         Some((None, _)) => Slots::Unlimited,
+        Some((Some(limit), options)) if late => {
+            if limit.active_slots >= limit.limit {
+                Slots::Full(*options)
+            } else {
+                Slots::Free(*options)
+            }
+        }
         Some((Some(limit), options)) if limit.limit == 0 => Slots::Zero(*options),
         Some((Some(limit), options)) if has_room(limit, now) => Slots::Free(*options),
         Some((Some(_), options)) => Slots::Full(*options),

@@ -161,7 +161,7 @@ macro_rules! transition_in {
         let proposed: Proposed = $proposed;
         // The deployment's slots, looked up only for what SecureFlowConcurrencySlots judges.
         let found = match run.deployment_id {
-            Some(deployment) if !$force && orchestration::deployment_concurrency::secures(initial.as_ref(), &proposed) => {
+            Some(deployment) if !$force && orchestration::deployment_concurrency::needs_slots(initial.as_ref(), &proposed) => {
                 Some(super::deployment_concurrency::deployment_limit_in!($tx, deployment))
             }
             _ => None,
@@ -173,7 +173,10 @@ macro_rules! transition_in {
             has_deployment: run.deployment_id.is_some(),
             has_infrastructure_pid: run.infrastructure_pid.is_some(),
             is_subflow: run.parent_task_run_id.is_some(),
-            deployment_slots: found.as_ref().map(|f| super::deployment_concurrency::slots(f.as_ref(), now)),
+            deployment_slots: found.as_ref().map(|f| {
+                let late = orchestration::deployment_concurrency::marks_late(initial.as_ref(), &proposed);
+                super::deployment_concurrency::slots(f.as_ref(), late, now)
+            }),
         };
         let mut decision = orchestration::set_flow_run_state(&facts, proposed, $force, $api, now);
         super::deployment_concurrency::deployment_slot_steps_in!($tx, &run, initial.as_ref(), decision, found.flatten(), now);
