@@ -16,6 +16,7 @@ mod output;
 mod panics;
 mod probe;
 mod prompt;
+mod schedules;
 mod server;
 mod services;
 mod settings;

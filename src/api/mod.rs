@@ -4,6 +4,7 @@
 mod admin;
 mod artifacts;
 mod auth;
+mod automations;
 mod block_documents;
 mod block_schemas;
 mod block_types;
@@ -14,6 +15,8 @@ mod concurrency_limits;
 mod concurrency_limits_v2;
 mod cors;
 mod csrf;
+mod deployment_schedules;
+mod deployments;
 mod error;
 mod events;
 mod flow_run_input;
@@ -118,6 +121,9 @@ pub fn router(state: Shared) -> Router {
         .merge(task_run_states::routes())
         .merge(concurrency_limits::routes())
         .merge(concurrency_limits_v2::routes())
+        .merge(deployments::routes())
+        .merge(deployment_schedules::routes())
+        .merge(automations::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

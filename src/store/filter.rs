@@ -68,7 +68,6 @@ impl Criteria {
     /// The `WHERE` conditions of a deployments filter or count body on the `deployment` table aliased
     /// `alias` (Prefect's `_apply_deployment_filters`): the deployment itself, its flow, its runs (and their
     /// task runs), its queue (`work_pool_queues`) and that queue's pool.
-    #[allow(dead_code)] // until the deployments routes (issue 13, H2) call it
     pub fn deployment_conditions(&self, w: &mut Where, alias: &str) -> Result<Vec<String>> {
         let mut parts = Vec::new();
         parts.extend(w.deployments(or_null(&self.deployments), alias)?);

@@ -282,6 +282,18 @@ pub async fn create(
     new: NewFlowRun,
     api: ApiVersion,
 ) -> Result<(FlowRun, Option<Transition>), sqlx::Error> {
+    create_for_deployment(writer, new, None, None, api).await
+}
+
+/// `create`, for a run made from a deployment: it also goes to the deployment's work queue and records the
+/// deployment's version.
+pub async fn create_for_deployment(
+    writer: &Writer,
+    new: NewFlowRun,
+    work_queue_id: Option<Id>,
+    deployment_version: Option<String>,
+    api: ApiVersion,
+) -> Result<(FlowRun, Option<Transition>), sqlx::Error> {
     let now = Timestamp::now();
     let id = new_v7();
     let select = select_for_update(writer);
@@ -295,8 +307,8 @@ pub async fn create(
         flow_id: new.flow_id,
         state_id: None,
         deployment_id: new.deployment_id,
-        deployment_version: None,
-        work_queue_id: None,
+        deployment_version: deployment_version.clone(),
+        work_queue_id,
         work_queue_name: new.work_queue_name.clone(),
         flow_version: new.flow_version.clone(),
         parameters: json(&new.parameters),
@@ -330,8 +342,8 @@ pub async fn create(
             .statement(
                 "INSERT INTO flow_run (id, created, updated, name, flow_id, flow_version, parameters, context, \
                  parent_task_run_id, infrastructure_document_id, empirical_policy, tags, labels, idempotency_key, \
-                 work_queue_name, job_variables, deployment_id) \
-                 VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                 work_queue_name, job_variables, deployment_id, work_queue_id, deployment_version) \
+                 VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
                  ON CONFLICT (flow_id, idempotency_key) DO NOTHING",
             )
             .bind(id)
@@ -349,7 +361,9 @@ pub async fn create(
             .bind(new.idempotency_key.clone())
             .bind(new.work_queue_name.clone())
             .bind(json(&new.job_variables))
-            .bind(new.deployment_id);
+            .bind(new.deployment_id)
+            .bind(work_queue_id)
+            .bind(deployment_version.clone());
         // The first state goes through the forced (minimal) policy, as in Prefect, in the same transaction.
         // Without an idempotency key the insert cannot conflict, so it goes in one batch with that state.
         if !keyed {

@@ -30,6 +30,8 @@ pub mod variables;
 pub mod concurrency_limits;
 pub mod concurrency_limits_v2;
 pub mod constraints;
+pub mod deployments;
+pub mod schedules;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
@@ -48,6 +50,8 @@ pub struct FieldError {
     pub msg: String,
     /// Boxed: a `Value` is large, and this travels in every `Result` of a field check.
     pub input: Box<Value>,
+    /// Pydantic's `ctx` (`{"error": {}}` for a validator's `ValueError`), when it gives one.
+    pub ctx: Option<Box<Value>>,
 }
 
 impl FieldError {
@@ -57,7 +61,30 @@ impl FieldError {
             kind,
             msg: msg.into(),
             input: Box::new(input.clone()),
+            ctx: None,
         }
+    }
+
+    /// The same error with pydantic's `ctx`.
+    pub fn with_ctx(mut self, ctx: Value) -> Self {
+        self.ctx = Some(Box::new(ctx));
+        self
+    }
+
+    fn carried(&self) -> Value {
+        let mut carried =
+            json!({ "loc": self.loc, "type": self.kind, "msg": self.msg, "input": self.input });
+        if let Some(ctx) = &self.ctx {
+            carried["ctx"] = (**ctx).clone();
+        }
+        carried
+    }
+
+    /// Several errors at once, as pydantic reports a value that fits no member of a union (each error's `loc`
+    /// below the field, through the member's name); `body_error` reads them back in order.
+    pub fn many_into_serde<E: serde::de::Error>(errors: Vec<FieldError>) -> E {
+        let carried: Vec<Value> = errors.iter().map(FieldError::carried).collect();
+        E::custom(format!("{FIELD_ERROR_MARK}{}", Value::Array(carried)))
     }
 
     /// The same error one step further down (`step` first, then what was already below it).
@@ -75,9 +102,7 @@ impl FieldError {
 
     /// As a serde error, for a `Deserialize` impl to return; `body_error` reads it back.
     pub fn into_serde<E: serde::de::Error>(self) -> E {
-        let carried =
-            json!({ "loc": self.loc, "type": self.kind, "msg": self.msg, "input": self.input });
-        E::custom(format!("{FIELD_ERROR_MARK}{carried}"))
+        E::custom(format!("{FIELD_ERROR_MARK}{}", self.carried()))
     }
 }
 
@@ -139,16 +164,30 @@ fn body_error(
     let message = message_of(inner);
     if let Some(carried) = message.strip_prefix(FIELD_ERROR_MARK) {
         let carried: Value = serde_json::from_str(carried).unwrap_or_default();
-        if let Some(below) = carried["loc"].as_array() {
-            loc.extend(below.iter().cloned());
-        }
-        let input = match carried.get("input") {
-            Some(input) => input.clone(),
-            None => refused_input(&request_body, &loc, ""),
+        let carried = match carried {
+            Value::Array(many) => many,
+            one => vec![one],
         };
-        let detail =
-            json!([{ "type": carried["type"], "loc": loc, "msg": carried["msg"], "input": input }]);
-        return ApiError::unprocessable(detail, request_body);
+        let detail = carried
+            .iter()
+            .map(|carried| {
+                let mut at = loc.clone();
+                if let Some(below) = carried["loc"].as_array() {
+                    at.extend(below.iter().cloned());
+                }
+                let input = match carried.get("input") {
+                    Some(input) => input.clone(),
+                    None => refused_input(&request_body, &at, ""),
+                };
+                let mut detail =
+                    json!({ "type": carried["type"], "loc": at, "msg": carried["msg"], "input": input });
+                if let Some(ctx) = carried.get("ctx") {
+                    detail["ctx"] = ctx.clone();
+                }
+                detail
+            })
+            .collect();
+        return ApiError::unprocessable(Value::Array(detail), request_body);
     }
     let (kind, msg) = classify(&message, &mut loc);
     let input = refused_input(&request_body, &loc, kind);

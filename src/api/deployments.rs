@@ -1,0 +1,860 @@
+//! `/deployments`: create (an upsert on flow + name), read by id and by `name/{flow}/{deployment}`, update,
+//! delete, filter, count, paginate, pause and resume, the runner's poll (`get_scheduled_flow_runs`), and runs made
+//! from a deployment (`create_flow_run`: the deployment's parameters, tags, queue and job variables, checked
+//! against its parameter schema when it enforces one), as Prefect's `api/deployments.py` answers them. The
+//! schedule routes are in `deployment_schedules`.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Map, Value, json};
+
+use super::common::{api_version, created_or_ok, page, path_id};
+use super::flow_runs::emit_state_event;
+use super::schemas::deployments::{
+    Deployment, DeploymentCreate, DeploymentFilterBody, DeploymentFlowRunCreate, DeploymentPage,
+    DeploymentPaginateBody, DeploymentScheduleCreate, DeploymentScheduleUpdate, DeploymentUpdate,
+    ScheduledRunsBody, stored_schedule,
+};
+use super::schemas::flow_runs::{FlowRun, FlowRunCriteria};
+use super::schemas::from_body;
+use super::{ApiError, ApiResult, Body, Shared, events};
+use crate::db::types::{Id, Timestamp};
+use crate::orchestration::run_input::{self, Invalid};
+use crate::store::deployment_queues::{self, DEFAULT_AGENT_WORK_POOL_NAME, Lookup};
+use crate::store::deployment_schedules::{self, NewSchedule};
+use crate::store::deployments::{
+    self as store, Fields, LimitChange, NewDeployment, ScheduleUpdate,
+};
+use crate::store::flow_runs::{self, NewFlowRun};
+use crate::store::states::Proposed;
+use crate::store::{filter::Criteria, flows, new_v7};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/deployments/", post(create))
+        .route("/deployments/filter", post(filter))
+        .route("/deployments/count", post(count))
+        .route("/deployments/paginate", post(paginate))
+        .route(
+            "/deployments/get_scheduled_flow_runs",
+            post(get_scheduled_flow_runs),
+        )
+        .route(
+            "/deployments/name/{flow_name}/{deployment_name}",
+            get(read_by_name),
+        )
+        .route("/deployments/{id}", get(read).patch(update).delete(delete))
+        .route("/deployments/{id}/pause_deployment", post(pause))
+        .route("/deployments/{id}/resume_deployment", post(resume))
+        .route("/deployments/{id}/create_flow_run", post(create_flow_run))
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found_plain("Deployment not found")
+}
+
+/// The "Deployment not found." (with a full stop) of the update and schedule routes.
+pub fn not_found_dot() -> ApiError {
+    ApiError::not_found_plain("Deployment not found.")
+}
+
+fn conflict(detail: impl Into<String>) -> ApiError {
+    ApiError {
+        status: StatusCode::CONFLICT,
+        body: json!({ "detail": detail.into() }),
+    }
+}
+
+fn unprocessable(detail: impl Into<String>) -> ApiError {
+    ApiError {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        body: json!({ "detail": detail.into() }),
+    }
+}
+
+fn pool_not_found(name: &str) -> ApiError {
+    ApiError::not_found_plain(&format!("Work pool \"{name}\" not found."))
+}
+
+/// A model validator's refusal of the whole body, as FastAPI reports it (`loc: ["body"]`).
+fn body_value_error(message: &str, body: Value) -> ApiError {
+    let detail = json!([{ "type": "value_error", "loc": ["body"], "msg": format!("Value error, {message}"),
+                          "input": body.clone(), "ctx": { "error": {} } }]);
+    ApiError::unprocessable(detail, body)
+}
+
+/// The schema without its `required` lists, for checks that accept a partial set of parameters.
+fn without_required(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| *k != "required")
+                .map(|(k, v)| (k.clone(), without_required(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_required).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The queue a deployment's pool and queue names resolve to, or the 404 for a pool that does not exist.
+async fn resolve_queue(
+    state: &Shared,
+    pool: Option<&str>,
+    queue: Option<&str>,
+) -> ApiResult<Option<Id>> {
+    match deployment_queues::resolve(&state.writer, pool, queue).await? {
+        None => Ok(None),
+        Some(Lookup::Queue(id)) => Ok(Some(id)),
+        Some(Lookup::NoSuchPool(name)) => Err(pool_not_found(&name)),
+    }
+}
+
+async fn check_limit_exists(state: &Shared, id: Option<Option<Id>>) -> ApiResult<()> {
+    if let Some(Some(id)) = id
+        && !store::limit_exists(&state.db, id).await?
+    {
+        return Err(ApiError::not_found_plain("Concurrency limit not found"));
+    }
+    Ok(())
+}
+
+fn new_schedule(schedule: DeploymentScheduleCreate) -> NewSchedule {
+    NewSchedule {
+        schedule: stored_schedule(schedule.schedule),
+        active: schedule.active.is_none_or(|a| a.0),
+        max_scheduled_runs: schedule.max_scheduled_runs.map(|m| m.0),
+        parameters: Value::Object(schedule.parameters.unwrap_or_default()),
+        slug: schedule.slug,
+    }
+}
+
+async fn respond(state: &Shared, deployment: store::Deployment) -> ApiResult<Deployment> {
+    let full = store::with_schedules(&state.db, vec![deployment]).await?;
+    let full = full.into_iter().next().ok_or_else(ApiError::internal)?;
+    Ok(Deployment::new(&full, Timestamp::now()))
+}
+
+async fn create(
+    State(state): State<Shared>,
+    Body(request_body): Body<Value>,
+) -> ApiResult<Response> {
+    // Read as JSON first: a model validator's 422 shows the body it refused.
+    let body: DeploymentCreate = from_body(&serde_json::to_vec(&request_body).unwrap_or_default())?;
+    if body.concurrency_limit.flatten().is_some()
+        && body.global_concurrency_limit_id.flatten().is_some()
+    {
+        return Err(body_value_error(
+            "A deployment cannot have both a concurrency limit and a global concurrency limit.",
+            request_body,
+        ));
+    }
+    // Prefect's model validator checks the parameters against the schema sent with them (required ones aside)
+    // when the body asks for enforcement.
+    if body.enforce_parameter_schema.is_some_and(|e| e.0)
+        && let Some(Some(schema)) = &body.parameter_openapi_schema
+    {
+        let parameters = Value::Object(body.parameters.clone().unwrap_or_default());
+        if let Err(Invalid::Mismatch(message)) = run_input::validate(
+            &parameters,
+            &without_required(&Value::Object(schema.clone())),
+        ) {
+            return Err(body_value_error(&message, request_body));
+        }
+    }
+    let pool = body.work_pool_name.as_deref();
+    if let Some(pool) = pool.filter(|p| *p != DEFAULT_AGENT_WORK_POOL_NAME)
+        && store::pool_template(&state.db, pool).await?.is_none()
+    {
+        return Err(pool_not_found(pool));
+    }
+    check_limit_exists(
+        &state,
+        body.global_concurrency_limit_id.map(|o| o.map(|u| u.0)),
+    )
+    .await?;
+    let work_queue_id = resolve_queue(
+        &state,
+        pool,
+        body.work_queue_name.clone().flatten().as_deref(),
+    )
+    .await?;
+    for (id, what) in [
+        (body.infrastructure_document_id.flatten(), "infrastructure"),
+        (body.storage_document_id.flatten(), "storage"),
+    ] {
+        if let Some(id) = id
+            && !store::block_document_exists(&state.db, id.0).await?
+        {
+            return Err(conflict(format!(
+                "Error creating deployment. Could not find {what} block with id: {}. This usually occurs when \
+                 applying a deployment specification that was built against a different Prefect database / \
+                 workspace.",
+                id.0
+            )));
+        }
+    }
+    let flow_id = body.flow_id.0;
+    // A flow that does not exist is the deployment's foreign key: Prefect's 409.
+    let flow_labels = flows::labels_for_writer(&state.writer, flow_id)
+        .await?
+        .ok_or_else(ApiError::integrity_conflict)?;
+    let mut labels = flow_labels;
+    labels.insert("prefect.flow.id".into(), json!(flow_id.to_string()));
+    if let Some(Some(user)) = body.labels.clone() {
+        labels.extend(user);
+    }
+    let fields = Fields {
+        version: body.version,
+        description: body.description,
+        tags: body.tags,
+        labels: Some(Some(labels)),
+        // Always set, even when left out: Prefect's parameter validator writes the default into the body, so an
+        // upsert without parameters clears them.
+        parameters: Some(body.parameters.unwrap_or_default()),
+        parameter_openapi_schema: body.parameter_openapi_schema.map(|s| s.map(Value::Object)),
+        enforce_parameter_schema: body.enforce_parameter_schema.map(|e| e.0),
+        job_variables: body.job_variables,
+        path: body.path,
+        entrypoint: body.entrypoint,
+        pull_steps: body
+            .pull_steps
+            .map(|p| p.map(|steps| Value::Array(steps.into_iter().map(Value::Object).collect()))),
+        work_queue_name: body.work_queue_name,
+        work_queue_id: work_queue_id.map(Some),
+        storage_document_id: body.storage_document_id.map(|o| o.map(|u| u.0)),
+        infrastructure_document_id: body.infrastructure_document_id.map(|o| o.map(|u| u.0)),
+        paused: body.paused.map(|p| p.0),
+        concurrency_limit_id: body.global_concurrency_limit_id.map(|o| o.map(|u| u.0)),
+        concurrency_options: body
+            .concurrency_options
+            .map(|o| o.map(|o| serde_json::to_value(o).unwrap_or(Value::Null))),
+    };
+    let new = NewDeployment {
+        name: body.name,
+        flow_id,
+        fields,
+        schedules: body
+            .schedules
+            .unwrap_or_default()
+            .into_iter()
+            .map(new_schedule)
+            .collect(),
+        limit: body.concurrency_limit.map(|l| match l {
+            Some(limit) => LimitChange::Set(limit.0),
+            None => LimitChange::Remove,
+        }),
+    };
+    let upserted = match store::upsert(&state.writer, &new).await {
+        Ok(upserted) => upserted,
+        Err(error) if is_unique_violation(&error) => {
+            return Err(conflict(
+                "Schedule slugs must be unique within a deployment.",
+            ));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let deployment = store::read_for_writer(&state.writer, upserted.id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    lifecycle(
+        &state,
+        if upserted.created {
+            "created"
+        } else {
+            "updated"
+        },
+        &deployment,
+    )
+    .await;
+    let response = respond(&state, deployment).await?;
+    Ok(created_or_ok(upserted.created, response))
+}
+
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// `prefect.deployment.{created,updated,deleted}`, related to the deployment's flow.
+async fn lifecycle(state: &Shared, action: &str, deployment: &store::Deployment) {
+    let mut related = vec![json!({
+        "prefect.resource.id": format!("prefect.flow.{}", deployment.flow_id),
+        "prefect.resource.role": "flow",
+    })];
+    if let (Some(queue), Some(name)) = (deployment.work_queue_id, &deployment.queue_name) {
+        related.push(json!({
+            "prefect.resource.id": format!("prefect.work-queue.{queue}"),
+            "prefect.resource.name": name,
+            "prefect.resource.role": "work-queue",
+        }));
+    }
+    if let (Some(pool), Some(name)) = (deployment.pool_id, &deployment.pool_name) {
+        related.push(json!({
+            "prefect.resource.id": format!("prefect.work-pool.{pool}"),
+            "prefect.resource.name": name,
+            "prefect.resource.role": "work-pool",
+        }));
+    }
+    emit(
+        state,
+        &format!("prefect.deployment.{action}"),
+        deployment,
+        related,
+    )
+    .await;
+}
+
+async fn emit(state: &Shared, event: &str, deployment: &store::Deployment, related: Vec<Value>) {
+    let event = json!({
+        "occurred": Timestamp::now().rfc3339(),
+        "event": event,
+        "resource": {
+            "prefect.resource.id": format!("prefect.deployment.{}", deployment.id),
+            "prefect.resource.name": deployment.name,
+        },
+        "related": related,
+        "payload": {},
+        "id": new_v7().to_string(),
+        "follows": null,
+    });
+    events::receive(state, event).await;
+}
+
+async fn read(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Deployment>> {
+    let found = store::read(&state.db, path_id(&id)?).await?;
+    Ok(Json(respond(&state, found.ok_or_else(not_found)?).await?))
+}
+
+async fn read_by_name(
+    State(state): State<Shared>,
+    Path((flow_name, name)): Path<(String, String)>,
+) -> ApiResult<Json<Deployment>> {
+    let found = store::read_by_name(&state.db, &flow_name, &name).await?;
+    Ok(Json(respond(&state, found.ok_or_else(not_found)?).await?))
+}
+
+/// How a PATCH's `schedules` apply (Prefect's slug rules): when the deployment's schedules and the ones sent
+/// all have slugs, the sent ones patch the ones with their slug (or the one they `replaces`) and the rest are
+/// added; slugs on the deployment but not in the request are a 422; otherwise the sent list replaces them.
+fn schedule_update(
+    existing: &[deployment_schedules::Schedule],
+    sent: Option<Vec<DeploymentScheduleUpdate>>,
+) -> ApiResult<ScheduleUpdate> {
+    let sent_given = sent.is_some();
+    let sent = sent.unwrap_or_default();
+    let all_sent_slugged = sent.iter().all(|s| s.slug.is_some());
+    let all_existing_slugged = !existing.is_empty() && existing.iter().all(|s| s.slug.is_some());
+    if all_sent_slugged && all_existing_slugged {
+        let current: Vec<&str> = existing.iter().filter_map(|s| s.slug.as_deref()).collect();
+        let mut replaced: Vec<String> = Vec::new();
+        for schedule in &sent {
+            if let Some(old) = &schedule.replaces {
+                if replaced.contains(old) {
+                    return Err(unprocessable(format!(
+                        "Multiple schedules have 'replaces' targeting the same slug: {old}"
+                    )));
+                }
+                replaced.push(old.clone());
+            }
+        }
+        for schedule in &sent {
+            if let (Some(slug), Some(old)) = (&schedule.slug, &schedule.replaces)
+                && current.contains(&slug.as_str())
+                && !replaced.contains(slug)
+            {
+                return Err(unprocessable(format!(
+                    "Cannot rename schedule from '{old}' to '{slug}': a schedule with slug '{slug}' already exists."
+                )));
+            }
+        }
+        let mut patches = Vec::new();
+        let mut renamed = Vec::new();
+        let mut create = Vec::new();
+        for schedule in sent {
+            let target = schedule.replaces.clone().or_else(|| schedule.slug.clone());
+            let exists = target.as_deref().is_some_and(|t| current.contains(&t));
+            if exists {
+                let target = target.unwrap_or_default();
+                let target = match &schedule.replaces {
+                    Some(old) => {
+                        renamed.push(old.clone());
+                        let row = existing.iter().find(|s| s.slug.as_deref() == Some(old));
+                        match row {
+                            Some(row) => deployment_schedules::Target::Id(row.id),
+                            None => {
+                                return Err(ApiError::not_found_plain(&format!(
+                                    "Schedule with slug '{old}' no longer exists."
+                                )));
+                            }
+                        }
+                    }
+                    None => deployment_schedules::Target::Slug(target),
+                };
+                patches.push((target, schedule_changes(schedule)));
+            } else {
+                let Some(body) = schedule.schedule else {
+                    return Err(unprocessable(
+                        "Unable to create new deployment schedules without a schedule configuration.",
+                    ));
+                };
+                create.push(NewSchedule {
+                    schedule: stored_schedule(body),
+                    active: schedule.active.is_none_or(|a| a.0),
+                    max_scheduled_runs: schedule.max_scheduled_runs.map(|m| m.0),
+                    parameters: Value::Object(schedule.parameters.unwrap_or_default()),
+                    slug: schedule.slug,
+                });
+            }
+        }
+        return Ok(ScheduleUpdate::Patch {
+            patches,
+            renamed,
+            create,
+        });
+    }
+    if !all_sent_slugged && all_existing_slugged {
+        return Err(unprocessable(
+            "Please provide a slug for each schedule in your request to ensure schedules are updated correctly.",
+        ));
+    }
+    if !sent_given {
+        return Ok(ScheduleUpdate::Keep);
+    }
+    Ok(ScheduleUpdate::Replace(
+        sent.into_iter()
+            .filter_map(|s| {
+                let schedule = s.schedule?;
+                Some(NewSchedule {
+                    schedule: stored_schedule(schedule),
+                    active: s.active.is_none_or(|a| a.0),
+                    max_scheduled_runs: s.max_scheduled_runs.map(|m| m.0),
+                    parameters: Value::Object(s.parameters.unwrap_or_default()),
+                    slug: s.slug,
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// A schedule update as Prefect applies it: the fields sent that are not null, and `parameters` always.
+pub fn schedule_changes(update: DeploymentScheduleUpdate) -> deployment_schedules::Changes {
+    deployment_schedules::Changes {
+        schedule: update.schedule.map(stored_schedule),
+        active: update.active.map(|a| a.0),
+        max_scheduled_runs: update.max_scheduled_runs.map(|m| m.0),
+        parameters: Value::Object(update.parameters.unwrap_or_default()),
+        slug: update.slug,
+    }
+}
+
+const NO_VALID_SCHEMA: &str = "Error updating deployment: Cannot update parameters because parameter schema \
+    enforcement is enabled and the deployment does not have a valid parameter schema.";
+const CIRCULAR_SCHEMA: &str = "Invalid schema: Unable to validate schema with circular references.";
+
+async fn update(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Body(request_body): Body<Value>,
+) -> ApiResult<StatusCode> {
+    let body: DeploymentUpdate = from_body(&serde_json::to_vec(&request_body).unwrap_or_default())?;
+    let id = path_id(&id)?;
+    let existing = store::read(&state.db, id)
+        .await?
+        .ok_or_else(not_found_dot)?;
+    if body.concurrency_limit.flatten().is_some()
+        && body.global_concurrency_limit_id.flatten().is_some()
+    {
+        return Err(body_value_error(
+            "A deployment cannot have both a concurrency limit and a global concurrency limit.",
+            request_body,
+        ));
+    }
+    let existing_schedules = deployment_schedules::for_deployments(&state.db, &[id]).await?;
+    let schedules = schedule_update(&existing_schedules, body.schedules)?;
+    let pool = body.work_pool_name.clone().flatten();
+    if let Some(pool) = pool.as_deref()
+        && store::pool_template(&state.db, pool).await?.is_none()
+    {
+        return Err(pool_not_found(pool));
+    }
+    let parameters = match &body.parameters {
+        Some(Some(parameters)) => Value::Object(parameters.clone()),
+        _ => existing.parameters.0.clone(),
+    };
+    let enforce = match body.enforce_parameter_schema {
+        Some(Some(enforce)) => enforce.0,
+        _ => existing.enforce_parameter_schema,
+    };
+    if enforce {
+        let sent = body
+            .parameter_openapi_schema
+            .clone()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .map(Value::Object);
+        let schema = sent.or_else(|| {
+            existing
+                .parameter_openapi_schema
+                .as_ref()
+                .map(|s| s.0.clone())
+        });
+        let Some(schema) = schema.filter(Value::is_object) else {
+            return Err(conflict(NO_VALID_SCHEMA));
+        };
+        match run_input::validate(&parameters, &without_required(&schema)) {
+            Ok(()) => {}
+            Err(Invalid::Mismatch(message)) => {
+                return Err(conflict(format!("Error updating deployment: {message}")));
+            }
+            Err(Invalid::Circular) => return Err(unprocessable(CIRCULAR_SCHEMA)),
+        }
+    }
+    check_limit_exists(
+        &state,
+        body.global_concurrency_limit_id.map(|o| o.map(|u| u.0)),
+    )
+    .await?;
+    let queue_name = body.work_queue_name.clone().flatten();
+    let work_queue_id = match (&body.work_pool_name, queue_name.as_deref()) {
+        (Some(Some(pool)), queue) => resolve_queue(&state, Some(pool), queue).await?.map(Some),
+        // The pool explicitly cleared: runs no longer go to a pool (switching to `serve`).
+        (Some(None), _) => Some(None),
+        (None, Some(queue)) => Some(Some(
+            deployment_queues::legacy_queue(&state.writer, queue).await?,
+        )),
+        (None, None) => None,
+    };
+    let fields = Fields {
+        version: body.version,
+        description: body.description,
+        tags: body.tags,
+        labels: None,
+        parameters: match body.parameters {
+            Some(Some(_)) => parameters.as_object().cloned(),
+            _ => None,
+        },
+        parameter_openapi_schema: body.parameter_openapi_schema.map(|s| s.map(Value::Object)),
+        enforce_parameter_schema: body.enforce_parameter_schema.flatten().map(|e| e.0),
+        job_variables: body.job_variables.flatten(),
+        path: body.path,
+        entrypoint: body.entrypoint,
+        pull_steps: body
+            .pull_steps
+            .map(|p| p.map(|steps| Value::Array(steps.into_iter().map(Value::Object).collect()))),
+        work_queue_name: body.work_queue_name,
+        work_queue_id,
+        storage_document_id: body.storage_document_id.map(|o| o.map(|u| u.0)),
+        infrastructure_document_id: body.infrastructure_document_id.map(|o| o.map(|u| u.0)),
+        paused: body.paused.map(|p| p.0),
+        concurrency_limit_id: body.global_concurrency_limit_id.map(|o| o.map(|u| u.0)),
+        concurrency_options: body
+            .concurrency_options
+            .map(|o| o.map(|o| serde_json::to_value(o).unwrap_or(Value::Null))),
+    };
+    let limit = body.concurrency_limit.map(|l| match l {
+        Some(limit) => LimitChange::Set(limit.0),
+        None => LimitChange::Remove,
+    });
+    let updated = match store::update(&state.writer, id, &fields, schedules, limit).await {
+        Ok(updated) => updated,
+        Err(error) if is_unique_violation(&error) => {
+            return Err(conflict(
+                "Schedule slugs must be unique within a deployment.",
+            ));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if !updated {
+        return Err(not_found_dot());
+    }
+    if let Some(after) = store::read_for_writer(&state.writer, id).await? {
+        lifecycle(&state, "updated", &after).await;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn delete(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let deleted = store::delete(&state.writer, path_id(&id)?).await?;
+    lifecycle(&state, "deleted", &deleted.ok_or_else(not_found)?).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn set_paused(state: &Shared, id: &str, paused: bool) -> ApiResult<Json<Value>> {
+    let id = path_id(id)?;
+    // Unlike a PATCH, these two leave the future runs alone, except that pausing removes every auto-scheduled
+    // run still waiting.
+    if !store::set_paused(&state.writer, id, paused).await? {
+        return Err(not_found());
+    }
+    if paused {
+        store::delete_auto_scheduled_runs(&state.writer, id, false).await?;
+    }
+    Ok(Json(Value::Null))
+}
+
+async fn pause(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    set_paused(&state, &id, true).await
+}
+
+async fn resume(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    set_paused(&state, &id, false).await
+}
+
+/// The deployment's filters as the store reads them.
+fn criteria(body: &FlowRunCriteria) -> Criteria {
+    body.criteria()
+}
+
+async fn filter(
+    State(state): State<Shared>,
+    Body(body): Body<DeploymentFilterBody>,
+) -> ApiResult<Json<Vec<Deployment>>> {
+    let (limit, offset) = page(body.limit, body.offset)?;
+    let rows = store::filter(
+        &state.db,
+        &criteria(&body.criteria),
+        body.sort.unwrap_or_default(),
+        limit,
+        offset,
+    )
+    .await?;
+    let now = Timestamp::now();
+    let full = store::with_schedules(&state.db, rows).await?;
+    Ok(Json(full.iter().map(|f| Deployment::new(f, now)).collect()))
+}
+
+async fn count(
+    State(state): State<Shared>,
+    Body(body): Body<FlowRunCriteria>,
+) -> ApiResult<Json<i64>> {
+    Ok(Json(store::count(&state.db, &criteria(&body)).await?))
+}
+
+async fn paginate(
+    State(state): State<Shared>,
+    Body(body): Body<DeploymentPaginateBody>,
+) -> ApiResult<Json<DeploymentPage>> {
+    let (limit, _) = page(body.limit, None)?;
+    let page_number = body.page.map_or(1, |p| p.0);
+    let offset = (page_number - 1).saturating_mul(limit);
+    let criteria = criteria(&body.criteria);
+    let rows = store::filter(
+        &state.db,
+        &criteria,
+        body.sort.unwrap_or_default(),
+        limit,
+        offset,
+    )
+    .await?;
+    let count = store::count(&state.db, &criteria).await?;
+    let now = Timestamp::now();
+    let full = store::with_schedules(&state.db, rows).await?;
+    Ok(Json(DeploymentPage {
+        results: full.iter().map(|f| Deployment::new(f, now)).collect(),
+        count,
+        limit,
+        pages: if limit > 0 {
+            (count + limit - 1) / limit
+        } else {
+            0
+        },
+        page: page_number,
+    }))
+}
+
+/// What `flow.serve()` polls: the deployments' Scheduled runs due by `scheduled_before`, soonest first; the
+/// deployments are then READY, polled now.
+async fn get_scheduled_flow_runs(
+    State(state): State<Shared>,
+    Body(body): Body<ScheduledRunsBody>,
+) -> ApiResult<Json<Vec<FlowRun>>> {
+    let (limit, _) = page(body.limit, None)?;
+    let ids: Vec<Id> = body.deployment_ids.iter().map(|u| u.0).collect();
+    let mut runs_filter = json!({
+        "deployment_id": { "any_": ids.iter().map(Id::to_string).collect::<Vec<_>>() },
+        "state": { "type": { "any_": ["SCHEDULED"] } },
+    });
+    if let Some(before) = body.scheduled_before {
+        runs_filter["next_scheduled_start_time"] = json!({ "before_": before.0.rfc3339() });
+    }
+    let criteria = Criteria {
+        flow_runs: Some(runs_filter),
+        ..Criteria::default()
+    };
+    let runs = flow_runs::filter(
+        &state.db,
+        &criteria,
+        flow_runs::Sort::NextScheduledStartTimeAsc,
+        limit,
+        0,
+    )
+    .await?;
+    let became_ready = store::mark_ready(&state.writer, &ids).await?;
+    for (id, name) in became_ready {
+        let event = json!({
+            "occurred": Timestamp::now().rfc3339(),
+            "event": "prefect.deployment.ready",
+            "resource": {
+                "prefect.resource.id": format!("prefect.deployment.{id}"),
+                "prefect.resource.name": name,
+            },
+            "related": [],
+            "payload": {},
+            "id": new_v7().to_string(),
+            "follows": null,
+        });
+        events::receive(&state, event).await;
+    }
+    let now = Timestamp::now();
+    Ok(Json(runs.iter().map(|r| FlowRun::new(r, now)).collect()))
+}
+
+/// `POST /deployments/{id}/create_flow_run`: a run of the deployment's flow with the deployment's parameters
+/// (overridden by the ones sent), its tags plus the ones sent, its queue (or the one named, made in the
+/// deployment's pool when missing) and its job variables overridden; Scheduled now unless a state is sent.
+async fn create_flow_run(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Body(body): Body<DeploymentFlowRunCreate>,
+) -> ApiResult<Response> {
+    let id = path_id(&id)?;
+    let deployment = store::read(&state.db, id).await?.ok_or_else(not_found)?;
+    let mut parameters = deployment
+        .parameters
+        .0
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    parameters.extend(body.parameters.unwrap_or_default());
+    let parameters = Value::Object(parameters);
+    let enforce = body
+        .enforce_parameter_schema
+        .map_or(deployment.enforce_parameter_schema, |e| e.0);
+    if enforce {
+        let schema = deployment
+            .parameter_openapi_schema
+            .as_ref()
+            .map(|s| s.0.clone())
+            .filter(Value::is_object);
+        let Some(schema) = schema else {
+            return Err(conflict(NO_VALID_SCHEMA));
+        };
+        match run_input::validate(&parameters, &schema) {
+            Ok(()) => {}
+            Err(Invalid::Mismatch(message)) => {
+                return Err(conflict(format!("Error creating flow run: {message}")));
+            }
+            Err(Invalid::Circular) => return Err(unprocessable(CIRCULAR_SCHEMA)),
+        }
+    }
+    let mut work_queue_name = deployment
+        .queue_name
+        .clone()
+        .or(deployment.work_queue_name.clone());
+    let mut work_queue_id = deployment.work_queue_id;
+    if let Some(queue) = body.work_queue_name.filter(|q| !q.is_empty()) {
+        let pool = match deployment.work_queue_id {
+            Some(queue_id) => deployment_queues::pool_of_queue(&state.writer, queue_id).await?,
+            None => None,
+        };
+        let Some(pool) = pool else {
+            return Err(ApiError::bad_request(format!(
+                "Cannot create flow run in work queue {queue} because deployment {id} is not associated with \
+                 a work pool. Please remove work_pool_name and try again."
+            )));
+        };
+        match deployment_queues::queue_in_pool(&state.writer, &pool, &queue).await? {
+            Lookup::Queue(queue_id) => work_queue_id = Some(queue_id),
+            Lookup::NoSuchPool(name) => return Err(pool_not_found(&name)),
+        }
+        work_queue_name = Some(queue);
+    }
+    let mut tags: Vec<String> = deployment
+        .tags
+        .0
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    for tag in body.tags.unwrap_or_default() {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    let mut labels: Map<String, Value> = deployment
+        .labels
+        .as_ref()
+        .and_then(|l| l.0.as_object().cloned())
+        .unwrap_or_default();
+    labels.insert(
+        "prefect.flow.id".into(),
+        json!(deployment.flow_id.to_string()),
+    );
+    labels.insert(
+        "prefect.deployment.id".into(),
+        json!(deployment.id.to_string()),
+    );
+    labels.extend(body.labels.unwrap_or_default());
+    let proposed = body.state.map_or_else(
+        || {
+            let mut scheduled = Proposed::new("SCHEDULED", "Scheduled");
+            scheduled.details = json!({ "scheduled_time": Timestamp::now().rfc3339() });
+            scheduled
+        },
+        |s| s.into_proposed(),
+    );
+    let policy = body
+        .empirical_policy
+        .map_or_else(|| flow_runs::normalise_policy(&json!({})), |p| p.0);
+    let new = NewFlowRun {
+        flow_id: deployment.flow_id,
+        name: body
+            .name
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(crate::names::slug),
+        flow_version: None,
+        parameters,
+        context: Value::Object(body.context.unwrap_or_default()),
+        parent_task_run_id: body.parent_task_run_id.map(|id| id.0),
+        infrastructure_document_id: body
+            .infrastructure_document_id
+            .map(|id| id.0)
+            .or(deployment.infrastructure_document_id),
+        empirical_policy: policy,
+        tags: json!(tags),
+        labels: Value::Object(labels),
+        idempotency_key: body.idempotency_key,
+        work_queue_name,
+        job_variables: Value::Object(body.job_variables.unwrap_or_default()),
+        deployment_id: Some(deployment.id),
+        state: proposed,
+    };
+    let (run, transition) = flow_runs::create_for_deployment(
+        &state.writer,
+        new,
+        work_queue_id,
+        deployment.version.clone(),
+        api_version(&headers),
+    )
+    .await?;
+    if let Some(transition) = &transition {
+        emit_state_event(&state, transition).await;
+    }
+    Ok(created_or_ok(
+        transition.is_some(),
+        FlowRun::new(&run, Timestamp::now()),
+    ))
+}
+
+/// Schedules sent in a `POST /deployments/{id}/schedules`, as the store adds them.
+pub fn new_schedules(sent: Vec<DeploymentScheduleCreate>) -> Vec<NewSchedule> {
+    sent.into_iter().map(new_schedule).collect()
+}
