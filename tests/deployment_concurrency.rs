@@ -5,15 +5,18 @@
 //! `AwaitingConcurrencySlot` 30 seconds out and CANCEL_NEW cancels it; a limit of 0 aborts; the lease is
 //! carried to RUNNING and renewed, and a run whose lease was reaped while another took the slot is cancelled;
 //! the slot is freed on a terminal state but kept over an in-process retry. Deployments are inserted with SQL
-//! (the same text on both dialects); limits go through the v2 API.
+//! (the same text on both dialects); limits go through the v2 API. And the official client end to end:
+//! `flow.serve()` of a deployment with `global_limit` 1 and two `run_deployment` runs, which give on Prefect's
+//! own server (compared by hand with tests/python/deployment_concurrency.py) one run Completed and the other
+//! Cancelled (CANCEL_NEW) or AwaitingConcurrencySlot until the first is done, then Completed (ENQUEUE).
 
 mod common;
 
 use std::path::PathBuf;
 
-use common::TestEnv;
 use common::postgres::Postgres;
 use common::server::{Server, get, post};
+use common::{TestEnv, python_prefect};
 use serde_json::{Value, json};
 
 const ENQUEUED: &str = "00000000-0000-4000-8000-0000000000d1";
@@ -320,7 +323,10 @@ fn deployment_limits_are_enforced(url: &str, db: &Database) {
     // Marking a run Late (as the late-runs service does): with CANCEL_NEW and the limit full it is cancelled
     // instead; with ENQUEUE (full too) it is just Late.
     let holder = api.run(CANCELS, json!({}));
-    assert_eq!(api.propose(&holder, json!({"type": "PENDING"}))["status"], "ACCEPT");
+    assert_eq!(
+        api.propose(&holder, json!({"type": "PENDING"}))["status"],
+        "ACCEPT"
+    );
     let late = api.run(CANCELS, json!({}));
     let answer = api.propose(&late, json!({"type": "SCHEDULED", "name": "Late"}));
     assert_eq!(answer["status"], "REJECT", "{answer}");
@@ -366,4 +372,78 @@ fn deployment_concurrency_limits_take_wait_cancel_and_free_slots_on_postgres() {
     let env = TestEnv::new();
     let (server, db) = start(&env, Some(&pg));
     deployment_limits_are_enforced(&server.api_url(), &db);
+}
+
+/// The official runner (`flow.serve()`) with a deployment limit of 1, and two runs of it.
+fn served_deployment_runs_one_at_a_time(env: &TestEnv, server: &Server) {
+    let python = python_prefect().parent().unwrap().join("python");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/python/deployment_concurrency.py"
+    );
+    for strategy in ["CANCEL_NEW", "ENQUEUE"] {
+        let out = env
+            .program(&python, &[script, strategy])
+            .env("PREFECT_API_URL", server.api_url())
+            .run();
+        assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+        let result = parse(out.stdout.lines().last().unwrap_or_default());
+        assert_eq!(result["running_at_once"], false, "{result}");
+        assert_eq!(result["active_slots"], 0, "{result}");
+        let states = |i: usize| -> Vec<String> {
+            result["runs"][i]["states"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_owned())
+                .collect()
+        };
+        let ran = ["Scheduled", "Pending", "Submitting", "Running", "Completed"];
+        assert_eq!(states(0), ran, "{result}");
+        let second = states(1);
+        if strategy == "CANCEL_NEW" {
+            assert_eq!(second, ["Scheduled", "Cancelled"], "{result}");
+        } else {
+            let waited = second
+                .iter()
+                .filter(|s| *s == "AwaitingConcurrencySlot")
+                .count();
+            assert!(waited >= 1, "{result}");
+            assert_eq!(second.len(), 1 + waited + 4, "{result}");
+            assert_eq!(second[0], "Scheduled");
+            assert_eq!(second[1 + waited..], ran[1..], "{result}");
+        }
+    }
+}
+
+#[test]
+fn a_served_deployment_with_a_limit_runs_one_at_a_time_on_sqlite() {
+    let env = TestEnv::new();
+    let server = Server::start(
+        &env,
+        &[(
+            "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS",
+            "2",
+        )],
+    );
+    served_deployment_runs_one_at_a_time(&env, &server);
+}
+
+#[test]
+fn a_served_deployment_with_a_limit_runs_one_at_a_time_on_postgres() {
+    let pg = Postgres::start();
+    pg.create_database("prefect");
+    let env = TestEnv::new();
+    let url = pg.url("prefect");
+    let server = Server::start(
+        &env,
+        &[
+            ("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url),
+            (
+                "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS",
+                "2",
+            ),
+        ],
+    );
+    served_deployment_runs_one_at_a_time(&env, &server);
 }
