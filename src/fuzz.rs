@@ -389,6 +389,17 @@ fn the_flow_run_rules_never_panic() {
             has_deployment: rng.chance(50),
             has_infrastructure_pid: rng.chance(50),
             is_subflow: rng.chance(50),
+            deployment_slots: rng.chance(50).then(|| {
+                use crate::orchestration::deployment_concurrency::{Options, Slots};
+                let options = Options::parse(Some(&value(rng, 2)));
+                rng.pick(&[
+                    Slots::DeploymentMissing,
+                    Slots::Unlimited,
+                    Slots::Zero(options),
+                    Slots::Free(options),
+                    Slots::Full(options),
+                ])
+            }),
         };
         let api = rng
             .chance(50)

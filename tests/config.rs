@@ -448,6 +448,9 @@ fn stack_settings_live_in_config_toml() {
     PREFECT_RS_SERVER_MAX_REQUEST_BODY_BYTES='16777216' (from defaults)
     PREFECT_RS_SERVER_MODE='process' (from config.toml)
     PREFECT_RS_SERVER_PORT='4300' (from config.toml)
+    PREFECT_RS_SERVER_SERVICES_ZOMBIES_AFTER_SECONDS='540' (from defaults)
+    PREFECT_RS_SERVER_SERVICES_ZOMBIES_ENABLED='false' (from defaults)
+    PREFECT_RS_SERVER_SERVICES_ZOMBIES_LOOP_SECONDS='20' (from defaults)
     PREFECT_RS_SERVER_UI_API_URL='http://127.0.0.1:4300/api' (from defaults)
     ");
 }

@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use common::TestEnv;
 use common::postgres::Postgres;
 use common::server::{Server, post};
-use common::sqlite;
 use serde_json::{Value, json};
 
 const POOL_ONE: &str = "00000000-0000-4000-8000-0000000000a1";
@@ -35,10 +34,26 @@ enum Database<'a> {
 impl Database<'_> {
     fn exec(&self, sql: &str) -> String {
         match self {
-            Database::Sqlite(path) => sqlite(path, sql),
+            Database::Sqlite(path) => sqlite_waiting(path, sql),
             Database::Postgres(pg) => pg.psql("prefect", sql),
         }
     }
+}
+
+/// `sqlite3` waiting for the server's writes (its event writer, say) rather than failing "database is locked".
+fn sqlite_waiting(path: &std::path::Path, sql: &str) -> String {
+    let out = std::process::Command::new("sqlite3")
+        .args(["-batch", "-cmd", ".timeout 10000"])
+        .arg(path)
+        .arg(sql)
+        .output()
+        .expect("sqlite3 runs");
+    assert!(
+        out.status.success(),
+        "sqlite3 {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
 
 fn start<'a>(env: &TestEnv, pg: Option<&'a Postgres>) -> (Server, Database<'a>) {

@@ -62,7 +62,10 @@ async fn create(
         slot_decay_per_second: 0.0,
     };
     let (status, limit) = match store::create(&state.writer, &new).await? {
-        Some(created) => (StatusCode::CREATED, created),
+        Some(created) => {
+            super::lifecycle::concurrency_limit(&state, "created", &created).await;
+            (StatusCode::CREATED, created)
+        }
         None => {
             let changes = Changes {
                 limit: Some(body.concurrency_limit.0),
@@ -70,6 +73,7 @@ async fn create(
             };
             store::update(&state.writer, &key, &changes).await?;
             let limit = store::read(&state.db, &key).await?.ok_or_else(not_found)?;
+            super::lifecycle::concurrency_limit(&state, "updated", &limit).await;
             (StatusCode::OK, limit)
         }
     };
@@ -133,12 +137,16 @@ async fn reset(
 
 async fn delete(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<()>> {
     let key = Key::Id(path_id(&id)?);
-    let is_tag_limit = store::read(&state.db, &key)
+    let existing = store::read(&state.db, &key)
         .await?
-        .is_some_and(|l| l.name.starts_with(TAG_PREFIX));
-    if !is_tag_limit || !store::delete(&state.writer, &key).await? {
+        .filter(|l| l.name.starts_with(TAG_PREFIX));
+    let Some(existing) = existing else {
+        return Err(not_found());
+    };
+    if !store::delete(&state.writer, &key).await? {
         return Err(not_found());
     }
+    super::lifecycle::concurrency_limit(&state, "deleted", &existing).await;
     Ok(Json(()))
 }
 
@@ -146,8 +154,13 @@ async fn delete_by_tag(
     State(state): State<Shared>,
     Path(tag): Path<String>,
 ) -> ApiResult<Json<()>> {
-    if !store::delete(&state.writer, &Key::Name(tag_limit_name(&tag))).await? {
+    let key = Key::Name(tag_limit_name(&tag));
+    let existing = store::read(&state.db, &key).await?;
+    if !store::delete(&state.writer, &key).await? {
         return Err(not_found());
+    }
+    if let Some(limit) = &existing {
+        super::lifecycle::concurrency_limit(&state, "deleted", limit).await;
     }
     Ok(Json(()))
 }

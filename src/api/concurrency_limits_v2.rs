@@ -63,6 +63,7 @@ async fn create(
     let created = store::create(&state.writer, &new)
         .await?
         .ok_or_else(ApiError::integrity_conflict)?;
+    super::lifecycle::concurrency_limit(&state, "created", &created).await;
     Ok((
         StatusCode::CREATED,
         Json(ConcurrencyLimitV2::from(&created)),
@@ -111,11 +112,20 @@ async fn update(
         denied_slots: body.denied_slots.map(|s| s.0),
         slot_decay_per_second: body.slot_decay_per_second.map(|d| d.0),
     };
-    let updated = store::update(&state.writer, &Key::parse(&id_or_name), &changes)
+    let key = Key::parse(&id_or_name);
+    let updated = store::update(&state.writer, &key, &changes)
         .await
         .map_err(conflict_or_error)?;
     if !updated {
         return Err(not_found());
+    }
+    // The limit as it is now (renamed, maybe: then by id), for its lifecycle event.
+    let key = match (&key, &changes.name) {
+        (Key::Name(_), Some(name)) => Key::Name(name.clone()),
+        _ => key,
+    };
+    if let Some(limit) = store::read(&state.db, &key).await? {
+        super::lifecycle::concurrency_limit(&state, "updated", &limit).await;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -132,8 +142,13 @@ async fn delete(
     State(state): State<Shared>,
     Path(id_or_name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    if !store::delete(&state.writer, &Key::parse(&id_or_name)).await? {
+    let key = Key::parse(&id_or_name);
+    let existing = store::read(&state.db, &key).await?;
+    if !store::delete(&state.writer, &key).await? {
         return Err(not_found());
+    }
+    if let Some(limit) = &existing {
+        super::lifecycle::concurrency_limit(&state, "deleted", limit).await;
     }
     Ok(StatusCode::NO_CONTENT)
 }

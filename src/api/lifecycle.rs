@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::{Shared, events};
 use crate::db::types::Timestamp;
 use crate::store::artifacts::{Artifact, LatestChange};
+use crate::store::concurrency_limits_v2::Limit;
 use crate::store::new_v7;
 use crate::store::variables::Variable;
 
@@ -43,6 +44,30 @@ pub async fn variable(state: &Shared, action: &str, variable: &Variable) {
         "tags": variable.tags.0,
     });
     emit(state, "variable", action, resource, vec![], payload).await;
+}
+
+/// `prefect.concurrency-limit.created` / `updated` / `deleted` of a global (v2) limit, and of a tag limit, which
+/// Prefect 3.8 keeps as the v2 limit named `tag:<tag>` (so its events are the v2 ones too).
+pub async fn concurrency_limit(state: &Shared, action: &str, limit: &Limit) {
+    let resource = json!({
+        "prefect.resource.id": format!("prefect.concurrency-limit.{}", limit.id),
+        "prefect.resource.name": limit.name,
+    });
+    let payload = json!({
+        "name": limit.name,
+        "limit": limit.limit,
+        "active": limit.active,
+        "slot_decay_per_second": limit.slot_decay_per_second,
+    });
+    emit(
+        state,
+        "concurrency-limit",
+        action,
+        resource,
+        vec![],
+        payload,
+    )
+    .await;
 }
 
 /// `prefect.artifact-collection.created` / `updated` / `deleted`: a key's latest artifact changed.

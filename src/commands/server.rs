@@ -103,6 +103,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         .or_else(|| settings.effective("PREFECT_SERVER_LOGGING_LEVEL"))
         .unwrap_or_else(|| "WARNING".into())
         .to_ascii_uppercase();
+    crate::orchestration::deployment_concurrency::configure(deployment_concurrency(settings));
     Ok(Options {
         host,
         port,
@@ -123,6 +124,8 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         pause_expirations: pause_expirations(args, settings),
         lease_expiry: lease_expiry(args, settings),
         scheduler: crate::services::scheduler::Config::from_settings(settings, args.no_services),
+        cancellation_cleanup: cancellation_cleanup(args, settings),
+        zombies: zombies(args, settings),
         slot_waits: slot_waits(settings),
         public_api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
     })
@@ -289,6 +292,78 @@ fn pause_expirations(
             5.0,
         )
         .max(Duration::from_millis(10)),
+    })
+}
+
+/// PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_{ENABLED, LOOP_SECONDS, CANCELLING_TIMEOUT_SECONDS}: Prefect's
+/// defaults, every 20 s, runs Cancelling for more than 300 s marked Cancelled.
+fn cancellation_cleanup(
+    args: &StartArgs,
+    settings: &Settings,
+) -> Option<crate::services::cancellation_cleanup::Config> {
+    service_enabled(
+        args,
+        settings,
+        "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_ENABLED",
+    )
+    .then(|| crate::services::cancellation_cleanup::Config {
+        every: seconds(
+            settings,
+            "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_LOOP_SECONDS",
+            20.0,
+        )
+        .max(Duration::from_millis(10)),
+        cancelling_timeout: seconds(
+            settings,
+            "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_CANCELLING_TIMEOUT_SECONDS",
+            300.0,
+        ),
+    })
+}
+
+/// PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS (30 s) and
+/// PREFECT_SERVER_CONCURRENCY_INITIAL_DEPLOYMENT_LEASE_DURATION (300 s, at least 30 as in Prefect).
+fn deployment_concurrency(
+    settings: &Settings,
+) -> crate::orchestration::deployment_concurrency::Timings {
+    let number = |name: &str, default: f64| {
+        settings
+            .effective(name)
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .unwrap_or(default)
+    };
+    crate::orchestration::deployment_concurrency::Timings {
+        slot_wait_seconds: number(
+            "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS",
+            30.0,
+        ),
+        lease_seconds: number(
+            "PREFECT_SERVER_CONCURRENCY_INITIAL_DEPLOYMENT_LEASE_DURATION",
+            300.0,
+        )
+        .max(30.0),
+    }
+}
+
+/// PREFECT_RS_SERVER_SERVICES_ZOMBIES_{ENABLED, LOOP_SECONDS, AFTER_SECONDS}: off unless enabled; when on,
+/// every 20 s, runs silent for 540 s (three missed heartbeats at the clients' default frequency) crash.
+fn zombies(args: &StartArgs, settings: &Settings) -> Option<crate::services::zombies::Config> {
+    let stack = |name: &str| {
+        crate::settings::stack::lookup(name).and_then(|key| settings.stack_effective(key))
+    };
+    let enabled = stack("PREFECT_RS_SERVER_SERVICES_ZOMBIES_ENABLED")
+        .is_some_and(|v| parse_bool(&v) == Some(true));
+    let seconds_of = |name: &str, default: f64| {
+        stack(name)
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .and_then(|v| Duration::try_from_secs_f64(v).ok())
+            .unwrap_or(Duration::from_secs_f64(default))
+    };
+    (enabled && !args.no_services).then(|| crate::services::zombies::Config {
+        every: seconds_of("PREFECT_RS_SERVER_SERVICES_ZOMBIES_LOOP_SECONDS", 20.0)
+            .max(Duration::from_millis(10)),
+        after: seconds_of("PREFECT_RS_SERVER_SERVICES_ZOMBIES_AFTER_SECONDS", 540.0),
     })
 }
 

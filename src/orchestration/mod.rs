@@ -3,6 +3,7 @@
 //! bookkeeping (run count, start and end times, run time) changes when a state is written.
 //! Messages are Prefect's, word for word: clients and people match on them.
 
+pub mod deployment_concurrency;
 pub mod run_input;
 
 use serde_json::{Value, json};
@@ -40,6 +41,10 @@ pub struct Decision {
     pub write: Option<Proposed>,
     /// The run's `empirical_policy` after the rules ran.
     pub policy: Value,
+    /// SecureFlowConcurrencySlots found a free slot on the run's deployment: take it with the state.
+    pub take_deployment_slot: bool,
+    /// ValidateDeploymentConcurrencyAtRunning: renew this lease (or take a slot again) with the state.
+    pub renew_deployment_lease: Option<uuid::Uuid>,
 }
 
 impl Decision {
@@ -65,6 +70,16 @@ pub struct Run<'a> {
     pub has_deployment: bool,
     pub has_infrastructure_pid: bool,
     pub is_subflow: bool,
+    /// What the run's deployment offers when the run is proposed PENDING (`None`: not looked up, or no
+    /// deployment).
+    pub deployment_slots: Option<deployment_concurrency::Slots>,
+}
+
+/// What the rules ask the store to do besides writing the state.
+#[derive(Default)]
+struct Effects {
+    take_deployment_slot: bool,
+    renew_deployment_lease: Option<uuid::Uuid>,
 }
 
 /// `X-Prefect-API-Version`; `None` (header absent) counts as the newest.
@@ -123,17 +138,21 @@ pub fn set_flow_run_state(
     now: Timestamp,
 ) -> Decision {
     let mut policy = run.policy.clone();
+    let mut effects = Effects::default();
     let outcome = if force {
         minimal_policy(run, proposed)
     } else {
-        core_policy(run, proposed, &mut policy, api, now)
+        core_policy(run, proposed, &mut policy, &mut effects, api, now)
     };
+    let accepted = outcome.status == Status::Accept;
     Decision {
         status: outcome.status,
         reason: outcome.reason,
         delay_seconds: outcome.delay_seconds,
         write: outcome.write,
         policy,
+        take_deployment_slot: accepted && effects.take_deployment_slot,
+        renew_deployment_lease: effects.renew_deployment_lease.filter(|_| accepted),
     }
 }
 
@@ -178,14 +197,41 @@ fn bypass_cancelling(run: &Run, i: &State, p: &Proposed) -> Option<Outcome> {
     None
 }
 
+/// SecureFlowConcurrencySlots, on the facts the store looked up.
+fn secure_deployment_slot(
+    run: &Run,
+    p: &Proposed,
+    effects: &mut Effects,
+    now: Timestamp,
+) -> Option<Outcome> {
+    use deployment_concurrency::{Secured, secure, secures};
+    let slots = run.deployment_slots?;
+    if !secures(run.initial, p) {
+        return None;
+    }
+    match secure(slots, now) {
+        Secured::Pass => None,
+        Secured::Take => {
+            effects.take_deployment_slot = true;
+            None
+        }
+        Secured::Abort(reason) => Some(abort(reason)),
+        Secured::Reject(state, reason) => Some(reject(Some(*state), &reason)),
+    }
+}
+
 fn core_policy(
     run: &Run,
     mut p: Proposed,
     policy: &mut Value,
+    effects: &mut Effects,
     api: ApiVersion,
     now: Timestamp,
 ) -> Outcome {
     let Some(i) = run.initial else {
+        if let Some(outcome) = secure_deployment_slot(run, &p, effects, now) {
+            return outcome;
+        }
         if p.state_type == "PAUSED" {
             let verb = if p.name == "Suspended" {
                 "suspend"
@@ -196,6 +242,8 @@ fn core_policy(
         }
         return accept(p);
     };
+    // PreserveDeploymentConcurrencyLeaseId (and ValidateDeploymentConcurrencyAtRunning's copy)
+    deployment_concurrency::carry_lease(i, &mut p);
     // PreventDuplicateTransitions
     let transition = |details: &Value| {
         details
@@ -270,6 +318,14 @@ fn core_policy(
             ));
         }
     }
+    // ValidateDeploymentConcurrencyAtRunning
+    if i.state_type == "PENDING" && p.state_type == "RUNNING" && run.has_deployment {
+        effects.renew_deployment_lease = deployment_concurrency::lease_of(&p.details);
+    }
+    // SecureFlowConcurrencySlots
+    if let Some(outcome) = secure_deployment_slot(run, &p, effects, now) {
+        return outcome;
+    }
     // EnsureOnlyScheduledFlowsMarkedLate
     if p.state_type == "SCHEDULED" && p.name == "Late" {
         if i.state_type != "SCHEDULED" {
@@ -277,6 +333,13 @@ fn core_policy(
         }
         if i.name == "Late" {
             return reject(None, "This flow run is already marked late.");
+        }
+        // EnforceDeploymentConcurrencyOnLate
+        if let Some(slots) = run.deployment_slots
+            && deployment_concurrency::marks_late(run.initial, &p)
+            && let Some((cancelled, reason)) = deployment_concurrency::cancel_instead_of_late(slots)
+        {
+            return reject(Some(cancelled), &reason);
         }
     }
     // HandlePausingFlows
@@ -521,6 +584,7 @@ mod tests {
             has_deployment: false,
             has_infrastructure_pid: false,
             is_subflow: false,
+            deployment_slots: None,
         }
     }
 

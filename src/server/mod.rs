@@ -47,6 +47,10 @@ pub struct Options {
     pub lease_expiry: Option<crate::services::lease_expiry::Config>,
     /// The scheduler, unless `--no-services` or PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED=false.
     pub scheduler: Option<crate::services::scheduler::Config>,
+    /// The cancellation-cleanup service, unless `--no-services` or PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_ENABLED=false.
+    pub cancellation_cleanup: Option<crate::services::cancellation_cleanup::Config>,
+    /// The zombies service, only with PREFECT_RS_SERVER_SERVICES_ZOMBIES_ENABLED=true (and not `--no-services`).
+    pub zombies: Option<crate::services::zombies::Config>,
     /// The longest wait a client refused a concurrency slot is told to wait.
     pub slot_waits: crate::store::concurrency_limits_v2::SlotWaits,
     /// PREFECT_UI_API_URL when set: where clients reach this server from outside (a container's published port).
@@ -182,6 +186,21 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     }
     if let Some(config) = options.pause_expirations.take() {
         services.push(tokio::spawn(crate::services::pause_expirations::run(
+            db.clone(),
+            writer.clone(),
+            config,
+        )));
+    }
+
+    if let Some(config) = options.cancellation_cleanup.take() {
+        services.push(tokio::spawn(crate::services::cancellation_cleanup::run(
+            db.clone(),
+            writer.clone(),
+            config,
+        )));
+    }
+    if let Some(config) = options.zombies.take() {
+        services.push(tokio::spawn(crate::services::zombies::run(
             db.clone(),
             writer.clone(),
             config,

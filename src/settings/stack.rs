@@ -77,6 +77,30 @@ pub const KEYS: &[StackKey] = &[
         "In-process server: open connections (websockets included) beyond this many are answered 503 and closed."
     ),
     key!(
+        "PREFECT_RS_SERVER_SERVICES_ZOMBIES_ENABLED",
+        ["server", "services", "zombies", "enabled"],
+        Kind::Bool,
+        StackDefault::Static("false"),
+        false,
+        "In-process server: mark Crashed the Running flow runs whose heartbeats (PREFECT_FLOWS_HEARTBEAT_FREQUENCY on the clients) stopped, and reschedule those of a deployment with retries left. Off by default; Prefect's server has no such service."
+    ),
+    key!(
+        "PREFECT_RS_SERVER_SERVICES_ZOMBIES_LOOP_SECONDS",
+        ["server", "services", "zombies", "loop_seconds"],
+        Kind::Float(Bounds::between(0.01, 86_400.0, "20")),
+        StackDefault::Static("20"),
+        false,
+        "In-process server: how often the zombies service looks for silent runs, in seconds."
+    ),
+    key!(
+        "PREFECT_RS_SERVER_SERVICES_ZOMBIES_AFTER_SECONDS",
+        ["server", "services", "zombies", "after_seconds"],
+        Kind::Float(Bounds::between(1.0, 31_536_000.0, "540")),
+        StackDefault::Static("540"),
+        false,
+        "In-process server: seconds without a heartbeat (or state change) after which a Running flow run is a zombie; keep it a few times the clients' PREFECT_FLOWS_HEARTBEAT_FREQUENCY (180 by default)."
+    ),
+    key!(
         "PREFECT_RS_SERVER_HOST_IP",
         ["server", "host_ip"],
         Kind::IpAddr,

@@ -72,7 +72,7 @@ impl Limit {
 
     /// Denied slots decay at the slot decay rate, or for a plain concurrency limit at one per (clamped)
     /// average occupancy, as in Prefect.
-    fn denied_slots_at(&self, now: Timestamp, waits: SlotWaits) -> i64 {
+    pub(crate) fn denied_slots_at(&self, now: Timestamp, waits: SlotWaits) -> i64 {
         let rate = if self.slot_decay_per_second > 0.0 {
             self.slot_decay_per_second
         } else {
@@ -430,7 +430,7 @@ fn limits_by_id_sql(dialect: Dialect) -> String {
 }
 
 /// The limit after `slots` are given back (`occupancy` seconds after they were taken, when known).
-fn freed(
+pub(crate) fn freed(
     limit: &Limit,
     slots: i64,
     occupancy: Option<f64>,

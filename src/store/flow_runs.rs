@@ -158,6 +158,14 @@ macro_rules! transition_in {
         };
         let initial = run.state();
         let now = Timestamp::now();
+        let proposed: Proposed = $proposed;
+        // The deployment's slots, looked up only for what SecureFlowConcurrencySlots judges.
+        let found = match run.deployment_id {
+            Some(deployment) if !$force && orchestration::deployment_concurrency::needs_slots(initial.as_ref(), &proposed) => {
+                Some(super::deployment_concurrency::deployment_limit_in!($tx, deployment))
+            }
+            _ => None,
+        };
         let facts = Run {
             initial: initial.as_ref(),
             run_count: run.run_count,
@@ -165,8 +173,13 @@ macro_rules! transition_in {
             has_deployment: run.deployment_id.is_some(),
             has_infrastructure_pid: run.infrastructure_pid.is_some(),
             is_subflow: run.parent_task_run_id.is_some(),
+            deployment_slots: found.as_ref().map(|f| {
+                let late = orchestration::deployment_concurrency::marks_late(initial.as_ref(), &proposed);
+                super::deployment_concurrency::slots(f.as_ref(), late, now)
+            }),
         };
-        let mut decision = orchestration::set_flow_run_state(&facts, $proposed, $force, $api, now);
+        let mut decision = orchestration::set_flow_run_state(&facts, proposed, $force, $api, now);
+        super::deployment_concurrency::deployment_slot_steps_in!($tx, &run, initial.as_ref(), decision, found.flatten(), now);
         // The run as it is afterwards, kept in memory rather than read back.
         let mut after = run.clone();
         after.empirical_policy = json(&decision.policy);
@@ -422,6 +435,27 @@ pub async fn fail_expired_pause(
         let mut failed = Proposed::new("FAILED", "Failed");
         failed.message = Some("The flow was paused and never resumed.".into());
         transition_in!(tx, select, id, Some(run), failed, true, None, Batch::for_connection(&*tx))
+    })
+}
+
+/// Orchestrates `proposed` only if the run is still in state `expected`, checked under the run's lock: what a
+/// service decided from a state it read earlier must not land on a later one (a run that finished or moved on
+/// meanwhile, or another replica's service that got there first). `None` when the run is gone or has moved on.
+pub async fn set_state_if_current(
+    writer: &Writer,
+    id: Id,
+    expected: Id,
+    proposed: Proposed,
+    force: bool,
+) -> Result<Option<Transition>, sqlx::Error> {
+    let select = select_for_update(writer);
+    write_tx!(writer, tx => {
+        let found = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(select.clone()))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(run) = found.filter(|run| run.state_id == Some(expected)) else { return Ok(None) };
+        transition_in!(tx, select, id, Some(run), proposed, force, None, Batch::for_connection(&*tx))
     })
 }
 

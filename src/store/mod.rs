@@ -13,6 +13,7 @@ pub mod block_seed;
 pub mod block_types;
 pub mod concurrency_limits_v2;
 pub mod csrf;
+pub mod deployment_concurrency;
 pub mod deployment_queues;
 pub mod deployment_schedules;
 pub mod deployments;

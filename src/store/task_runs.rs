@@ -418,7 +418,7 @@ macro_rules! task_transition_in {
         } else {
             task_policy(run.flow_run_run_count, initial.as_ref(), &mut proposed, flow_run.as_ref(), &policy, &mut run_count, now)
         };
-        let decision = Decision { status, reason, delay_seconds: 0, write, policy };
+        let decision = Decision { status, reason, delay_seconds: 0, write, policy, take_deployment_slot: false, renew_deployment_lease: None };
         if let Some(state) = &decision.write {
             let mut state = state.clone();
             let mut at = now;
