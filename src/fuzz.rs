@@ -479,8 +479,7 @@ fn the_filter_parsers_never_panic() {
         let mut filter = body(rng);
         // Put a random filter where the parsers look for one, as often as not.
         if rng.chance(60) {
-            filter =
-                json!({ rng.pick(&["flows", "flow_runs", "task_runs", "logs"]): object(rng, 3) });
+            filter = json!({ rng.pick(&["flows", "flow_runs", "task_runs", "logs", "deployments", "work_pools", "work_pool_queues", "workers"]): object(rng, 3) });
         }
         for dialect in [Dialect::Sqlite, Dialect::Postgres] {
             no_panic("filters", &filter, || {
@@ -494,9 +493,12 @@ fn the_filter_parsers_never_panic() {
                 let criteria = Criteria {
                     deployments: filter.get("deployments").cloned(),
                     work_pools: filter.get("work_pools").cloned(),
+                    work_pool_queues: filter.get("work_pool_queues").cloned(),
                     ..Criteria::default()
                 };
-                let _ = criteria.reject_unsupported();
+                let _ = criteria.flow_run_links(&mut w, "fr");
+                let _ = criteria.deployment_conditions(&mut w, "d");
+                let _ = w.workers(filter.get("workers").unwrap_or(&null), "w");
                 let _ = w.page("fr.id DESC", "fr.id", i64::MAX, i64::MIN);
             });
         }

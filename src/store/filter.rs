@@ -32,26 +32,105 @@ pub struct Criteria {
 }
 
 impl Criteria {
-    /// Filters on resources prefect-rs does not store yet must be empty (null, or only nulls and an operator).
-    pub fn reject_unsupported(&self) -> Result<()> {
-        let unsupported = [
-            ("deployments", &self.deployments),
-            ("work_pools", &self.work_pools),
-            ("work_pool_queues", &self.work_pool_queues),
-        ];
-        for (name, filter) in unsupported {
-            let Some(filter) = filter.as_ref().and_then(Value::as_object) else {
-                continue;
-            };
-            if filter.iter().any(|(k, v)| k != "operator" && !v.is_null()) {
-                return Err(StoreError::invalid_filter(
-                    &["body", name],
-                    format!("prefect-rs does not support filtering by {name} yet"),
-                ));
-            }
+    /// The conditions on a flow run aliased `run` from its deployment (`deployments`), its queue's pool
+    /// (`work_pools`) and its queue (`work_pool_queues`), each an `EXISTS` as Prefect's models join them:
+    /// flow_run.deployment_id -> deployment, flow_run.work_queue_id -> work_queue -> work_pool.
+    pub fn flow_run_links(&self, w: &mut Where, run: &str) -> Result<Vec<String>> {
+        let mut parts = Vec::new();
+        if let Some(deployments) = related(
+            &self.deployments,
+            w.deployments(or_null(&self.deployments), "d")?,
+        ) {
+            parts.push(format!(
+                "EXISTS (SELECT 1 FROM deployment d WHERE d.id = {run}.deployment_id AND {deployments})"
+            ));
         }
-        Ok(())
+        if let Some(pools) = related(
+            &self.work_pools,
+            w.work_pools(or_null(&self.work_pools), "wp")?,
+        ) {
+            parts.push(format!(
+                "EXISTS (SELECT 1 FROM work_queue wq JOIN work_pool wp ON wp.id = wq.work_pool_id \
+                 WHERE wq.id = {run}.work_queue_id AND {pools})"
+            ));
+        }
+        if let Some(queues) = related(
+            &self.work_pool_queues,
+            w.queues(or_null(&self.work_pool_queues), "wq", "work_pool_queues")?,
+        ) {
+            parts.push(format!(
+                "EXISTS (SELECT 1 FROM work_queue wq WHERE wq.id = {run}.work_queue_id AND {queues})"
+            ));
+        }
+        Ok(parts)
     }
+
+    /// The `WHERE` conditions of a deployments filter or count body on the `deployment` table aliased
+    /// `alias` (Prefect's `_apply_deployment_filters`): the deployment itself, its flow, its runs (and their
+    /// task runs), its queue (`work_pool_queues`) and that queue's pool.
+    #[allow(dead_code)] // until the deployments routes (issue 13, H2) call it
+    pub fn deployment_conditions(&self, w: &mut Where, alias: &str) -> Result<Vec<String>> {
+        let mut parts = Vec::new();
+        parts.extend(w.deployments(or_null(&self.deployments), alias)?);
+        if let Some(flows) = related(&self.flows, w.flows(or_null(&self.flows), "f")?) {
+            parts.push(format!(
+                "{alias}.flow_id IN (SELECT f.id FROM flow f WHERE {flows})"
+            ));
+        }
+        let runs = related(
+            &self.flow_runs,
+            w.flow_runs(or_null(&self.flow_runs), "fr")?,
+        );
+        let tasks = related(
+            &self.task_runs,
+            w.task_runs(or_null(&self.task_runs), "tr")?,
+        );
+        if runs.is_some() || tasks.is_some() {
+            let join = if tasks.is_some() {
+                " JOIN task_run tr ON tr.flow_run_id = fr.id"
+            } else {
+                ""
+            };
+            let conditions: Vec<String> = runs.into_iter().chain(tasks).collect();
+            parts.push(format!(
+                "EXISTS (SELECT 1 FROM flow_run fr{join} WHERE fr.deployment_id = {alias}.id AND {})",
+                conditions.join(" AND ")
+            ));
+        }
+        let queues = related(
+            &self.work_pool_queues,
+            w.queues(or_null(&self.work_pool_queues), "wq", "work_pool_queues")?,
+        );
+        let pools = related(
+            &self.work_pools,
+            w.work_pools(or_null(&self.work_pools), "wp")?,
+        );
+        if queues.is_some() || pools.is_some() {
+            let join = if pools.is_some() {
+                " JOIN work_pool wp ON wp.id = wq.work_pool_id"
+            } else {
+                ""
+            };
+            let conditions: Vec<String> = queues.into_iter().chain(pools).collect();
+            parts.push(format!(
+                "EXISTS (SELECT 1 FROM work_queue wq{join} WHERE wq.id = {alias}.work_queue_id AND {})",
+                conditions.join(" AND ")
+            ));
+        }
+        Ok(parts)
+    }
+}
+
+/// The condition a related filter puts inside its `EXISTS`: what `built` made of it, or, for a filter object
+/// with no conditions (`{}`), none but the related row's existence (Prefect's `as_sql_filter` is then `TRUE`,
+/// and its models still join); `None` when the client sent no filter (absent or null).
+pub fn related(given: &Option<Value>, built: Option<String>) -> Option<String> {
+    built.or_else(|| {
+        given
+            .as_ref()
+            .filter(|v| v.is_object())
+            .map(|_| "1 = 1".to_owned())
+    })
 }
 
 /// `filter` as the `Where` builders take it: absent is null.
@@ -258,6 +337,188 @@ impl Where {
             group.parts.extend(part);
         }
         Ok(group.sql())
+    }
+
+    /// `deployments` (DeploymentFilter) on the `deployment` table aliased `alias`. `concurrency_limit` is
+    /// accepted and ignored, as Prefect ignores it (deprecated since the limit moved to concurrency_limit_id).
+    pub fn deployments(&mut self, filter: &Value, alias: &str) -> Result<Option<String>> {
+        let Some(filter) = object(filter, "deployments")? else {
+            return Ok(None);
+        };
+        let mut group = self.group(filter);
+        for (field, value) in filter
+            .iter()
+            .filter(|(k, v)| *k != "operator" && !v.is_null())
+        {
+            let column = format!("{alias}.{field}");
+            let loc = ["deployments", field.as_str()];
+            let part = match field.as_str() {
+                "id" => self.id_filter(&column, value, &loc)?,
+                "name" | "work_queue_name" => self.text_filter(&column, value, &loc)?,
+                "tags" => self.tags_filter(&column, value, &loc)?,
+                "paused" => match value.get("eq_").filter(|v| !v.is_null()) {
+                    Some(eq) => {
+                        let paused = eq.as_bool().ok_or_else(|| {
+                            StoreError::invalid_filter(
+                                &["body", "deployments", "paused", "eq_"],
+                                "Input should be a valid boolean",
+                            )
+                        })?;
+                        Some(if paused {
+                            column
+                        } else {
+                            format!("NOT {column}")
+                        })
+                    }
+                    None => None,
+                },
+                "flow_or_deployment_name" => match value
+                    .get("like_")
+                    .and_then(Value::as_str)
+                    .filter(|like| !like.is_empty())
+                {
+                    Some(like) => {
+                        let name = self.contains_ignoring_case(&format!("{alias}.name"), like);
+                        let flow = self.contains_ignoring_case("df.name", like);
+                        Some(format!(
+                            "({name} OR EXISTS (SELECT 1 FROM flow df WHERE df.id = {alias}.flow_id AND {flow}))"
+                        ))
+                    }
+                    None => None,
+                },
+                "concurrency_limit" => None,
+                _ => return Err(unsupported("deployments", field)),
+            };
+            group.parts.extend(part);
+        }
+        Ok(group.sql())
+    }
+
+    /// `work_pools` (WorkPoolFilter) on the `work_pool` table aliased `alias`.
+    pub fn work_pools(&mut self, filter: &Value, alias: &str) -> Result<Option<String>> {
+        let Some(filter) = object(filter, "work_pools")? else {
+            return Ok(None);
+        };
+        let mut group = self.group(filter);
+        for (field, value) in filter
+            .iter()
+            .filter(|(k, v)| *k != "operator" && !v.is_null())
+        {
+            let column = format!("{alias}.{field}");
+            let loc = ["work_pools", field.as_str()];
+            let part = match field.as_str() {
+                "id" => self.any_of::<Id>(&column, value, &loc)?,
+                "name" | "type" => self.any_of::<String>(&column, value, &loc)?,
+                _ => return Err(unsupported("work_pools", field)),
+            };
+            group.parts.extend(part);
+        }
+        Ok(group.sql())
+    }
+
+    /// A work queue filter (WorkQueueFilter) on the `work_queue` table aliased `alias`: the `work_pool_queues`
+    /// of the run and deployment filters, the `work_queues` of the queue filters.
+    #[allow(dead_code)] // until the work queue routes (issue 13, H1) call it
+    pub fn work_queues(&mut self, filter: &Value, alias: &str) -> Result<Option<String>> {
+        self.queues(filter, alias, "work_queues")
+    }
+
+    /// A WorkQueueFilter sent under `key` (`work_queues` or `work_pool_queues`), for its error locations.
+    fn queues(&mut self, filter: &Value, alias: &str, key: &str) -> Result<Option<String>> {
+        let Some(filter) = object(filter, key)? else {
+            return Ok(None);
+        };
+        let mut group = self.group(filter);
+        for (field, value) in filter
+            .iter()
+            .filter(|(k, v)| *k != "operator" && !v.is_null())
+        {
+            let column = format!("{alias}.{field}");
+            let loc = [key, field.as_str()];
+            let part = match field.as_str() {
+                "id" => self.any_of::<Id>(&column, value, &loc)?,
+                "name" => {
+                    let mut parts = Vec::from_iter(self.any_of::<String>(&column, value, &loc)?);
+                    // Any of the prefixes, ignoring case (an empty list matches nothing, as `or_()` does).
+                    if let Some(prefixes) = list::<String>(value, "startswith_", &loc)? {
+                        let matches: Vec<String> = prefixes
+                            .iter()
+                            .map(|prefix| {
+                                let p =
+                                    self.bind(Param::Text(format!("{}%", prefix.to_lowercase())));
+                                format!("lower({column}) LIKE {p}")
+                            })
+                            .collect();
+                        parts.push(combine(matches, true).unwrap_or_else(|| "1 = 0".to_owned()));
+                    }
+                    (!parts.is_empty()).then(|| parts.join(" AND "))
+                }
+                _ => return Err(unsupported(key, field)),
+            };
+            group.parts.extend(part);
+        }
+        Ok(group.sql())
+    }
+
+    /// `workers` (WorkerFilter) on the `worker` table aliased `alias`.
+    #[allow(dead_code)] // until the workers routes (issue 13, H1) call it
+    pub fn workers(&mut self, filter: &Value, alias: &str) -> Result<Option<String>> {
+        let Some(filter) = object(filter, "workers")? else {
+            return Ok(None);
+        };
+        let mut group = self.group(filter);
+        for (field, value) in filter
+            .iter()
+            .filter(|(k, v)| *k != "operator" && !v.is_null())
+        {
+            let column = format!("{alias}.{field}");
+            let part = match field.as_str() {
+                "last_heartbeat_time" => {
+                    let mut parts = Vec::new();
+                    for (op, sql) in [("before_", "<="), ("after_", ">=")] {
+                        if let Some(text) = value.get(op).filter(|v| !v.is_null()) {
+                            let time = timestamp(text, field)?;
+                            let p = self.bind(Param::Time(time));
+                            parts.push(format!("{column} {sql} {p}"));
+                        }
+                    }
+                    (!parts.is_empty()).then(|| parts.join(" AND "))
+                }
+                "status" => {
+                    let loc = ["workers", "status"];
+                    for op in ["any_", "not_any_"] {
+                        let statuses = list::<String>(value, op, &loc)?.unwrap_or_default();
+                        if statuses.iter().any(|s| s != "ONLINE" && s != "OFFLINE") {
+                            return Err(StoreError::invalid_filter(
+                                &["body", "workers", "status", op],
+                                "Input should be 'ONLINE' or 'OFFLINE'",
+                            ));
+                        }
+                    }
+                    let parts = self.membership::<String>(&column, value, &loc)?;
+                    (!parts.is_empty()).then(|| parts.join(" AND "))
+                }
+                _ => return Err(unsupported("workers", field)),
+            };
+            group.parts.extend(part);
+        }
+        Ok(group.sql())
+    }
+
+    /// Only `any_` (an empty list matches nothing): the id, name and type filters of pools and queues.
+    fn any_of<T: Item>(
+        &mut self,
+        column: &str,
+        value: &Value,
+        loc: &[&str],
+    ) -> Result<Option<String>> {
+        Ok(list::<T>(value, "any_", loc)?.map(|any| {
+            if any.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                self.in_list(column, T::bind(any), false)
+            }
+        }))
     }
 
     fn group(&self, filter: &Map<String, Value>) -> Group {

@@ -530,7 +530,7 @@ fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError
             "EXISTS (SELECT 1 FROM task_run tr WHERE tr.flow_run_id = fr.id AND {tasks})"
         ));
     }
-    criteria.reject_unsupported()?;
+    parts.extend(criteria.flow_run_links(w, "fr")?);
     Ok(where_sql(&parts))
 }
 

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::error::StoreError;
-use super::filter::{Criteria, Where, or_null, where_sql};
+use super::filter::{Criteria, Where, or_null, related, where_sql};
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::db::Db;
 use crate::db::types::{Id, IdList, Timestamp};
@@ -116,7 +116,27 @@ fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError
             "EXISTS (SELECT 1 FROM flow_run fr JOIN task_run tr ON tr.flow_run_id = fr.id WHERE fr.flow_id = f.id AND {tasks})"
         ));
     }
-    criteria.reject_unsupported()?;
+    // A flow's deployments (and their queues' pools), as Prefect's `_apply_flow_filters` joins them.
+    let deployments = related(
+        &criteria.deployments,
+        w.deployments(or_null(&criteria.deployments), "d")?,
+    );
+    let pools = related(
+        &criteria.work_pools,
+        w.work_pools(or_null(&criteria.work_pools), "wp")?,
+    );
+    if deployments.is_some() || pools.is_some() {
+        let join = if pools.is_some() {
+            " JOIN work_queue wq ON wq.id = d.work_queue_id JOIN work_pool wp ON wp.id = wq.work_pool_id"
+        } else {
+            ""
+        };
+        let conditions: Vec<String> = deployments.into_iter().chain(pools).collect();
+        parts.push(format!(
+            "EXISTS (SELECT 1 FROM deployment d{join} WHERE d.flow_id = f.id AND {})",
+            conditions.join(" AND ")
+        ));
+    }
     Ok(where_sql(&parts))
 }
 

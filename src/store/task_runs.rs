@@ -317,7 +317,14 @@ fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError
             "tr.flow_run_id IN (SELECT fr2.id FROM flow_run fr2 JOIN flow f ON f.id = fr2.flow_id WHERE {flows})"
         ));
     }
-    criteria.reject_unsupported()?;
+    // The run's deployment, queue and pool, as Prefect's `_apply_task_run_filters` joins them.
+    let links = criteria.flow_run_links(w, "lr")?;
+    if !links.is_empty() {
+        parts.push(format!(
+            "tr.flow_run_id IN (SELECT lr.id FROM flow_run lr WHERE {})",
+            links.join(" AND ")
+        ));
+    }
     Ok(where_sql(&parts))
 }
 
