@@ -21,6 +21,7 @@ pub mod flow_run_states;
 pub mod flow_runs;
 pub mod flows;
 pub mod logs;
+pub mod pool_events;
 pub mod states;
 pub mod task_run_states;
 pub mod task_runs;

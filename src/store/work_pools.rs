@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use super::error::StoreError;
+use super::filter::{Where, where_sql};
 use super::work_queues::{self, NewQueue};
 use super::{JsonValue, Param, Writer, bind_all, json, new_v7, on_db, write_tx};
 use crate::db::types::{Id, IdList, Timestamp};
@@ -142,19 +144,27 @@ pub async fn read(db: &Db, id: Id) -> Result<Option<WorkPool>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as::<_, WorkPool>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await)
 }
 
-/// Pools matching `condition` (a `WHERE …` on `wp`, with `params`), by name.
+/// Pools matching a `WorkPoolFilter`, by name, one page.
 pub async fn filter(
     db: &Db,
-    condition: &str,
-    params: &[Param],
-) -> Result<Vec<WorkPool>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM work_pool{condition}");
-    on_db!(db, pool => bind_all!(sqlx::query_as::<_, WorkPool>(sqlx::AssertSqlSafe(sql)), params).fetch_all(pool).await)
+    filter: &Value,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<WorkPool>, StoreError> {
+    let mut w = Where::new(db.dialect());
+    let condition = where_sql(&Vec::from_iter(w.work_pools(filter, "work_pool")?));
+    let page = w.page("work_pool.name ASC", "work_pool.id ASC", limit, offset);
+    let sql = format!("SELECT {COLUMNS} FROM work_pool{condition}{page}");
+    let params = w.params;
+    Ok(on_db!(db, pool => bind_all!(sqlx::query_as::<_, WorkPool>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?))
 }
 
-pub async fn count(db: &Db, condition: &str, params: &[Param]) -> Result<i64, sqlx::Error> {
+pub async fn count(db: &Db, filter: &Value) -> Result<i64, StoreError> {
+    let mut w = Where::new(db.dialect());
+    let condition = where_sql(&Vec::from_iter(w.work_pools(filter, "work_pool")?));
     let sql = format!("SELECT COUNT(*) FROM work_pool{condition}");
-    on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), params).fetch_one(pool).await)
+    let params = w.params;
+    Ok(on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?))
 }
 
 /// Runs of the pools' queues in Pending or Running (what their concurrency limits count), by pool.
@@ -162,7 +172,7 @@ pub async fn active_slots(db: &Db, pool_ids: &[Id]) -> Result<Vec<(Id, i64)>, sq
     if pool_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut w = super::filter::Where::new(db.dialect());
+    let mut w = Where::new(db.dialect());
     let pools = w.in_list("wq.work_pool_id", Param::Ids(IdList(pool_ids.to_vec())), false);
     let sql = format!(
         "SELECT wq.work_pool_id, COUNT(fr.id) FROM flow_run fr JOIN work_queue wq ON wq.id = fr.work_queue_id \

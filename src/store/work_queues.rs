@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 
-use super::filter::Where;
+use super::error::StoreError;
+use super::filter::{Where, where_sql};
 use super::flow_runs::{self, FlowRun};
 use super::{Param, Writer, bind_all, on_db, write_tx};
 use crate::db::types::{Id, IdList, Timestamp};
@@ -229,14 +230,30 @@ pub async fn read_by_legacy_name(db: &Db, name: &str) -> Result<Option<WorkQueue
     on_db!(db, pool => sqlx::query_as::<_, WorkQueue>(sqlx::AssertSqlSafe(sql)).bind(name).fetch_optional(pool).await)
 }
 
-/// Queues matching `condition` (`WHERE …` on `wq`/`wp`, with `params`) in `order`, one page.
+/// Queues matching a `WorkQueueFilter`, one page: a pool's (`pool`) in priority order, or, for the legacy
+/// `/work_queues/filter`, every pool's by name.
 pub async fn filter(
     db: &Db,
-    condition: &str,
-    params: &[Param],
-) -> Result<Vec<WorkQueue>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS}{condition}");
-    on_db!(db, pool => bind_all!(sqlx::query_as::<_, WorkQueue>(sqlx::AssertSqlSafe(sql)), params).fetch_all(pool).await)
+    pool: Option<Id>,
+    filter: &Value,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<WorkQueue>, StoreError> {
+    let mut w = Where::new(db.dialect());
+    let mut parts = Vec::new();
+    if let Some(pool) = pool {
+        let p = w.bind(Param::Id(pool));
+        parts.push(format!("wq.work_pool_id = {p}"));
+    }
+    parts.extend(w.work_queues(filter, "wq")?);
+    let condition = where_sql(&parts);
+    let page = match pool {
+        Some(_) => w.page("wq.priority ASC", "wq.id ASC", limit, offset),
+        None => w.page("wq.name ASC", "wq.id ASC", limit, offset),
+    };
+    let sql = format!("SELECT {COLUMNS}{condition}{page}");
+    let params = w.params;
+    Ok(on_db!(db, pool => bind_all!(sqlx::query_as::<_, WorkQueue>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?))
 }
 
 /// A pool's queues in priority order.

@@ -1,6 +1,10 @@
 //! The `worker` table: the workers of each pool, by name, with their last heartbeat. A heartbeat makes a worker
 //! ONLINE (and its pool READY when it was NOT_READY); the foreman makes it OFFLINE when heartbeats stop.
 
+use serde_json::Value;
+
+use super::error::StoreError;
+use super::filter::{Where, where_sql};
 use super::{Param, Writer, bind_all, new_v7, on_db, write_tx};
 use crate::db::Db;
 use crate::db::types::{Id, Timestamp};
@@ -52,28 +56,23 @@ pub async fn read_by_name(db: &Db, pool: Id, name: &str) -> Result<Option<Worker
     on_db!(db, p => sqlx::query_as::<_, Worker>(sqlx::AssertSqlSafe(sql)).bind(pool).bind(name).fetch_optional(p).await)
 }
 
-/// A pool's workers matching `condition` (` AND …` on `worker`, its parameters from `$2`), latest heartbeat
-/// first.
+/// A pool's workers matching a `WorkerFilter`, latest heartbeat first, one page.
 pub async fn filter(
     db: &Db,
     pool: Id,
-    condition: &str,
-    params: &[Param],
+    filter: &Value,
     limit: i64,
     offset: i64,
-) -> Result<Vec<Worker>, sqlx::Error> {
-    let n = params.len();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM worker WHERE work_pool_id = $1{condition} \
-         ORDER BY last_heartbeat_time DESC, id DESC LIMIT ${} OFFSET ${}",
-        n + 2,
-        n + 3
-    );
-    let mut all = vec![Param::Id(pool)];
-    all.extend(params.iter().cloned());
-    all.push(Param::Int(limit));
-    all.push(Param::Int(offset));
-    on_db!(db, p => bind_all!(sqlx::query_as::<_, Worker>(sqlx::AssertSqlSafe(sql)), &all).fetch_all(p).await)
+) -> Result<Vec<Worker>, StoreError> {
+    let mut w = Where::new(db.dialect());
+    let p = w.bind(Param::Id(pool));
+    let mut parts = vec![format!("worker.work_pool_id = {p}")];
+    parts.extend(w.workers(filter, "worker")?);
+    let condition = where_sql(&parts);
+    let page = w.page("worker.last_heartbeat_time DESC", "worker.id DESC", limit, offset);
+    let sql = format!("SELECT {COLUMNS} FROM worker{condition}{page}");
+    let params = w.params;
+    Ok(on_db!(db, p => bind_all!(sqlx::query_as::<_, Worker>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(p).await?))
 }
 
 /// Deletes the pool's worker of that name; whether there was one.
