@@ -90,6 +90,18 @@ pub async fn pool_response(state: &Shared, pool: &StoredPool) -> ApiResult<WorkP
     Ok(WorkPool::new(pool, slots))
 }
 
+/// The queue a new run named with `work_pool_name` goes to: `queue` in that pool, or the pool's default queue;
+/// Prefect's 404s when either does not exist.
+pub async fn queue_for_run(state: &Shared, pool: &str, queue: Option<&str>) -> ApiResult<Id> {
+    match queue {
+        Some(queue) => Ok(queue_by_name(state, pool, queue).await?.id),
+        None => pool_by_name(state, pool)
+            .await?
+            .default_queue_id
+            .ok_or_else(|| pool_not_found(pool)),
+    }
+}
+
 async fn emit(state: &Shared, event: Value) {
     events::receive(state, event).await;
 }
@@ -121,7 +133,7 @@ async fn create_pool(
         .ok_or_else(|| conflict("A work pool with this name already exists."))?;
     emit(
         &state,
-        pool_events::queue_lifecycle("created", &queue, &pool.pool_type),
+        pool_events::queue_lifecycle("created", &queue),
     )
     .await;
     emit(&state, pool_events::pool_lifecycle("created", &pool)).await;
@@ -278,7 +290,7 @@ async fn delete_pool(
     for queue in &queues {
         emit(
             &state,
-            pool_events::queue_lifecycle("deleted", queue, &pool.pool_type),
+            pool_events::queue_lifecycle("deleted", queue),
         )
         .await;
     }
@@ -376,7 +388,6 @@ pub fn record_poll(state: &Shared, pool: &StoredPool, polled: &[queues::WorkQueu
         }
     }
     let state = state.clone();
-    let pool_type = pool.pool_type.clone();
     let queues_now = polled.to_vec();
     tokio::spawn(async move {
         let polled_ids: Vec<Id> = queues_now
@@ -401,7 +412,7 @@ pub fn record_poll(state: &Shared, pool: &StoredPool, polled: &[queues::WorkQueu
                         status: "READY".into(),
                         ..queue.clone()
                     };
-                    emit(&state, pool_events::queue_status(&now_ready, &pool_type)).await;
+                    emit(&state, pool_events::queue_status(&now_ready)).await;
                 }
                 for (id, name) in deployments {
                     emit(&state, pool_events::deployment_status(id, &name, "READY")).await;
@@ -444,7 +455,7 @@ async fn create_queue(
         Ok(queue) => {
             emit(
                 &state,
-                pool_events::queue_lifecycle("created", &queue, &pool.pool_type),
+                pool_events::queue_lifecycle("created", &queue),
             )
             .await;
             Ok((StatusCode::CREATED, Json(WorkQueue::new(&queue, 0))))
@@ -544,9 +555,6 @@ pub async fn apply_queue_update(
         Err(Refused::Duplicate) => return Err(ApiError::integrity_conflict()),
     };
     let (before, after) = (&updated.before, &updated.after);
-    let pool_type = pools::read(&state.db, after.work_pool_id)
-        .await?
-        .map_or_else(String::new, |p| p.pool_type);
     let mut pairs = Vec::new();
     if changes.name.is_some() {
         pairs.push(("name", json!(before.name), json!(after.name)));
@@ -566,10 +574,10 @@ pub async fn apply_queue_update(
     }
     let updates = changed(&pairs);
     if !updates.is_empty() {
-        emit(state, pool_events::queue_updated(after, &pool_type, updates)).await;
+        emit(state, pool_events::queue_updated(after, updates)).await;
     }
     if before.status != after.status {
-        emit(state, pool_events::queue_status(after, &pool_type)).await;
+        emit(state, pool_events::queue_status(after)).await;
     }
     Ok(Some(()))
 }
@@ -592,12 +600,9 @@ async fn update_queue(
 pub async fn remove_queue(state: &Shared, id: Id) -> ApiResult<Deleted> {
     let deleted = queues::delete(&state.writer, id).await?;
     if let Deleted::Gone(queue) = &deleted {
-        let pool_type = pools::read(&state.db, queue.work_pool_id)
-            .await?
-            .map_or_else(String::new, |p| p.pool_type);
         emit(
             state,
-            pool_events::queue_lifecycle("deleted", queue, &pool_type),
+            pool_events::queue_lifecycle("deleted", queue),
         )
         .await;
     }

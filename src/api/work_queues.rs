@@ -85,7 +85,7 @@ async fn create(
                 Some((pool, default)) => {
                     events::receive(
                         &state,
-                        pool_events::queue_lifecycle("created", &default, &pool.pool_type),
+                        pool_events::queue_lifecycle("created", &default),
                     )
                     .await;
                     events::receive(&state, pool_events::pool_lifecycle("created", &pool)).await;
@@ -106,7 +106,7 @@ async fn create(
         Ok(queue) => {
             events::receive(
                 &state,
-                pool_events::queue_lifecycle("created", &queue, &pool.pool_type),
+                pool_events::queue_lifecycle("created", &queue),
             )
             .await;
             Ok((StatusCode::CREATED, Json(WorkQueue::new(&queue, 0))))

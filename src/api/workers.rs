@@ -271,7 +271,7 @@ async fn channel_pool(state: &Shared, name: &str, hello: &Hello) -> Result<Store
         Some((pool, queue)) => {
             super::events::receive(
                 state,
-                pool_events::queue_lifecycle("created", &queue, &pool.pool_type),
+                pool_events::queue_lifecycle("created", &queue),
             )
             .await;
             super::events::receive(state, pool_events::pool_lifecycle("created", &pool)).await;

@@ -41,6 +41,8 @@ pub struct Options {
     pub pid_file: Option<PathBuf>,
     /// The late-runs service, unless `--no-services` or PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED=false.
     pub late_runs: Option<crate::services::late_runs::Config>,
+    /// The foreman, unless `--no-services` or PREFECT_SERVER_SERVICES_FOREMAN_ENABLED=false.
+    pub foreman: Option<crate::services::foreman::Config>,
     /// The pause-expiration service, unless `--no-services` or PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_ENABLED=false.
     pub pause_expirations: Option<crate::services::pause_expirations::Config>,
     /// The lease-expiry service, unless `--no-services` or PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED=false.
@@ -162,6 +164,9 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
             writer.clone(),
             config,
         )));
+    }
+    if let Some(config) = options.foreman.take() {
+        services.push(tokio::spawn(crate::services::foreman::run(writer.clone(), config)));
     }
     if let Some(config) = options.lease_expiry.take() {
         services.push(tokio::spawn(crate::services::lease_expiry::run(

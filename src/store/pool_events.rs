@@ -120,21 +120,21 @@ fn queue_resource(queue: &WorkQueue) -> Value {
     })
 }
 
-fn queue_related(queue: &WorkQueue, pool_type: &str) -> Vec<Value> {
+fn queue_related(queue: &WorkQueue) -> Vec<Value> {
     vec![json!({
         "prefect.resource.id": format!("prefect.work-pool.{}", queue.work_pool_id),
         "prefect.resource.name": queue.work_pool_name,
-        "prefect.work-pool.type": pool_type,
+        "prefect.work-pool.type": queue.work_pool_type,
         "prefect.resource.role": "work-pool",
     })]
 }
 
 /// `prefect.work-queue.created` / `deleted`.
-pub fn queue_lifecycle(action: &str, queue: &WorkQueue, pool_type: &str) -> Value {
+pub fn queue_lifecycle(action: &str, queue: &WorkQueue) -> Value {
     event(
         format!("prefect.work-queue.{action}"),
         queue_resource(queue),
-        queue_related(queue, pool_type),
+        queue_related(queue),
         json!({}),
         None,
         None,
@@ -142,16 +142,12 @@ pub fn queue_lifecycle(action: &str, queue: &WorkQueue, pool_type: &str) -> Valu
 }
 
 /// `prefect.work-queue.updated`.
-pub fn queue_updated(
-    queue: &WorkQueue,
-    pool_type: &str,
-    updates: serde_json::Map<String, Value>,
-) -> Value {
+pub fn queue_updated(queue: &WorkQueue, updates: serde_json::Map<String, Value>) -> Value {
     let fields: Vec<&String> = updates.keys().collect();
     event(
         "prefect.work-queue.updated".into(),
         queue_resource(queue),
-        queue_related(queue, pool_type),
+        queue_related(queue),
         json!({ "updated_fields": fields, "updates": updates }),
         None,
         None,
@@ -159,11 +155,11 @@ pub fn queue_updated(
 }
 
 /// `prefect.work-queue.{status}`.
-pub fn queue_status(queue: &WorkQueue, pool_type: &str) -> Value {
+pub fn queue_status(queue: &WorkQueue) -> Value {
     event(
         format!("prefect.work-queue.{}", kebab(&queue.status)),
         queue_resource(queue),
-        queue_related(queue, pool_type),
+        queue_related(queue),
         json!({}),
         None,
         None,

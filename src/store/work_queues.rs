@@ -26,12 +26,13 @@ pub struct WorkQueue {
     pub work_pool_id: Id,
     pub status: String,
     pub work_pool_name: String,
+    pub work_pool_type: String,
 }
 
 /// `SELECT {COLUMNS} WHERE …`: a queue (`wq`) with its pool's name (`wp`).
 pub const COLUMNS: &str = "wq.id, wq.created, wq.updated, wq.name, wq.filter, wq.description, wq.is_paused, \
-    wq.concurrency_limit, wq.last_polled, wq.priority, wq.work_pool_id, wq.status, wp.name AS work_pool_name \
-    FROM work_queue wq JOIN work_pool wp ON wp.id = wq.work_pool_id";
+    wq.concurrency_limit, wq.last_polled, wq.priority, wq.work_pool_id, wq.status, wp.name AS work_pool_name, \
+    wp.type AS work_pool_type FROM work_queue wq JOIN work_pool wp ON wp.id = wq.work_pool_id";
 
 /// What a create sets; no `priority` takes the first free one.
 pub struct NewQueue {
@@ -453,6 +454,17 @@ pub async fn scheduled_runs(
         flow_runs::COLUMNS
     );
     on_db!(db, pool => bind_all!(sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await)
+}
+
+/// Puts a new run in a queue (a run created with `work_pool_name`).
+pub async fn assign_run(writer: &Writer, run: Id, queue: Id) -> Result<(), sqlx::Error> {
+    write_tx!(writer, tx => {
+        sqlx::query("UPDATE flow_run SET work_queue_id = $2 WHERE id = $1")
+            .bind(run)
+            .bind(queue)
+            .execute(&mut *tx)
+            .await?;
+    })
 }
 
 /// What a poll records: the polled queues' `last_polled` (NOT_READY ones become READY), and READY with

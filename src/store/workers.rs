@@ -18,12 +18,11 @@ pub struct Worker {
     pub last_heartbeat_time: Timestamp,
     pub work_pool_id: Id,
     pub heartbeat_interval_seconds: Option<i32>,
-    pub status: String,
 }
 
 /// `SELECT {COLUMNS} FROM worker …` (no alias: filters name columns `worker.<field>`).
 pub const COLUMNS: &str =
-    "id, created, updated, name, last_heartbeat_time, work_pool_id, heartbeat_interval_seconds, status";
+    "id, created, updated, name, last_heartbeat_time, work_pool_id, heartbeat_interval_seconds";
 
 /// Records a heartbeat: the worker is created or updated, ONLINE, heartbeat now.
 pub async fn heartbeat(
@@ -49,11 +48,6 @@ pub async fn heartbeat(
         .execute(&mut *tx)
         .await?;
     })
-}
-
-pub async fn read_by_name(db: &Db, pool: Id, name: &str) -> Result<Option<Worker>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM worker WHERE work_pool_id = $1 AND name = $2");
-    on_db!(db, p => sqlx::query_as::<_, Worker>(sqlx::AssertSqlSafe(sql)).bind(pool).bind(name).fetch_optional(p).await)
 }
 
 /// A pool's workers matching a `WorkerFilter`, latest heartbeat first, one page.
