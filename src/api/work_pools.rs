@@ -123,24 +123,22 @@ async fn create_pool(
         base_job_template: Value::Object(body.base_job_template.0),
         is_paused: body.is_paused,
         concurrency_limit: body.concurrency_limit.map(|l| l.0),
-        storage_configuration: body
-            .storage_configuration
-            .unwrap_or_default()
-            .to_json(),
+        storage_configuration: body.storage_configuration.unwrap_or_default().to_json(),
     };
     let (pool, queue) = pools::create(&state.writer, &new)
         .await?
         .ok_or_else(|| conflict("A work pool with this name already exists."))?;
-    emit(
-        &state,
-        pool_events::queue_lifecycle("created", &queue),
-    )
-    .await;
+    emit(&state, pool_events::queue_lifecycle("created", &queue)).await;
     emit(&state, pool_events::pool_lifecycle("created", &pool)).await;
     if pool.pool_type != pools::AGENT_TYPE {
         emit(
             &state,
-            pool_events::pool_status(None, &pool, pool.last_status_event_id.unwrap_or_else(crate::store::new_v7)),
+            pool_events::pool_status(
+                None,
+                &pool,
+                pool.last_status_event_id
+                    .unwrap_or_else(crate::store::new_v7),
+            ),
         )
         .await;
     }
@@ -242,7 +240,11 @@ pub async fn pool_update_events(state: &Shared, updated: &pools::Updated, set: &
     let (before, after) = (&updated.before, &updated.after);
     let mut pairs = Vec::new();
     if set.contains(&"description") {
-        pairs.push(("description", json!(before.description), json!(after.description)));
+        pairs.push((
+            "description",
+            json!(before.description),
+            json!(after.description),
+        ));
     }
     if set.contains(&"base_job_template") {
         pairs.push((
@@ -288,11 +290,7 @@ async fn delete_pool(
         return Err(pool_not_found(&name));
     };
     for queue in &queues {
-        emit(
-            &state,
-            pool_events::queue_lifecycle("deleted", queue),
-        )
-        .await;
+        emit(&state, pool_events::queue_lifecycle("deleted", queue)).await;
     }
     emit(&state, pool_events::pool_lifecycle("deleted", &pool)).await;
     Ok(StatusCode::NO_CONTENT)
@@ -349,9 +347,9 @@ async fn get_scheduled_flow_runs(
             .map(|q| PolledQueue {
                 id: q.id,
                 priority: q.priority,
-                room: q.concurrency_limit.map(|l| {
-                    (i64::from(l) - used.get(&q.id).copied().unwrap_or(0)).max(0)
-                }),
+                room: q
+                    .concurrency_limit
+                    .map(|l| (i64::from(l) - used.get(&q.id).copied().unwrap_or(0)).max(0)),
             })
             .collect();
         let before = body.scheduled_before.map(|t| t.0);
@@ -453,11 +451,7 @@ async fn create_queue(
     let new = new_queue(body);
     match queues::create(&state.writer, pool.id, &pool.name, &new).await? {
         Ok(queue) => {
-            emit(
-                &state,
-                pool_events::queue_lifecycle("created", &queue),
-            )
-            .await;
+            emit(&state, pool_events::queue_lifecycle("created", &queue)).await;
             Ok((StatusCode::CREATED, Json(WorkQueue::new(&queue, 0))))
         }
         // Prefect's message, its unformatted placeholder included.
@@ -560,7 +554,11 @@ pub async fn apply_queue_update(
         pairs.push(("name", json!(before.name), json!(after.name)));
     }
     if changes.description.is_some() {
-        pairs.push(("description", json!(before.description), json!(after.description)));
+        pairs.push((
+            "description",
+            json!(before.description),
+            json!(after.description),
+        ));
     }
     if changes.concurrency_limit.is_some() {
         pairs.push((
@@ -600,11 +598,7 @@ async fn update_queue(
 pub async fn remove_queue(state: &Shared, id: Id) -> ApiResult<Deleted> {
     let deleted = queues::delete(&state.writer, id).await?;
     if let Deleted::Gone(queue) = &deleted {
-        emit(
-            state,
-            pool_events::queue_lifecycle("deleted", queue),
-        )
-        .await;
+        emit(state, pool_events::queue_lifecycle("deleted", queue)).await;
     }
     Ok(deleted)
 }

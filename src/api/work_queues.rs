@@ -31,10 +31,7 @@ pub fn routes() -> Router<Shared> {
         .route("/work_queues/", post(create))
         .route("/work_queues/filter", post(filter))
         .route("/work_queues/name/{name}", get(read_by_name))
-        .route(
-            "/work_queues/{id}",
-            get(read).patch(update).delete(delete),
-        )
+        .route("/work_queues/{id}", get(read).patch(update).delete(delete))
         .route("/work_queues/{id}/get_runs", post(get_runs))
         .route("/work_queues/{id}/status", get(status))
 }
@@ -83,11 +80,8 @@ async fn create(
             .await?;
             match made {
                 Some((pool, default)) => {
-                    events::receive(
-                        &state,
-                        pool_events::queue_lifecycle("created", &default),
-                    )
-                    .await;
+                    events::receive(&state, pool_events::queue_lifecycle("created", &default))
+                        .await;
                     events::receive(&state, pool_events::pool_lifecycle("created", &pool)).await;
                     // Prefect answers the pool's own default queue for a legacy queue named "default".
                     if new.name == "default" {
@@ -104,11 +98,7 @@ async fn create(
     };
     match queues::create(&state.writer, pool.id, &pool.name, &new).await? {
         Ok(queue) => {
-            events::receive(
-                &state,
-                pool_events::queue_lifecycle("created", &queue),
-            )
-            .await;
+            events::receive(&state, pool_events::queue_lifecycle("created", &queue)).await;
             Ok((StatusCode::CREATED, Json(WorkQueue::new(&queue, 0))))
         }
         Err(Refused::Duplicate) => Err(ApiError {

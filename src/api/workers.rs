@@ -233,7 +233,12 @@ fn frame(kind: &str, payload: Value) -> Message {
     Message::Text(frame.to_string().into())
 }
 
-async fn snapshot(state: &Shared, pool: Id, sequence: u64, reason: &str) -> Option<(Value, String)> {
+async fn snapshot(
+    state: &Shared,
+    pool: Id,
+    sequence: u64,
+    reason: &str,
+) -> Option<(Value, String)> {
     let pool = pools::read(&state.db, pool).await.ok()??;
     let updated = pool.updated.rfc3339();
     let body = pool_response(state, &pool).await.ok()?;
@@ -245,9 +250,16 @@ async fn snapshot(state: &Shared, pool: Id, sequence: u64, reason: &str) -> Opti
 }
 
 /// The pool the channel is for; made from the hello when it does not exist and the worker asks for it.
-async fn channel_pool(state: &Shared, name: &str, hello: &Hello) -> Result<StoredPool, CloseReason> {
+async fn channel_pool(
+    state: &Shared,
+    name: &str,
+    hello: &Hello,
+) -> Result<StoredPool, CloseReason> {
     let transient = |_| CloseReason::TransientServerError;
-    if let Some(pool) = pools::read_by_name(&state.db, name).await.map_err(transient)? {
+    if let Some(pool) = pools::read_by_name(&state.db, name)
+        .await
+        .map_err(transient)?
+    {
         return Ok(pool);
     }
     if !hello.create_pool_if_not_found || name.to_lowercase().starts_with("prefect") {
@@ -267,13 +279,12 @@ async fn channel_pool(state: &Shared, name: &str, hello: &Hello) -> Result<Store
             "default_result_storage_block_id": null,
         }),
     };
-    match pools::create(&state.writer, &new).await.map_err(transient)? {
+    match pools::create(&state.writer, &new)
+        .await
+        .map_err(transient)?
+    {
         Some((pool, queue)) => {
-            super::events::receive(
-                state,
-                pool_events::queue_lifecycle("created", &queue),
-            )
-            .await;
+            super::events::receive(state, pool_events::queue_lifecycle("created", &queue)).await;
             super::events::receive(state, pool_events::pool_lifecycle("created", &pool)).await;
             Ok(pool)
         }
@@ -289,13 +300,19 @@ async fn channel(state: &Shared, name: &str, socket: &mut WebSocket) -> Result<(
         return Err(CloseReason::ProtocolError);
     };
     let hello = parse_hello(&first).ok_or(CloseReason::ProtocolError)?;
-    if !hello.supported_versions.iter().any(|v| v == CHANNEL_VERSION) {
+    if !hello
+        .supported_versions
+        .iter()
+        .any(|v| v == CHANNEL_VERSION)
+    {
         return Err(CloseReason::UnsupportedVersion);
     }
     let transient = |_| CloseReason::TransientServerError;
     let mut pool = channel_pool(state, name, &hello).await?;
     let resolved = if hello.work_queue_names.is_empty() {
-        queues::of_pool(&state.db, pool.id).await.map_err(transient)?
+        queues::of_pool(&state.db, pool.id)
+            .await
+            .map_err(transient)?
     } else {
         let mut found: Vec<queues::WorkQueue> = Vec::new();
         for queue in &hello.work_queue_names {
@@ -379,7 +396,10 @@ async fn channel(state: &Shared, name: &str, socket: &mut WebSocket) -> Result<(
         };
         let frame_in: Value =
             serde_json::from_str(&text).map_err(|_| CloseReason::ProtocolError)?;
-        let kind = frame_in.get("type").and_then(Value::as_str).unwrap_or_default();
+        let kind = frame_in
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if !is_uuid(frame_in.get("id").unwrap_or(&Value::Null)) {
             return Err(CloseReason::ProtocolError);
         }
@@ -414,7 +434,11 @@ async fn channel(state: &Shared, name: &str, socket: &mut WebSocket) -> Result<(
                     };
                     seen_updated = updated;
                     sequence += 1;
-                    if socket.send(frame("work_pool.snapshot.v1", body)).await.is_err() {
+                    if socket
+                        .send(frame("work_pool.snapshot.v1", body))
+                        .await
+                        .is_err()
+                    {
                         return Ok(());
                     }
                 }

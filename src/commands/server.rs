@@ -282,8 +282,12 @@ fn foreman(args: &StartArgs, settings: &Settings) -> Option<crate::services::for
     };
     service_enabled(args, settings, "PREFECT_SERVER_SERVICES_FOREMAN_ENABLED").then(|| {
         crate::services::foreman::Config {
-            every: seconds(settings, "PREFECT_SERVER_SERVICES_FOREMAN_LOOP_SECONDS", 15.0)
-                .max(Duration::from_millis(10)),
+            every: seconds(
+                settings,
+                "PREFECT_SERVER_SERVICES_FOREMAN_LOOP_SECONDS",
+                15.0,
+            )
+            .max(Duration::from_millis(10)),
             inactivity_heartbeat_multiple: int(
                 "PREFECT_SERVER_SERVICES_FOREMAN_INACTIVITY_HEARTBEAT_MULTIPLE",
                 3,

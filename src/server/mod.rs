@@ -166,7 +166,10 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         )));
     }
     if let Some(config) = options.foreman.take() {
-        services.push(tokio::spawn(crate::services::foreman::run(writer.clone(), config)));
+        services.push(tokio::spawn(crate::services::foreman::run(
+            writer.clone(),
+            config,
+        )));
     }
     if let Some(config) = options.lease_expiry.take() {
         services.push(tokio::spawn(crate::services::lease_expiry::run(

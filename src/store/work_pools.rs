@@ -156,7 +156,9 @@ pub async fn filter(
     let page = w.page("work_pool.name ASC", "work_pool.id ASC", limit, offset);
     let sql = format!("SELECT {COLUMNS} FROM work_pool{condition}{page}");
     let params = w.params;
-    Ok(on_db!(db, pool => bind_all!(sqlx::query_as::<_, WorkPool>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?))
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, WorkPool>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
 }
 
 pub async fn count(db: &Db, filter: &Value) -> Result<i64, StoreError> {
@@ -164,7 +166,9 @@ pub async fn count(db: &Db, filter: &Value) -> Result<i64, StoreError> {
     let condition = where_sql(&Vec::from_iter(w.work_pools(filter, "work_pool")?));
     let sql = format!("SELECT COUNT(*) FROM work_pool{condition}");
     let params = w.params;
-    Ok(on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?))
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?),
+    )
 }
 
 /// Runs of the pools' queues in Pending or Running (what their concurrency limits count), by pool.
@@ -173,7 +177,11 @@ pub async fn active_slots(db: &Db, pool_ids: &[Id]) -> Result<Vec<(Id, i64)>, sq
         return Ok(Vec::new());
     }
     let mut w = Where::new(db.dialect());
-    let pools = w.in_list("wq.work_pool_id", Param::Ids(IdList(pool_ids.to_vec())), false);
+    let pools = w.in_list(
+        "wq.work_pool_id",
+        Param::Ids(IdList(pool_ids.to_vec())),
+        false,
+    );
     let sql = format!(
         "SELECT wq.work_pool_id, COUNT(fr.id) FROM flow_run fr JOIN work_queue wq ON wq.id = fr.work_queue_id \
          WHERE {pools} AND fr.state_type IN ('PENDING', 'RUNNING') GROUP BY wq.work_pool_id"

@@ -254,7 +254,9 @@ pub async fn filter(
     };
     let sql = format!("SELECT {COLUMNS}{condition}{page}");
     let params = w.params;
-    Ok(on_db!(db, pool => bind_all!(sqlx::query_as::<_, WorkQueue>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?))
+    Ok(
+        on_db!(db, pool => bind_all!(sqlx::query_as::<_, WorkQueue>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?),
+    )
 }
 
 /// A pool's queues in priority order.
@@ -273,7 +275,11 @@ pub async fn active_slots(
         return Ok(Vec::new());
     }
     let mut w = Where::new(db.dialect());
-    let queues = w.in_list("work_queue_id", Param::Ids(IdList(queue_ids.to_vec())), false);
+    let queues = w.in_list(
+        "work_queue_id",
+        Param::Ids(IdList(queue_ids.to_vec())),
+        false,
+    );
     let sql = format!(
         "SELECT work_queue_id, COUNT(*) FROM flow_run WHERE {queues} AND state_type IN ({states}) \
          GROUP BY work_queue_id"

@@ -63,10 +63,17 @@ pub async fn filter(
     let mut parts = vec![format!("worker.work_pool_id = {p}")];
     parts.extend(w.workers(filter, "worker")?);
     let condition = where_sql(&parts);
-    let page = w.page("worker.last_heartbeat_time DESC", "worker.id DESC", limit, offset);
+    let page = w.page(
+        "worker.last_heartbeat_time DESC",
+        "worker.id DESC",
+        limit,
+        offset,
+    );
     let sql = format!("SELECT {COLUMNS} FROM worker{condition}{page}");
     let params = w.params;
-    Ok(on_db!(db, p => bind_all!(sqlx::query_as::<_, Worker>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(p).await?))
+    Ok(
+        on_db!(db, p => bind_all!(sqlx::query_as::<_, Worker>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(p).await?),
+    )
 }
 
 /// Deletes the pool's worker of that name; whether there was one.

@@ -438,7 +438,10 @@ mod tests {
             "variables": {"properties": {"command": {}}}
         }))
         .unwrap_err();
-        assert!(undeclared.ends_with("undeclared variable(s): y."), "{undeclared}");
+        assert!(
+            undeclared.ends_with("undeclared variable(s): y."),
+            "{undeclared}"
+        );
         assert!(
             template(json!({
                 "job_configuration": {"env": {"A": "{{ a }}"}, "c": "{{c}}"},
