@@ -306,21 +306,32 @@ async fn get_scheduled_flow_runs(
     Body(body): Body<ScheduledRunsBody>,
 ) -> ApiResult<Json<Vec<WorkerFlowRun>>> {
     let (limit, _) = page(body.limit, None)?;
-    let pool = pool_by_name(&state, &name).await?;
+    // The pool's queues with the pool's own pause and limit, in one read.
+    let all = queues::of_pool_named(&state.db, &name).await?;
+    let Some(first) = all.first() else {
+        return Err(pool_not_found(&name));
+    };
+    let (pool_id, pool_paused, pool_limit) = (
+        first.work_pool_id,
+        first.pool_is_paused,
+        first.pool_concurrency_limit,
+    );
     let names = body.work_queue_names.unwrap_or_default();
-    let polled = if names.is_empty() {
-        queues::of_pool(&state.db, pool.id).await?
+    let polled: Vec<queues::WorkQueue> = if names.is_empty() {
+        all
     } else {
         let mut found = Vec::new();
         for queue in &names {
-            let q = queues::read_by_name(&state.db, &name, queue)
-                .await?
+            let q = all
+                .iter()
+                .find(|q| &q.name == queue)
+                .cloned()
                 .ok_or_else(|| queue_not_found(&name, queue))?;
             found.push(q);
         }
         found
     };
-    let runs = if pool.is_paused {
+    let runs = if pool_paused {
         Vec::new()
     } else {
         let open: Vec<&queues::WorkQueue> = polled.iter().filter(|q| !q.is_paused).collect();
@@ -335,8 +346,8 @@ async fn get_scheduled_flow_runs(
                 .into_iter()
                 .collect();
         let mut total = limit;
-        if let Some(pool_limit) = pool.concurrency_limit {
-            let active = pools::active_slots(&state.db, &[pool.id])
+        if let Some(pool_limit) = pool_limit {
+            let active = pools::active_slots(&state.db, &[pool_id])
                 .await?
                 .first()
                 .map_or(0, |(_, n)| *n);
@@ -356,13 +367,13 @@ async fn get_scheduled_flow_runs(
         let after = body.scheduled_after.map(|t| t.0);
         queues::scheduled_runs(&state.db, &asked, before, after, total).await?
     };
-    record_poll(&state, &pool, &polled);
+    record_poll(&state, pool_id, &polled);
     let now = Timestamp::now();
     Ok(Json(
         runs.iter()
             .map(|run| {
-                let queue = run.work_queue_id.unwrap_or(pool.id);
-                WorkerFlowRun::new(pool.id, queue, FlowRun::new(run, now))
+                let queue = run.work_queue_id.unwrap_or(pool_id);
+                WorkerFlowRun::new(pool_id, queue, FlowRun::new(run, now))
             })
             .collect(),
     ))
@@ -377,8 +388,21 @@ fn recording() -> &'static Mutex<HashSet<Id>> {
 
 /// Records the poll off the request: `last_polled` of each queue (NOT_READY ones become READY, with their
 /// event), READY for the deployments on them (with theirs).
-pub fn record_poll(state: &Shared, pool: &StoredPool, polled: &[queues::WorkQueue]) {
-    let key = pool.id;
+///
+/// A poll within a second of the last recorded one, on queues that are all READY or PAUSED already, changes
+/// nothing anyone reads (the foreman's timeouts are a minute) and is not written: sixteen workers polling
+/// without pause cost one write a second, not one per poll.
+pub fn record_poll(state: &Shared, pool: Id, polled: &[queues::WorkQueue]) {
+    let now = Timestamp::now();
+    let fresh = |q: &queues::WorkQueue| {
+        q.status != "NOT_READY"
+            && q.last_polled
+                .is_some_and(|t| (now.0 - t.0).as_seconds_f64() < 1.0)
+    };
+    if polled.iter().all(fresh) {
+        return;
+    }
+    let key = pool;
     {
         let mut busy = recording().lock().unwrap_or_else(|e| e.into_inner());
         if !busy.insert(key) {

@@ -177,8 +177,8 @@ async fn get_runs(
         .get("x-prefect-ui")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on"));
-    if !from_ui && let Some(pool) = pools::read(&state.db, queue.work_pool_id).await? {
-        record_poll(&state, &pool, std::slice::from_ref(&queue));
+    if !from_ui {
+        record_poll(&state, queue.work_pool_id, std::slice::from_ref(&queue));
     }
     let now = Timestamp::now();
     Ok(Json(runs.iter().map(|r| FlowRun::new(r, now)).collect()))

@@ -27,12 +27,15 @@ pub struct WorkQueue {
     pub status: String,
     pub work_pool_name: String,
     pub work_pool_type: String,
+    /// The pool's pause and limit, which a poll needs with the queues.
+    pub pool_is_paused: bool,
+    pub pool_concurrency_limit: Option<i32>,
 }
 
 /// `SELECT {COLUMNS} WHERE …`: a queue (`wq`) with its pool's name (`wp`).
 pub const COLUMNS: &str = "wq.id, wq.created, wq.updated, wq.name, wq.filter, wq.description, wq.is_paused, \
     wq.concurrency_limit, wq.last_polled, wq.priority, wq.work_pool_id, wq.status, wp.name AS work_pool_name, \
-    wp.type AS work_pool_type FROM work_queue wq JOIN work_pool wp ON wp.id = wq.work_pool_id";
+    wp.type AS work_pool_type, wp.is_paused AS pool_is_paused, wp.concurrency_limit AS pool_concurrency_limit FROM work_queue wq JOIN work_pool wp ON wp.id = wq.work_pool_id";
 
 /// What a create sets; no `priority` takes the first free one.
 pub struct NewQueue {
@@ -262,6 +265,13 @@ pub async fn filter(
 /// A pool's queues in priority order.
 pub async fn of_pool(db: &Db, pool: Id) -> Result<Vec<WorkQueue>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} WHERE wq.work_pool_id = $1 ORDER BY wq.priority ASC");
+    on_db!(db, p => sqlx::query_as::<_, WorkQueue>(sqlx::AssertSqlSafe(sql)).bind(pool).fetch_all(p).await)
+}
+
+/// The queues of the pool named `pool`, in priority order, with the pool's pause and limit: what a poll reads
+/// first, in one query. Empty when there is no such pool (a pool always has its default queue).
+pub async fn of_pool_named(db: &Db, pool: &str) -> Result<Vec<WorkQueue>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} WHERE wp.name = $1 ORDER BY wq.priority ASC");
     on_db!(db, p => sqlx::query_as::<_, WorkQueue>(sqlx::AssertSqlSafe(sql)).bind(pool).fetch_all(p).await)
 }
 
