@@ -477,7 +477,10 @@ fn poll(server: &Server, pool: &str, body: Value) -> Vec<(String, String)> {
         .unwrap()
         .iter()
         .map(|r| {
-            assert!(r["work_pool_id"].is_string() && r["flow_run"]["state"]["type"] == "SCHEDULED");
+            assert!(r["work_pool_id"].is_string() && r["flow_run"]["state_type"] == "SCHEDULED");
+            // As Prefect's poll answers it: a FlowRun, its state not loaded.
+            assert_eq!(r["flow_run"]["state"], Value::Null);
+            assert!(r["flow_run"].get("work_pool_name").is_none());
             (
                 r["flow_run"]["id"].as_str().unwrap().to_owned(),
                 r["work_queue_id"].as_str().unwrap().to_owned(),
@@ -680,6 +683,7 @@ fn polling(server: &Server) {
     let default_queue =
         ok(server, "GET", "/work_pools/ppool", Value::Null, 200)["default_queue_id"].clone();
     assert_eq!(run["work_queue_id"], default_queue);
+    assert_eq!(run["work_queue_name"], "default");
     let (status, answer) = call(
         server,
         "POST",

@@ -112,9 +112,10 @@ async fn create_flow_run(
     };
     let (mut run, transition) =
         flow_runs::create(&state.writer, new, api_version(&headers)).await?;
-    if let (Some(queue), Some(_)) = (queue, &transition) {
+    if let (Some((queue, name)), Some(_)) = (queue, &transition) {
         crate::store::work_queues::assign_run(&state.writer, run.id, queue).await?;
         run.work_queue_id = Some(queue);
+        run.work_queue_name = Some(name);
     }
     if let Some(transition) = &transition {
         emit_state_event(&state, transition).await;

@@ -92,14 +92,24 @@ pub async fn pool_response(state: &Shared, pool: &StoredPool) -> ApiResult<WorkP
 
 /// The queue a new run named with `work_pool_name` goes to: `queue` in that pool, or the pool's default queue;
 /// Prefect's 404s when either does not exist.
-pub async fn queue_for_run(state: &Shared, pool: &str, queue: Option<&str>) -> ApiResult<Id> {
-    match queue {
-        Some(queue) => Ok(queue_by_name(state, pool, queue).await?.id),
-        None => pool_by_name(state, pool)
-            .await?
-            .default_queue_id
-            .ok_or_else(|| pool_not_found(pool)),
-    }
+pub async fn queue_for_run(
+    state: &Shared,
+    pool: &str,
+    queue: Option<&str>,
+) -> ApiResult<(Id, String)> {
+    let queue = match queue {
+        Some(queue) => queue_by_name(state, pool, queue).await?,
+        None => {
+            let id = pool_by_name(state, pool)
+                .await?
+                .default_queue_id
+                .ok_or_else(|| pool_not_found(pool))?;
+            queues::read(&state.db, id)
+                .await?
+                .ok_or_else(|| pool_not_found(pool))?
+        }
+    };
+    Ok((queue.id, queue.name))
 }
 
 async fn emit(state: &Shared, event: Value) {

@@ -472,7 +472,9 @@ pub async fn scheduled_runs(
     on_db!(db, pool => bind_all!(sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await)
 }
 
-/// Puts a new run in a queue (a run created with `work_pool_name`).
+/// Puts a new run in a queue (a run created with `work_pool_name`). Its `work_queue_name` stays as the client
+/// sent it, as in Prefect's table (Prefect's answer shows the queue's name; the legacy queue routes match runs
+/// by that stored name).
 pub async fn assign_run(writer: &Writer, run: Id, queue: Id) -> Result<(), sqlx::Error> {
     write_tx!(writer, tx => {
         sqlx::query("UPDATE flow_run SET work_queue_id = $2 WHERE id = $1")
@@ -594,8 +596,9 @@ pub async fn mark_deployments_not_ready(
     })
 }
 
-/// The legacy `/work_queues/{id}/get_runs`: the queue's scheduled runs before `before`, soonest first, within
-/// its concurrency limit (Pending, Running and Cancelling runs count), none when it is paused.
+/// The legacy `/work_queues/{id}/get_runs`, as Prefect's query matches it: scheduled runs whose
+/// `work_queue_name` is the queue's name (in any pool), before `before`, soonest first, within the queue's
+/// concurrency limit (Pending, Running and Cancelling runs of that name count), none when it is paused.
 pub async fn runs_in_queue(
     db: &Db,
     queue: &WorkQueue,
@@ -605,18 +608,40 @@ pub async fn runs_in_queue(
     if queue.is_paused {
         return Ok(Vec::new());
     }
-    let mut room = None;
+    let mut take = limit;
     if let Some(limit) = queue.concurrency_limit {
-        let active = active_slots(db, &[queue.id], "'PENDING', 'RUNNING', 'CANCELLING'").await?;
-        let used = active.first().map_or(0, |(_, n)| *n);
-        room = Some((i64::from(limit) - used).max(0));
+        let used: i64 = on_db!(db, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM flow_run WHERE work_queue_name = $1 \
+             AND state_type IN ('PENDING', 'RUNNING', 'CANCELLING')",
+        )
+        .bind(&queue.name)
+        .fetch_one(pool)
+        .await?);
+        take = take.min((i64::from(limit) - used).max(0));
     }
-    let polled = PolledQueue {
-        id: queue.id,
-        priority: queue.priority,
-        room,
+    if take == 0 {
+        return Ok(Vec::new());
+    }
+    let window = if before.is_some() {
+        " AND fr.next_scheduled_start_time <= $3"
+    } else {
+        ""
     };
-    scheduled_runs(db, &[polled], before, None, limit).await
+    let sql = format!(
+        "SELECT {} WHERE fr.work_queue_name = $1 AND fr.state_type = 'SCHEDULED'{window} \
+         ORDER BY fr.next_scheduled_start_time ASC, fr.id ASC LIMIT $2",
+        flow_runs::COLUMNS
+    );
+    on_db!(db, pool => {
+        let query = sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql))
+            .bind(&queue.name)
+            .bind(take);
+        let query = match before {
+            Some(before) => query.bind(before),
+            None => query,
+        };
+        query.fetch_all(pool).await
+    })
 }
 
 /// JSON of an optional stored JSON column.
