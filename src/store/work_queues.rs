@@ -64,7 +64,7 @@ pub struct Updated {
 
 /// Why a queue was not deleted.
 pub enum Deleted {
-    Gone(WorkQueue),
+    Gone(Box<WorkQueue>),
     NotFound,
     /// It is its pool's default queue.
     Default,
@@ -400,7 +400,7 @@ pub async fn delete(writer: &Writer, id: Id) -> Result<Deleted, sqlx::Error> {
             .execute(&mut *tx)
             .await?;
         reprioritize!(tx, queue.work_pool_id, None);
-        Deleted::Gone(queue)
+        Deleted::Gone(Box::new(queue))
     })
 }
 
