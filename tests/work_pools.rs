@@ -955,11 +955,35 @@ fn cli(env: &TestEnv, server: &Server) {
     );
 }
 
+/// The worker channel spoken by hand (tests/python/worker_channel.py, which passes on Prefect's server too):
+/// every frame checked with Prefect's protocol models, a pool change pushed as a snapshot, Prefect's closes.
+fn worker_channel(env: &TestEnv, server: &Server) {
+    ok(
+        server,
+        "POST",
+        "/work_pools/",
+        json!({ "name": "chan-pool", "type": "process" }),
+        201,
+    );
+    let python = python_prefect().parent().unwrap().join("python");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/worker_channel.py");
+    let out = env
+        .program(
+            &python,
+            &[script.to_str().unwrap(), &server.api_url(), "chan-pool"],
+        )
+        .run()
+        .success();
+    assert!(out.stdout.contains("ok"), "{}", out.stdout);
+}
+
 fn scenario(env: &TestEnv, server: &Server) {
     pools(server);
     queues(server);
     polling(server);
     workers(server);
+    worker_channel(env, server);
     cli(env, server);
 }
 

@@ -242,6 +242,7 @@ async fn update_pool(
         return Err(pool_not_found(&name));
     };
     pool_update_events(&state, &updated, &set).await;
+    super::workers::pool_changed(pool.id, Some(&set));
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -303,6 +304,7 @@ async fn delete_pool(
         emit(&state, pool_events::queue_lifecycle("deleted", queue)).await;
     }
     emit(&state, pool_events::pool_lifecycle("deleted", &pool)).await;
+    super::workers::pool_changed(pool.id, None);
     Ok(StatusCode::NO_CONTENT)
 }
 

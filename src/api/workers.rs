@@ -90,6 +90,38 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Pools changed in a way their workers' snapshots show (template, limit, pause, storage) or deleted, with the
+/// reason a snapshot gives: every connected channel of that pool sends a new snapshot (in this process; a
+/// channel on another replica sees the change at its worker's next heartbeat).
+fn pool_changes() -> &'static tokio::sync::broadcast::Sender<(Id, &'static str)> {
+    static CHANGES: std::sync::OnceLock<tokio::sync::broadcast::Sender<(Id, &'static str)>> =
+        std::sync::OnceLock::new();
+    CHANGES.get_or_init(|| tokio::sync::broadcast::channel(256).0)
+}
+
+/// Tells the pool's connected workers it changed: `fields` are the fields an update set (Prefect sends a
+/// snapshot when one of them is shown in it), none for a deletion.
+pub fn pool_changed(pool: Id, fields: Option<&[&str]>) {
+    let reason = match fields {
+        None => "work_pool_deleted",
+        Some(fields)
+            if fields.iter().any(|f| {
+                matches!(
+                    *f,
+                    "base_job_template"
+                        | "concurrency_limit"
+                        | "is_paused"
+                        | "storage_configuration"
+                )
+            }) =>
+        {
+            "work_pool_updated"
+        }
+        Some(_) => return,
+    };
+    let _ = pool_changes().send((pool, reason));
+}
+
 /// The close reasons of the channel, with Prefect's codes.
 #[derive(Clone, Copy, Debug)]
 enum CloseReason {
@@ -384,8 +416,36 @@ async fn channel(state: &Shared, name: &str, socket: &mut WebSocket) -> Result<(
         return Ok(());
     }
     let mut sequence = 2;
+    let mut changes = pool_changes().subscribe();
     loop {
-        let Some(message) = socket.recv().await else {
+        let message = tokio::select! {
+            message = socket.recv() => message,
+            changed = changes.recv() => {
+                // A change to this pool (or a missed one: look again) gets a snapshot, as Prefect's
+                // invalidations do; a pool that is gone ends the channel.
+                let ours = match changed {
+                    Ok((id, _)) => id == pool.id,
+                    Err(_) => true,
+                };
+                if !ours {
+                    continue;
+                }
+                let reason = match changed {
+                    Ok((_, reason)) => reason,
+                    Err(_) => "work_pool_updated",
+                };
+                let Some((body, updated)) = snapshot(state, pool.id, sequence, reason).await else {
+                    return Err(CloseReason::AuthorizationFailed);
+                };
+                seen_updated = updated;
+                sequence += 1;
+                if socket.send(frame("work_pool.snapshot.v1", body)).await.is_err() {
+                    return Ok(());
+                }
+                continue;
+            }
+        };
+        let Some(message) = message else {
             return Ok(());
         };
         let text = match message {
