@@ -485,7 +485,7 @@ async fn create_queue(
 ) -> ApiResult<(StatusCode, Json<WorkQueue>)> {
     let pool = pool_by_name(&state, &name).await?;
     let new = new_queue(body);
-    match queues::create(&state.writer, pool.id, &pool.name, &new).await? {
+    match queues::create(&state.writer, pool.id, &new).await? {
         Ok(queue) => {
             emit(&state, pool_events::queue_lifecycle("created", &queue)).await;
             Ok((StatusCode::CREATED, Json(WorkQueue::new(&queue, 0))))

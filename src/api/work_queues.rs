@@ -96,7 +96,7 @@ async fn create(
             }
         }
     };
-    match queues::create(&state.writer, pool.id, &pool.name, &new).await? {
+    match queues::create(&state.writer, pool.id, &new).await? {
         Ok(queue) => {
             events::receive(&state, pool_events::queue_lifecycle("created", &queue)).await;
             Ok((StatusCode::CREATED, Json(WorkQueue::new(&queue, 0))))

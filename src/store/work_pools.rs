@@ -69,6 +69,11 @@ pub struct Updated {
     pub status_event: Option<Id>,
 }
 
+/// A concurrency limit as the INTEGER column holds it: one past its range is as good as no limit.
+pub fn limit_column(limit: i64) -> i32 {
+    i32::try_from(limit).unwrap_or(i32::MAX)
+}
+
 fn lock(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Sqlite => "",
@@ -110,7 +115,7 @@ pub async fn create(
         .bind(&new.pool_type)
         .bind(json(&new.base_job_template))
         .bind(new.is_paused)
-        .bind(new.concurrency_limit.map(|l| l as i32))
+        .bind(new.concurrency_limit.map(limit_column))
         .bind(status)
         .bind(json(&new.storage_configuration))
         .execute(&mut *tx)
@@ -118,7 +123,7 @@ pub async fn create(
         if inserted.rows_affected() == 0 {
             return Ok(None);
         }
-        let queue = work_queues::insert_queue!(tx, id, &new.name, &default_queue, now).await?;
+        let queue = work_queues::insert_queue!(tx, id, &default_queue, now).await?;
         sqlx::query("UPDATE work_pool SET default_queue_id = $2 WHERE id = $1")
             .bind(id)
             .bind(queue.id)
@@ -231,7 +236,7 @@ pub async fn update(
         let description = changes.description.clone().unwrap_or(before.description.clone());
         let concurrency_limit = changes
             .concurrency_limit
-            .map_or(before.concurrency_limit, |l| l.map(|l| l as i32));
+            .map_or(before.concurrency_limit, |l| l.map(limit_column));
         let template = changes.base_job_template.clone().unwrap_or(before.base_job_template.0.clone());
         let storage = changes.storage_configuration.clone().unwrap_or(before.storage_configuration.0.clone());
         let after = sqlx::query_as::<_, WorkPool>(sqlx::AssertSqlSafe(format!(

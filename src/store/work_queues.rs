@@ -82,7 +82,7 @@ const RECENT_POLL_SECONDS: f64 = 60.0;
 /// Inserts a queue into pool `$pool` in transaction `$tx` and evaluates to `Result<WorkQueue, sqlx::Error>`:
 /// the first free priority when none is given, else the given one with the others moved down as Prefect does.
 macro_rules! insert_queue {
-    ($tx:expr, $pool:expr, $pool_name:expr, $new:expr, $now:expr) => {
+    ($tx:expr, $pool:expr, $new:expr, $now:expr) => {
         async {
             let new: &$crate::store::work_queues::NewQueue = $new;
             let taken: Vec<i32> =
@@ -101,7 +101,7 @@ macro_rules! insert_queue {
             .bind(&new.name)
             .bind(&new.description)
             .bind(new.is_paused)
-            .bind(new.concurrency_limit.map(|l| l as i32))
+            .bind(new.concurrency_limit.map($crate::store::work_pools::limit_column))
             .bind(priority)
             .bind($pool)
             .bind(if new.is_paused { "PAUSED" } else { "NOT_READY" })
@@ -116,7 +116,6 @@ macro_rules! insert_queue {
             .bind(id)
             .fetch_one(&mut *$tx)
             .await?;
-            let _ = $pool_name;
             Ok::<_, sqlx::Error>(queue)
         }
     };
@@ -193,7 +192,6 @@ pub fn reordered(rows: &[(Id, i32)], target: Option<(Id, i64)>) -> Vec<(Id, i32)
 pub async fn create(
     writer: &Writer,
     pool: Id,
-    pool_name: &str,
     new: &NewQueue,
 ) -> Result<Result<WorkQueue, Refused>, sqlx::Error> {
     let now = Timestamp::now();
@@ -206,7 +204,7 @@ pub async fn create(
         if taken.is_some() {
             return Ok(Err(Refused::Duplicate));
         }
-        Ok(insert_queue!(tx, pool, pool_name, new, now).await?)
+        Ok(insert_queue!(tx, pool, new, now).await?)
     })
 }
 
@@ -353,7 +351,7 @@ pub async fn update(
         .bind(changes.name.clone().unwrap_or(before.name.clone()))
         .bind(changes.description.clone().map_or(before.description.clone(), Option::unwrap_or_default))
         .bind(changes.is_paused.unwrap_or(before.is_paused))
-        .bind(changes.concurrency_limit.map_or(before.concurrency_limit, |l| l.map(|l| l as i32)))
+        .bind(changes.concurrency_limit.map_or(before.concurrency_limit, |l| l.map(super::work_pools::limit_column)))
         .bind(last_polled)
         .bind(&status)
         .execute(&mut *tx)
