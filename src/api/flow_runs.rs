@@ -73,6 +73,13 @@ async fn create_flow_run(
     Body(body): Body<FlowRunCreate>,
 ) -> ApiResult<Response> {
     let flow_id = body.flow_id.0;
+    // A pool (and queue) named: the run goes to that queue, or the pool's default one, as in Prefect.
+    let queue = match &body.work_pool_name {
+        Some(pool) => Some(
+            super::work_pools::queue_for_run(&state, pool, body.work_queue_name.as_deref()).await?,
+        ),
+        None => None,
+    };
     let mut labels = flow_labels(&state, flow_id).await?;
     labels.insert("prefect.flow.id".into(), json!(flow_id.to_string()));
     labels.extend(body.labels.unwrap_or_default());
@@ -103,7 +110,13 @@ async fn create_flow_run(
         deployment_id: body.deployment_id.map(|id| id.0),
         state: proposed,
     };
-    let (run, transition) = flow_runs::create(&state.writer, new, api_version(&headers)).await?;
+    let (mut run, transition) =
+        flow_runs::create(&state.writer, new, api_version(&headers)).await?;
+    if let (Some((queue, name)), Some(_)) = (queue, &transition) {
+        crate::store::work_queues::assign_run(&state.writer, run.id, queue).await?;
+        run.work_queue_id = Some(queue);
+        run.work_queue_name = Some(name);
+    }
     if let Some(transition) = &transition {
         emit_state_event(&state, transition).await;
     }

@@ -31,6 +31,9 @@ mod task_run_states;
 mod task_runs;
 mod task_workers;
 mod variables;
+mod work_pools;
+mod work_queues;
+mod workers;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -124,6 +127,9 @@ pub fn router(state: Shared) -> Router {
         .merge(deployments::routes())
         .merge(deployment_schedules::routes())
         .merge(automations::routes())
+        .merge(work_pools::routes())
+        .merge(work_queues::routes())
+        .merge(workers::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.
@@ -137,6 +143,7 @@ pub fn router(state: Shared) -> Router {
         ));
     let websockets = events::routes()
         .merge(task_workers::websocket_routes())
+        .merge(workers::websocket_routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::websocket_or_header,

@@ -121,6 +121,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         public_settings: public_settings(settings),
         pid_file: None,
         late_runs: late_runs(args, settings),
+        foreman: foreman(args, settings),
         pause_expirations: pause_expirations(args, settings),
         lease_expiry: lease_expiry(args, settings),
         scheduler: crate::services::scheduler::Config::from_settings(settings, args.no_services),
@@ -270,6 +271,44 @@ fn late_runs(args: &StartArgs, settings: &Settings) -> Option<crate::services::l
                 settings,
                 "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS",
                 15.0,
+            ),
+        }
+    })
+}
+
+/// PREFECT_SERVER_SERVICES_FOREMAN_*, Prefect's defaults: every 15 s, 3 missed heartbeats of 30 s, 60 s polls.
+fn foreman(args: &StartArgs, settings: &Settings) -> Option<crate::services::foreman::Config> {
+    let int = |name: &str, default: i64| {
+        settings
+            .effective(name)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(default)
+    };
+    service_enabled(args, settings, "PREFECT_SERVER_SERVICES_FOREMAN_ENABLED").then(|| {
+        crate::services::foreman::Config {
+            every: seconds(
+                settings,
+                "PREFECT_SERVER_SERVICES_FOREMAN_LOOP_SECONDS",
+                15.0,
+            )
+            .max(Duration::from_millis(10)),
+            inactivity_heartbeat_multiple: int(
+                "PREFECT_SERVER_SERVICES_FOREMAN_INACTIVITY_HEARTBEAT_MULTIPLE",
+                3,
+            ),
+            fallback_heartbeat_interval_seconds: int(
+                "PREFECT_SERVER_SERVICES_FOREMAN_FALLBACK_HEARTBEAT_INTERVAL_SECONDS",
+                30,
+            ),
+            deployment_last_polled_timeout: seconds(
+                settings,
+                "PREFECT_SERVER_SERVICES_FOREMAN_DEPLOYMENT_LAST_POLLED_TIMEOUT_SECONDS",
+                60.0,
+            ),
+            work_queue_last_polled_timeout: seconds(
+                settings,
+                "PREFECT_SERVER_SERVICES_FOREMAN_WORK_QUEUE_LAST_POLLED_TIMEOUT_SECONDS",
+                60.0,
             ),
         }
     })

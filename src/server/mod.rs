@@ -41,6 +41,8 @@ pub struct Options {
     pub pid_file: Option<PathBuf>,
     /// The late-runs service, unless `--no-services` or PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED=false.
     pub late_runs: Option<crate::services::late_runs::Config>,
+    /// The foreman, unless `--no-services` or PREFECT_SERVER_SERVICES_FOREMAN_ENABLED=false.
+    pub foreman: Option<crate::services::foreman::Config>,
     /// The pause-expiration service, unless `--no-services` or PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_ENABLED=false.
     pub pause_expirations: Option<crate::services::pause_expirations::Config>,
     /// The lease-expiry service, unless `--no-services` or PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED=false.
@@ -165,6 +167,12 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     if let Some(config) = options.late_runs.take() {
         services.push(tokio::spawn(crate::services::late_runs::run(
             db.clone(),
+            writer.clone(),
+            config,
+        )));
+    }
+    if let Some(config) = options.foreman.take() {
+        services.push(tokio::spawn(crate::services::foreman::run(
             writer.clone(),
             config,
         )));

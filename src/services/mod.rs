@@ -2,6 +2,7 @@
 //! recorder is not one of them: it runs inline on `/api/events/in`, because clients need it.
 
 pub mod cancellation_cleanup;
+pub mod foreman;
 pub mod late_runs;
 pub mod lease_expiry;
 pub mod pause_expirations;

@@ -178,6 +178,42 @@ pub const TYPED: &[Typed] = &[
         help: "Connection timeout in seconds.",
     },
     Typed {
+        name: "PREFECT_SERVER_SERVICES_FOREMAN_ENABLED",
+        kind: Kind::Bool,
+        default: Default::Static("True"),
+        help: "Run the foreman, which marks workers offline and pools, queues and deployments not ready.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_SERVICES_FOREMAN_LOOP_SECONDS",
+        kind: Kind::Float(Bounds::above(0.0, DAY, "15")),
+        default: Default::Static("15.0"),
+        help: "Seconds between the foreman's checks.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_SERVICES_FOREMAN_INACTIVITY_HEARTBEAT_MULTIPLE",
+        kind: Kind::Int(Bounds::between(1.0, DAY, "3")),
+        default: Default::Static("3"),
+        help: "Heartbeat intervals a worker may miss before it is marked offline.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_SERVICES_FOREMAN_FALLBACK_HEARTBEAT_INTERVAL_SECONDS",
+        kind: Kind::Int(Bounds::between(1.0, DAY, "30")),
+        default: Default::Static("30"),
+        help: "The heartbeat interval assumed for a worker that did not give one.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_SERVICES_FOREMAN_DEPLOYMENT_LAST_POLLED_TIMEOUT_SECONDS",
+        kind: Kind::Int(Bounds::between(1.0, 365.0 * DAY, "60")),
+        default: Default::Static("60"),
+        help: "Seconds without a poll after which a deployment is marked not ready.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_SERVICES_FOREMAN_WORK_QUEUE_LAST_POLLED_TIMEOUT_SECONDS",
+        kind: Kind::Int(Bounds::between(1.0, 365.0 * DAY, "60")),
+        default: Default::Static("60"),
+        help: "Seconds without a poll after which a work queue is marked not ready.",
+    },
+    Typed {
         name: "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED",
         kind: Kind::Bool,
         default: Default::Static("True"),

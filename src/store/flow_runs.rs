@@ -51,7 +51,8 @@ pub struct FlowRun {
     pub s_details: Option<JsonValue>,
 }
 
-const COLUMNS: &str = "fr.id, fr.created, fr.updated, fr.name, fr.flow_id, fr.state_id, fr.deployment_id, \
+/// `SELECT {COLUMNS} WHERE …`: a run (`fr`) with its state (`s`).
+pub const COLUMNS: &str = "fr.id, fr.created, fr.updated, fr.name, fr.flow_id, fr.state_id, fr.deployment_id, \
     fr.deployment_version, fr.work_queue_id, fr.work_queue_name, fr.flow_version, fr.parameters, fr.idempotency_key, \
     fr.context, fr.empirical_policy, fr.tags, fr.labels, fr.parent_task_run_id, fr.state_type, fr.state_name, \
     fr.state_timestamp, fr.run_count, fr.expected_start_time, fr.next_scheduled_start_time, fr.start_time, \

@@ -26,11 +26,15 @@ pub mod flow_runs;
 pub mod flows;
 pub mod logs;
 pub mod scheduler;
+pub mod pool_events;
 pub mod states;
 pub mod task_run_states;
 pub mod task_runs;
 pub mod task_workers;
 pub mod variables;
+pub mod work_pools;
+pub mod work_queues;
+pub mod workers;
 
 use serde_json::Value;
 use sqlx::types::Json;

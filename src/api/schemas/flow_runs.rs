@@ -38,9 +38,8 @@ pub struct FlowRunCreate {
     pub labels: Option<Map<String, Value>>,
     #[serde(default)]
     pub idempotency_key: Option<String>,
-    /// Accepted as Prefect accepts it; unused until prefect-rs has work pools.
+    /// The pool whose queue (`work_queue_name`, else its default) the run goes to.
     #[serde(default)]
-    #[allow(dead_code)]
     pub work_pool_name: Option<String>,
     #[serde(default)]
     pub work_queue_name: Option<String>,

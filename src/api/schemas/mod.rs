@@ -26,6 +26,7 @@ pub mod filters;
 pub mod flow_run_input;
 pub mod task_workers;
 pub mod variables;
+pub mod work_pools;
 
 pub mod concurrency_limits;
 pub mod concurrency_limits_v2;
