@@ -49,11 +49,14 @@ PY
 }
 
 rm -f "$out/results.jsonl"
-[[ " $servers " == *" prefect-rs "* ]] &&
+if [[ " $servers " == *" prefect-rs "* ]]; then
     bench_one prefect-rs "${DUR:-10s}" "$RS server start --no-docker --host 127.0.0.1 --port {port}"
-[[ " $servers " == *" python "* ]] &&
+fi
+if [[ " $servers " == *" python "* ]]; then
     bench_one python "${PY_DUR:-30s}" "$venv/bin/prefect server start --host 127.0.0.1 --port {port}"
-[[ $servers == "prefect-rs python" ]] && python3 - "$out/results.jsonl" <<'PY'
+fi
+if [[ $servers == "prefect-rs python" ]]; then
+    python3 - "$out/results.jsonl" <<'PY'
 import json, sys
 rows = {r["server"]: r for r in map(json.loads, open(sys.argv[1]))}
 ours, theirs = rows["prefect-rs"], rows["python"]
@@ -64,4 +67,5 @@ print(f"get_scheduled_flow_runs with {ours['seed']['scheduled_runs']} / {theirs[
       f"p99 ratio {theirs['p99_ms'] / max(ours['p99_ms'], 1e-9):.0f}x "
       f"(refused: {ours['refused']} / {theirs['refused']})")
 PY
+fi
 echo "results in $out" >&2
