@@ -22,7 +22,8 @@ bench_one() {  # name, start command template (with {port})
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     api=http://127.0.0.1:$port/api
     PREFECT_HOME=$home/server setsid bash -c "exec ${cmd//\{port\}/$port}" >"$out/$name-server.log" 2>&1 &
-    pid=$!
+    pid=$!; server_pid=$pid
+    trap 'kill -TERM -- "-$server_pid" 2>/dev/null || true' EXIT
     for _ in $(seq 1 1200); do curl -sf "$api/health" >/dev/null && break; sleep 0.05; done
     echo "== $name: $runs × prefect deployment run → Running under a process worker" >&2
     local status=0

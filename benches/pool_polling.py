@@ -13,6 +13,7 @@ import re
 import sqlite3
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -25,14 +26,18 @@ def call(method, path, body=None):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(api + path, data=data, method=method,
                                  headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=120) as resp:
-        text = resp.read()
+    try:
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            text = resp.read()
+    except urllib.error.HTTPError as e:
+        sys.exit(f"{method} {path}: {e.code} {e.read().decode(errors='replace')}")
     return json.loads(text) if text else None
 
 
 flow = call("POST", "/flows/", {"name": "bench-flow"})
 call("POST", "/work_pools/", {"name": POOL, "type": "process"})
-deployment = call("POST", "/deployments/", {"name": "bench", "flow_id": flow["id"], "work_pool_name": POOL})
+deployment = call("POST", "/deployments/", {"name": "bench", "flow_id": flow["id"], "work_pool_name": POOL,
+                                          "parameter_openapi_schema": {"type": "object", "properties": {}}})
 template = call("POST", f"/deployments/{deployment['id']}/create_flow_run", {
     "state": {"type": "SCHEDULED", "name": "Scheduled",
               "state_details": {"scheduled_time": TEMPLATE.isoformat().replace("+00:00", "Z")}},

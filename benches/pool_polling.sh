@@ -24,7 +24,8 @@ bench_one() {  # name, duration, start command template (with {port})
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     api=http://127.0.0.1:$port/api
     PREFECT_HOME=$home setsid bash -c "exec ${cmd//\{port\}/$port}" >"$out/$name-server.log" 2>&1 &
-    pid=$!
+    pid=$!; server_pid=$pid
+    trap 'kill -TERM -- "-$server_pid" 2>/dev/null || true' EXIT
     for _ in $(seq 1 1200); do curl -sf "$api/health" >/dev/null && break; sleep 0.05; done
     echo "== $name: seeding $n scheduled runs ($due due)" >&2
     python3 benches/pool_polling.py "$api" "$home/prefect.db" "$n" "$due" >"$out/$name-seed.json"
