@@ -6,6 +6,6 @@ from prefect import flow
 
 source, entrypoint, name, pool = sys.argv[1:5]
 deployment_id = flow.from_source(source=source, entrypoint=entrypoint).deploy(
-    name=name, work_pool_name=pool, print_next_steps=False
+    name=name, work_pool_name=pool, print_next_steps=False, ignore_warnings=True
 )
 print(deployment_id)
