@@ -865,7 +865,7 @@ async fn create_flow_run(
         deployment_id: Some(deployment.id),
         state: proposed,
     };
-    let (run, transition) = flow_runs::create_for_deployment(
+    let (mut run, transition) = flow_runs::create_for_deployment(
         &state.writer,
         new,
         work_queue_id,
@@ -873,6 +873,7 @@ async fn create_flow_run(
         api_version(&headers),
     )
     .await?;
+    flow_runs::fill_pool(&state.db, &mut run).await?;
     if let Some(transition) = &transition {
         emit_state_event(&state, transition).await;
     }

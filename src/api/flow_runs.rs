@@ -117,6 +117,7 @@ async fn create_flow_run(
         run.work_queue_id = Some(queue);
         run.work_queue_name = Some(name);
     }
+    flow_runs::fill_pool(&state.db, &mut run).await?;
     if let Some(transition) = &transition {
         emit_state_event(&state, transition).await;
     }

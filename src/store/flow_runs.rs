@@ -49,16 +49,21 @@ pub struct FlowRun {
     pub s_message: Option<String>,
     pub s_data: Option<JsonValue>,
     pub s_details: Option<JsonValue>,
+    /// The pool of the run's queue (Prefect's response derives `work_pool_id`/`work_pool_name` from it).
+    pub work_pool_id: Option<Id>,
+    pub work_pool_name: Option<String>,
 }
 
-/// `SELECT {COLUMNS} WHERE …`: a run (`fr`) with its state (`s`).
+/// `SELECT {COLUMNS} WHERE …`: a run (`fr`) with its state (`s`) and its queue's pool (`run_wp`).
 pub const COLUMNS: &str = "fr.id, fr.created, fr.updated, fr.name, fr.flow_id, fr.state_id, fr.deployment_id, \
     fr.deployment_version, fr.work_queue_id, fr.work_queue_name, fr.flow_version, fr.parameters, fr.idempotency_key, \
     fr.context, fr.empirical_policy, fr.tags, fr.labels, fr.parent_task_run_id, fr.state_type, fr.state_name, \
     fr.state_timestamp, fr.run_count, fr.expected_start_time, fr.next_scheduled_start_time, fr.start_time, \
     fr.end_time, fr.total_run_time, fr.auto_scheduled, fr.infrastructure_document_id, fr.infrastructure_pid, \
-    fr.created_by, fr.job_variables, s.message AS s_message, s.data AS s_data, s.state_details AS s_details \
-    FROM flow_run fr LEFT JOIN flow_run_state s ON s.id = fr.state_id";
+    fr.created_by, fr.job_variables, s.message AS s_message, s.data AS s_data, s.state_details AS s_details, \
+    run_wp.id AS work_pool_id, run_wp.name AS work_pool_name \
+    FROM flow_run fr LEFT JOIN flow_run_state s ON s.id = fr.state_id \
+    LEFT JOIN work_queue run_wq ON run_wq.id = fr.work_queue_id LEFT JOIN work_pool run_wp ON run_wp.id = run_wq.work_pool_id";
 
 /// Prefect's `FlowRunPolicy` with every key, the deprecated ones folded in as Prefect's validator does.
 pub fn normalise_policy(given: &Value) -> Value {
@@ -336,6 +341,8 @@ pub async fn create_for_deployment(
         s_message: None,
         s_data: None,
         s_details: None,
+        work_pool_id: None,
+        work_pool_name: None,
     };
     let keyed = new.idempotency_key.is_some();
     let transition = write_tx!(writer, tx => {
@@ -386,6 +393,21 @@ pub async fn create_for_deployment(
         .fetch_optional(&mut *tx)
         .await?)?;
     Ok((existing.expect("the conflicting run exists"), None))
+}
+
+/// Fills the pool of a run just put in a queue (a new run is answered without reading it back).
+pub async fn fill_pool(db: &Db, run: &mut FlowRun) -> Result<(), sqlx::Error> {
+    let Some(queue) = run.work_queue_id.filter(|_| run.work_pool_id.is_none()) else {
+        return Ok(());
+    };
+    let sql = "SELECT wp.id, wp.name FROM work_queue wq JOIN work_pool wp ON wp.id = wq.work_pool_id WHERE wq.id = $1";
+    let pool: Option<(Id, String)> =
+        on_db!(db, pool => sqlx::query_as(sql).bind(queue).fetch_optional(pool).await?);
+    if let Some((id, name)) = pool {
+        run.work_pool_id = Some(id);
+        run.work_pool_name = Some(name);
+    }
+    Ok(())
 }
 
 pub async fn get(db: &Db, id: Id) -> Result<Option<FlowRun>, sqlx::Error> {

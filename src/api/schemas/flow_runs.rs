@@ -227,8 +227,8 @@ impl FlowRun {
             infrastructure_document_id: text(run.infrastructure_document_id),
             infrastructure_pid: run.infrastructure_pid.clone(),
             created_by: run.created_by.as_ref().map(|c| c.0.clone()),
-            work_pool_id: None,
-            work_pool_name: None,
+            work_pool_id: text(run.work_pool_id),
+            work_pool_name: run.work_pool_name.clone(),
             state: run.state().as_ref().map(State::from),
             job_variables: run.job_variables.as_ref().map(|j| j.0.clone()),
         }
