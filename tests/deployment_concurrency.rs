@@ -12,69 +12,21 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::postgres::Postgres;
+use common::seeded::Database;
 use common::server::{Server, get, post};
-use common::{TestEnv, python_prefect};
+use common::{TestEnv, python_prefect, seeded};
 use serde_json::{Value, json};
 
 const ENQUEUED: &str = "00000000-0000-4000-8000-0000000000d1";
 const CANCELS: &str = "00000000-0000-4000-8000-0000000000d2";
 const ZERO: &str = "00000000-0000-4000-8000-0000000000d3";
 
+/// No services: the lease-expiry service must not free what the test frees by hand.
+const NO_SERVICES: &[&str] = &["--no-services"];
+
 fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-}
-
-enum Database<'a> {
-    Sqlite(PathBuf),
-    Postgres(&'a Postgres),
-}
-
-impl Database<'_> {
-    fn exec(&self, sql: &str) -> String {
-        match self {
-            Database::Sqlite(path) => sqlite_waiting(path, sql),
-            Database::Postgres(pg) => pg.psql("prefect", sql),
-        }
-    }
-}
-
-/// `sqlite3` waiting for the server's writes (its event writer, say) rather than failing "database is locked".
-fn sqlite_waiting(path: &std::path::Path, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3")
-        .args(["-batch", "-cmd", ".timeout 10000"])
-        .arg(path)
-        .arg(sql)
-        .output()
-        .expect("sqlite3 runs");
-    assert!(
-        out.status.success(),
-        "sqlite3 {sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn start<'a>(env: &TestEnv, pg: Option<&'a Postgres>) -> (Server, Database<'a>) {
-    // No services: the lease-expiry service must not free what the test frees by hand.
-    match pg {
-        Some(pg) => {
-            pg.create_database("prefect");
-            let url = pg.url("prefect");
-            let server = Server::start_with_args(
-                env,
-                &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)],
-                &["--no-services"],
-            );
-            (server, Database::Postgres(pg))
-        }
-        None => (
-            Server::start_with_args(env, &[], &["--no-services"]),
-            Database::Sqlite(env.home().join("prefect.db")),
-        ),
-    }
 }
 
 fn created(url: &str, body: Value) -> Value {
@@ -362,7 +314,7 @@ fn deployment_limits_are_enforced(url: &str, db: &Database) {
 #[test]
 fn deployment_concurrency_limits_take_wait_cancel_and_free_slots_on_sqlite() {
     let env = TestEnv::new();
-    let (server, db) = start(&env, None);
+    let (server, db) = seeded::start(&env, None, NO_SERVICES);
     deployment_limits_are_enforced(&server.api_url(), &db);
 }
 
@@ -370,7 +322,7 @@ fn deployment_concurrency_limits_take_wait_cancel_and_free_slots_on_sqlite() {
 fn deployment_concurrency_limits_take_wait_cancel_and_free_slots_on_postgres() {
     let pg = Postgres::start();
     let env = TestEnv::new();
-    let (server, db) = start(&env, Some(&pg));
+    let (server, db) = seeded::start(&env, Some(&pg), NO_SERVICES);
     deployment_limits_are_enforced(&server.api_url(), &db);
 }
 

@@ -7,11 +7,10 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::TestEnv;
 use common::postgres::Postgres;
-use common::server::{Server, post};
+use common::seeded::Database;
+use common::server::post;
+use common::{TestEnv, seeded};
 use serde_json::{Value, json};
 
 const POOL_ONE: &str = "00000000-0000-4000-8000-0000000000a1";
@@ -23,52 +22,6 @@ const DEP_TWO: &str = "00000000-0000-4000-8000-0000000000c2";
 
 fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-}
-
-/// Where the seed SQL goes: the server's SQLite file or its PostgreSQL database.
-enum Database<'a> {
-    Sqlite(PathBuf),
-    Postgres(&'a Postgres),
-}
-
-impl Database<'_> {
-    fn exec(&self, sql: &str) -> String {
-        match self {
-            Database::Sqlite(path) => sqlite_waiting(path, sql),
-            Database::Postgres(pg) => pg.psql("prefect", sql),
-        }
-    }
-}
-
-/// `sqlite3` waiting for the server's writes (its event writer, say) rather than failing "database is locked".
-fn sqlite_waiting(path: &std::path::Path, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3")
-        .args(["-batch", "-cmd", ".timeout 10000"])
-        .arg(path)
-        .arg(sql)
-        .output()
-        .expect("sqlite3 runs");
-    assert!(
-        out.status.success(),
-        "sqlite3 {sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn start<'a>(env: &TestEnv, pg: Option<&'a Postgres>) -> (Server, Database<'a>) {
-    match pg {
-        Some(pg) => {
-            pg.create_database("prefect");
-            let url = pg.url("prefect");
-            let server = Server::start(env, &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &url)]);
-            (server, Database::Postgres(pg))
-        }
-        None => (
-            Server::start(env, &[]),
-            Database::Sqlite(env.home().join("prefect.db")),
-        ),
-    }
 }
 
 fn created(url: &str, body: Value) -> String {
@@ -354,7 +307,7 @@ fn filters_by_deployments_pools_and_queues(api: &str, db: &Database) {
 #[test]
 fn flows_runs_and_task_runs_filter_by_deployments_pools_and_queues_on_sqlite() {
     let env = TestEnv::new();
-    let (server, db) = start(&env, None);
+    let (server, db) = seeded::start(&env, None, &[]);
     filters_by_deployments_pools_and_queues(&server.api_url(), &db);
 }
 
@@ -362,6 +315,6 @@ fn flows_runs_and_task_runs_filter_by_deployments_pools_and_queues_on_sqlite() {
 fn flows_runs_and_task_runs_filter_by_deployments_pools_and_queues_on_postgres() {
     let pg = Postgres::start();
     let env = TestEnv::new();
-    let (server, db) = start(&env, Some(&pg));
+    let (server, db) = seeded::start(&env, Some(&pg), &[]);
     filters_by_deployments_pools_and_queues(&server.api_url(), &db);
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod postgres;
+pub mod seeded;
 pub mod server;
 pub mod stack;
 
