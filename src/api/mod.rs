@@ -25,11 +25,13 @@ mod flow_runs;
 mod flows;
 mod lifecycle;
 mod logs;
+mod paginate;
 mod panic;
 pub mod schemas;
 mod task_run_states;
 mod task_runs;
 mod task_workers;
+mod ui;
 mod variables;
 mod work_pools;
 mod work_queues;
@@ -130,6 +132,8 @@ pub fn router(state: Shared) -> Router {
         .merge(work_pools::routes())
         .merge(work_queues::routes())
         .merge(workers::routes())
+        .merge(paginate::routes())
+        .merge(ui::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

@@ -587,7 +587,7 @@ pub async fn merge_labels(
 }
 
 /// The `WHERE` shared by `/flow_runs/filter` and `/flow_runs/count`.
-fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError> {
+pub fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError> {
     let mut parts = Vec::new();
     parts.extend(w.flow_runs(or_null(&criteria.flow_runs), "fr")?);
     if let Some(flows) = w.flows(or_null(&criteria.flows), "f")? {

@@ -31,6 +31,7 @@ pub mod states;
 pub mod task_run_states;
 pub mod task_runs;
 pub mod task_workers;
+pub mod ui;
 pub mod variables;
 pub mod work_pools;
 pub mod work_queues;

@@ -304,7 +304,7 @@ pub async fn get(db: &Db, id: Id) -> Result<Option<TaskRun>, sqlx::Error> {
 }
 
 /// The `WHERE` shared by `/task_runs/filter` and `/task_runs/count`.
-fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError> {
+pub fn where_clause(w: &mut Where, criteria: &Criteria) -> Result<String, StoreError> {
     let mut parts = Vec::new();
     parts.extend(w.task_runs(or_null(&criteria.task_runs), "tr")?);
     if let Some(runs) = w.flow_runs(or_null(&criteria.flow_runs), "fr")? {

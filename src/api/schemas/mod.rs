@@ -32,7 +32,9 @@ pub mod concurrency_limits;
 pub mod concurrency_limits_v2;
 pub mod constraints;
 pub mod deployments;
+pub mod pages;
 pub mod schedules;
+pub mod ui;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};

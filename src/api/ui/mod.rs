@@ -1,0 +1,17 @@
+//! Prefect's `/ui/*` routes: the aggregate reads the web UI's pages make (`api/ui/` in Prefect), one module per
+//! Prefect module.
+
+mod flow_runs;
+mod flows;
+mod task_runs;
+
+use axum::Router;
+
+use super::Shared;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .merge(flows::routes())
+        .merge(flow_runs::routes())
+        .merge(task_runs::routes())
+}
