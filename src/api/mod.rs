@@ -23,10 +23,13 @@ mod flow_run_input;
 mod flow_run_states;
 mod flow_runs;
 mod flows;
+mod graph;
+mod history;
 mod lifecycle;
 mod logs;
 mod paginate;
 mod panic;
+mod saved_searches;
 pub mod schemas;
 mod task_run_states;
 mod task_runs;
@@ -91,6 +94,8 @@ pub struct AppState {
     pub first_message_deadline: std::time::Duration,
     /// How long clients refused a concurrency slot are told to wait at most.
     pub slot_waits: crate::store::concurrency_limits_v2::SlotWaits,
+    /// The most nodes and artifacts a flow run graph answers with.
+    pub graph_limits: crate::store::graph::GraphLimits,
 }
 
 pub type Shared = Arc<AppState>;
@@ -134,6 +139,9 @@ pub fn router(state: Shared) -> Router {
         .merge(workers::routes())
         .merge(paginate::routes())
         .merge(ui::routes())
+        .merge(saved_searches::routes())
+        .merge(history::routes())
+        .merge(graph::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

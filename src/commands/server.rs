@@ -129,6 +129,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         zombies: zombies(args, settings),
         slot_waits: slot_waits(settings),
         public_api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
+        graph_limits: crate::store::graph::GraphLimits::from_settings(settings),
     })
 }
 

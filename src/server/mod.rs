@@ -57,6 +57,8 @@ pub struct Options {
     pub slot_waits: crate::store::concurrency_limits_v2::SlotWaits,
     /// PREFECT_UI_API_URL when set: where clients reach this server from outside (a container's published port).
     pub public_api_url: Option<String>,
+    /// PREFECT_SERVER_FLOW_RUN_GRAPH_MAX_NODES / _MAX_ARTIFACTS.
+    pub graph_limits: crate::store::graph::GraphLimits,
 }
 
 impl Options {
@@ -161,6 +163,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         logs: tokio::sync::broadcast::channel(1024).0,
         first_message_deadline: options.keep_alive,
         slot_waits: options.slot_waits,
+        graph_limits: options.graph_limits,
     });
     let app = api::router(state);
     let mut services: Vec<tokio::task::JoinHandle<()>> = Vec::new();

@@ -32,7 +32,9 @@ pub mod concurrency_limits;
 pub mod concurrency_limits_v2;
 pub mod constraints;
 pub mod deployments;
+pub mod history;
 pub mod pages;
+pub mod saved_searches;
 pub mod schedules;
 pub mod ui;
 
