@@ -15,10 +15,6 @@ pub fn routes() -> Router<Shared> {
         .route("/hello", get(async || Json("👋")))
         .route("/admin/version", get(async || Json(PREFECT_VERSION)))
         .route("/admin/settings", get(settings))
-        .route(
-            "/admin/storage",
-            get(async || Json(json!({ "default_result_storage_block_id": null }))),
-        )
 }
 
 /// Ready means the database answers.

@@ -30,7 +30,10 @@ fn time(t: Option<Timestamp>) -> Value {
 }
 
 /// Each task run of the flow run, newest first, with the distinct inputs it was given.
-async fn graph_v1(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Vec<Value>>> {
+async fn graph_v1(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Value>>> {
     let id = path_id(&id)?;
     if flow_runs::get(&state.db, id).await?.is_none() {
         return Err(not_found_exception("Flow run", id));
@@ -39,13 +42,20 @@ async fn graph_v1(State(state): State<Shared>, Path(id): Path<String>) -> ApiRes
         flow_runs: Some(json!({ "id": { "any_": [id.to_string()] } })),
         ..Criteria::default()
     };
-    let runs = task_runs::filter(&state.db, &criteria, task_runs::Sort::IdDesc, i64::MAX, 0).await?;
+    let runs =
+        task_runs::filter(&state.db, &criteria, task_runs::Sort::IdDesc, i64::MAX, 0).await?;
     let now = Timestamp::now();
     let results = runs
         .iter()
         .map(|run| {
             let mut upstream: Vec<Value> = Vec::new();
-            for inputs in run.task_inputs.0.as_object().into_iter().flat_map(|m| m.values()) {
+            for inputs in run
+                .task_inputs
+                .0
+                .as_object()
+                .into_iter()
+                .flat_map(|m| m.values())
+            {
                 for input in inputs.as_array().into_iter().flatten() {
                     if !upstream.contains(input) {
                         upstream.push(input.clone());
@@ -134,7 +144,11 @@ async fn graph_v2(
     for a in &graph.artifacts {
         by_task.entry(a.task_run_id).or_default().push(artifact(a));
     }
-    let edges = |ids: &[Id]| ids.iter().map(|i| json!({ "id": i.to_string() })).collect::<Vec<_>>();
+    let edges = |ids: &[Id]| {
+        ids.iter()
+            .map(|i| json!({ "id": i.to_string() }))
+            .collect::<Vec<_>>()
+    };
     let roots: Vec<String> = graph
         .nodes
         .iter()

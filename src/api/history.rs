@@ -51,7 +51,10 @@ async fn run_history(
         });
     }
     let start = body.history_start.0;
-    let elapsed = (body.history_end.0.0 - start.0).num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6;
+    let elapsed = (body.history_end.0.0 - start.0)
+        .num_microseconds()
+        .unwrap_or(i64::MAX) as f64
+        / 1e6;
     if elapsed <= 0.0 {
         return Ok(Vec::new());
     }
@@ -72,7 +75,10 @@ async fn run_history(
         })
         .collect();
     for cell in cells {
-        let Some(slot) = usize::try_from(cell.bucket).ok().and_then(|b| answer.get_mut(b)) else {
+        let Some(slot) = usize::try_from(cell.bucket)
+            .ok()
+            .and_then(|b| answer.get_mut(b))
+        else {
             continue;
         };
         slot.states.push(HistoryState {
@@ -91,5 +97,7 @@ async fn lateness(
     State(state): State<Shared>,
     Body(body): Body<FlowRunCriteria>,
 ) -> ApiResult<Json<Option<f64>>> {
-    Ok(Json(history::average_lateness(&state.db, &body.criteria()).await?))
+    Ok(Json(
+        history::average_lateness(&state.db, &body.criteria()).await?,
+    ))
 }

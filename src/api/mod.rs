@@ -2,6 +2,7 @@
 //! basic auth, API-version check; JSON bodies for 404 and 405), and one module per resource.
 
 mod admin;
+mod admin_storage;
 mod artifacts;
 mod auth;
 mod automations;
@@ -19,6 +20,7 @@ mod deployment_schedules;
 mod deployments;
 mod error;
 mod events;
+mod flow_run_bulk;
 mod flow_run_input;
 mod flow_run_states;
 mod flow_runs;
@@ -27,6 +29,7 @@ mod graph;
 mod history;
 mod lifecycle;
 mod logs;
+mod logs_download;
 mod paginate;
 mod panic;
 mod saved_searches;
@@ -142,6 +145,9 @@ pub fn router(state: Shared) -> Router {
         .merge(saved_searches::routes())
         .merge(history::routes())
         .merge(graph::routes())
+        .merge(flow_run_bulk::routes())
+        .merge(logs_download::routes())
+        .merge(admin_storage::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

@@ -34,7 +34,9 @@ async fn create(
 }
 
 async fn read(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<SavedSearch>> {
-    let search = store::get(&state.db, path_id(&id)?).await?.ok_or_else(not_found)?;
+    let search = store::get(&state.db, path_id(&id)?)
+        .await?
+        .ok_or_else(not_found)?;
     Ok(Json(SavedSearch::from(&search)))
 }
 

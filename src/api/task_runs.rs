@@ -10,7 +10,9 @@ use serde_json::{Map, Value, json};
 use super::common::{created_or_ok, not_found_exception, page, path_id};
 use super::flow_runs::orchestration_response;
 use super::schemas::states::SetState;
-use super::schemas::task_runs::{TaskRun, TaskRunCreate, TaskRunCriteria, TaskRunFilterBody};
+use super::schemas::task_runs::{
+    TaskRun, TaskRunCreate, TaskRunCriteria, TaskRunFilterBody, TaskRunUpdate,
+};
 use super::{ApiError, ApiResult, Body, Shared};
 use crate::db::types::Timestamp;
 use crate::store::flow_runs;
@@ -24,7 +26,9 @@ pub fn routes() -> Router<Shared> {
         .route("/task_runs/count", post(count_task_runs))
         .route(
             "/task_runs/{id}",
-            get(read_task_run).delete(delete_task_run),
+            get(read_task_run)
+                .patch(update_task_run)
+                .delete(delete_task_run),
         )
         .route("/task_runs/{id}/set_state", post(set_task_run_state))
 }
@@ -125,5 +129,22 @@ async fn delete_task_run(
         Ok(axum::http::StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found_plain("Task not found"))
+    }
+}
+
+/// `PATCH /task_runs/{id}`: Prefect's `TaskRunUpdate` sets only the name (null or empty: a new random one).
+async fn update_task_run(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Body(body): Body<TaskRunUpdate>,
+) -> ApiResult<axum::http::StatusCode> {
+    let name = body.name.map(|n| {
+        n.filter(|n| !n.is_empty())
+            .unwrap_or_else(crate::names::slug)
+    });
+    if task_runs::rename(&state.writer, path_id(&id)?, name).await? {
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found_plain("Task run not found"))
     }
 }

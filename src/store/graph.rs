@@ -30,7 +30,11 @@ impl Default for GraphLimits {
 impl GraphLimits {
     pub fn from_settings(settings: &crate::settings::Settings) -> Self {
         let defaults = Self::default();
-        let number = |name: &str| settings.get(name).and_then(|r| r.value.trim().parse::<i64>().ok());
+        let number = |name: &str| {
+            settings
+                .get(name)
+                .and_then(|r| r.value.trim().parse::<i64>().ok())
+        };
         GraphLimits {
             max_nodes: number("PREFECT_SERVER_FLOW_RUN_GRAPH_MAX_NODES")
                 .and_then(|n| usize::try_from(n).ok())
@@ -174,7 +178,9 @@ pub async fn v2(
             .or(row.sub_expected_start_time)
             .or(row.task_start_time)
             .or(row.task_expected_start_time);
-        let Some(node_start) = node_start else { continue };
+        let Some(node_start) = node_start else {
+            continue;
+        };
         let id = row.sub_id.unwrap_or(row.task_run_id);
         // A task run stands for one subflow run; a second would repeat its node (Prefect's DISTINCT).
         if !seen.insert(id) {
@@ -182,7 +188,11 @@ pub async fn v2(
         }
         let completed_task = row.task_state_type.as_deref() == Some("COMPLETED");
         let node = Node {
-            kind: if row.sub_id.is_some() { "flow-run" } else { "task-run" },
+            kind: if row.sub_id.is_some() {
+                "flow-run"
+            } else {
+                "task-run"
+            },
             id,
             label: match (&row.flow_name, &row.sub_name) {
                 (Some(flow), Some(run)) if row.sub_id.is_some() => format!("{flow} / {run}"),
@@ -211,7 +221,11 @@ pub async fn v2(
     nodes.retain(|n| n.end_time.is_none_or(|end| end >= since));
     // Prefect orders by start then end time, a node still running last among equal starts.
     nodes.sort_by(|a, b| {
-        (a.start_time, a.end_time.is_none(), a.end_time).cmp(&(b.start_time, b.end_time.is_none(), b.end_time))
+        (a.start_time, a.end_time.is_none(), a.end_time).cmp(&(
+            b.start_time,
+            b.end_time.is_none(),
+            b.end_time,
+        ))
     });
     if nodes.len() > limits.max_nodes {
         return Err(GraphError::TooLarge);
@@ -245,7 +259,9 @@ fn link(nodes: &mut [Node], edges: &[EdgeRow]) {
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     let mut encapsulating: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     for edge in edges {
-        let Some(parent) = edge.parent.and_then(|p| index_of.get(&p).copied()) else { continue };
+        let Some(parent) = edge.parent.and_then(|p| index_of.get(&p).copied()) else {
+            continue;
+        };
         let times = rows_of.get(&nodes[parent].id).copied().unwrap_or(1);
         for _ in 0..times {
             if edge.encapsulating {

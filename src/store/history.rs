@@ -92,7 +92,9 @@ pub async fn cells(
         RunKind::Flow => super::flow_runs::where_clause(&mut w, criteria)?,
         RunKind::Task => super::task_runs::where_clause(&mut w, criteria)?,
     };
-    let end = start.checked_add_seconds(interval * intervals as f64).unwrap_or(Timestamp::latest());
+    let end = start
+        .checked_add_seconds(interval * intervals as f64)
+        .unwrap_or(Timestamp::latest());
     let start_p = w.bind(Param::Time(start));
     let end_p = w.bind(Param::Time(end));
     let now_p = w.bind(Param::Time(Timestamp::now()));
@@ -107,9 +109,8 @@ pub async fn cells(
         Dialect::Sqlite => format!("CAST({since} / {interval:?} AS INTEGER)"),
         Dialect::Postgres => format!("FLOOR({since} / {interval:?})::bigint"),
     };
-    let window = format!(
-        "{r}.expected_start_time >= {start_p} AND {r}.expected_start_time < {end_p}"
-    );
+    let window =
+        format!("{r}.expected_start_time >= {start_p} AND {r}.expected_start_time < {end_p}");
     let where_sql = if where_sql.is_empty() {
         format!(" WHERE {window}")
     } else {

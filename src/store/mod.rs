@@ -31,6 +31,7 @@ pub mod pool_events;
 pub mod saved_searches;
 pub mod scheduler;
 pub mod states;
+pub mod storage_defaults;
 pub mod task_run_states;
 pub mod task_runs;
 pub mod task_workers;

@@ -671,3 +671,22 @@ pub async fn delete(writer: &Writer, id: Id) -> Result<bool, sqlx::Error> {
             == 1
     })
 }
+
+/// Gives the task run `name` (`None`: leaves it); whether there is such a run.
+pub async fn rename(writer: &Writer, id: Id, name: Option<String>) -> Result<bool, sqlx::Error> {
+    let found = write_tx!(writer, tx => match &name {
+        Some(name) => sqlx::query("UPDATE task_run SET name = $2, updated = $3 WHERE id = $1")
+            .bind(id)
+            .bind(name.clone())
+            .bind(Timestamp::now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        None => sqlx::query("SELECT 1 FROM task_run WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map_or(0, |_| 1),
+    })?;
+    Ok(found > 0)
+}

@@ -41,6 +41,14 @@ pub struct TaskRunCreate {
     pub task_inputs: Option<Map<String, Value>>,
 }
 
+/// Prefect's `TaskRunUpdate`: only the name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskRunUpdate {
+    #[serde(default, deserialize_with = "super::patch")]
+    pub name: Option<Option<String>>,
+}
+
 /// The body of `POST /task_runs/filter`.
 #[derive(Debug, Default, Deserialize)]
 pub struct TaskRunFilterBody {
