@@ -1,11 +1,16 @@
-"""Seeds what the UI's read endpoints aggregate, through the official client: a flow with three tasks (one
-fails, handled), a subflow, a failing flow, and a deployment with two scheduled runs. Prints the ids as JSON."""
+"""Seeds what the UI's read endpoints aggregate, through the official client: a flow with three tasks (the
+second takes the first's result; the third fails, handled), a subflow and a flow-level artifact, a failing
+flow, a deployment with two scheduled runs, a LocalFileSystem block (it can store results) and a Secret block
+(it cannot). Prints the ids as JSON."""
 
 import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 
 from prefect import flow, task, get_client
+from prefect.artifacts import create_markdown_artifact
+from prefect.blocks.system import Secret
+from prefect.filesystems import LocalFileSystem
 from prefect.client.schemas.actions import DeploymentScheduleCreate
 from prefect.client.schemas.schedules import IntervalSchedule
 from prefect.states import Scheduled
@@ -28,9 +33,10 @@ def child():
 
 @flow
 def parent():
-    double(1)
-    double(2)
+    first = double(1)
+    double(first)
     explode(return_state=True)
+    create_markdown_artifact(key="report", markdown="# done")
     child()
     return "done"
 
@@ -59,8 +65,10 @@ def main():
     parent_run = parent_state.state_details.flow_run_id
     flow_id = asyncio.run(_flow_id(parent_run))
     deployment_id, runs = asyncio.run(scheduled(flow_id))
+    storage = LocalFileSystem(basepath="/tmp/ui-reads-results").save("results", overwrite=True)
+    secret = Secret(value="hush").save("hush", overwrite=True)
     print(json.dumps({"parent_run": str(parent_run), "flow_id": flow_id, "deployment_id": deployment_id,
-                      "scheduled_runs": runs}))
+                      "scheduled_runs": runs, "storage_block": str(storage), "secret_block": str(secret)}))
 
 
 async def _flow_id(run_id):
