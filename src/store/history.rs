@@ -35,10 +35,15 @@ pub struct Cell {
     pub sum_estimated_lateness: f64,
 }
 
-/// `a - b` in seconds, with microseconds.
-fn seconds(dialect: Dialect, a: &str, b: &str) -> String {
+/// `a - b` in seconds, exact to the microsecond. On SQLite the times are our RFC 3339 text with six fraction
+/// digits: whole seconds and microseconds are subtracted apart, as integers (julianday's float days would be
+/// off by tens of microseconds).
+pub fn seconds(dialect: Dialect, a: &str, b: &str) -> String {
     match dialect {
-        Dialect::Sqlite => format!("((julianday({a}) - julianday({b})) * 86400.0)"),
+        Dialect::Sqlite => format!(
+            "((CAST(strftime('%s', {a}) AS INTEGER) - CAST(strftime('%s', {b}) AS INTEGER)) \
+             + (CAST(substr({a}, 21, 6) AS INTEGER) - CAST(substr({b}, 21, 6) AS INTEGER)) / 1000000.0)"
+        ),
         Dialect::Postgres => format!("EXTRACT(EPOCH FROM ({a} - {b}))::float8"),
     }
 }

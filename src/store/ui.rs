@@ -96,15 +96,21 @@ pub async fn task_run_outcomes(
     let mut w = Where::new(db.dialect());
     let where_sql = super::task_runs::where_clause(&mut w, criteria)?;
     let start_p = w.bind(Param::Time(start));
-    // Seconds since `start`, never negative (the filter starts at `start` or later), so SQLite's truncating
-    // CAST floors as PostgreSQL's FLOOR does.
+    let since = match db.dialect() {
+        crate::db::Dialect::Sqlite => {
+            super::history::seconds(db.dialect(), "tr.start_time", &start_p)
+        }
+        crate::db::Dialect::Postgres => super::history::seconds(
+            db.dialect(),
+            "tr.start_time",
+            &format!("{start_p}::timestamptz"),
+        ),
+    };
+    // Never negative (the filter starts at `start` or later), so SQLite's truncating CAST floors as
+    // PostgreSQL's FLOOR does.
     let bucket = match db.dialect() {
-        crate::db::Dialect::Sqlite => format!(
-            "CAST((julianday(tr.start_time) - julianday({start_p})) * 86400.0 / {width:?} AS INTEGER)"
-        ),
-        crate::db::Dialect::Postgres => format!(
-            "FLOOR(EXTRACT(EPOCH FROM (tr.start_time - {start_p}::timestamptz))::float8 / {width:?})::bigint"
-        ),
+        crate::db::Dialect::Sqlite => format!("CAST({since} / {width:?} AS INTEGER)"),
+        crate::db::Dialect::Postgres => format!("FLOOR({since} / {width:?})::bigint"),
     };
     let failed = "tr.state_type IN ('FAILED', 'CRASHED')";
     // Bucketed in the database, so only `buckets` rows come back however many runs there are.
