@@ -15,7 +15,6 @@ use super::schemas::states::State as ResponseState;
 use super::{ApiError, ApiResult, Shared};
 use crate::db::types::{Id, Timestamp};
 use crate::store::filter::Criteria;
-use crate::store::flow_runs::estimates;
 use crate::store::graph::{self, Artifact, GraphError};
 use crate::store::{flow_runs, task_runs};
 
@@ -68,14 +67,7 @@ async fn graph_v1(
                 .and_then(|s| s.details.get("untrackable_result"))
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            let (estimated_run_time, _) = estimates(
-                run.state_type.as_deref(),
-                run.state_timestamp,
-                run.total_run_time,
-                run.start_time,
-                run.expected_start_time,
-                now,
-            );
+            let (estimated_run_time, _) = run.estimates_at(now);
             json!({
                 "id": run.id.to_string(),
                 "name": run.name,

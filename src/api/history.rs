@@ -43,8 +43,8 @@ async fn run_history(
     body: &HistoryBody,
 ) -> ApiResult<Vec<HistoryInterval>> {
     let interval = body.history_interval_seconds.0;
-    // NaN is refused here too: it compares below nothing.
-    if !(interval >= 1.0) || !interval.is_finite() {
+    // NaN and infinity are refused too.
+    if !interval.is_finite() || interval < 1.0 {
         return Err(ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             body: json!({ "detail": "History interval must not be less than 1 second." }),

@@ -109,6 +109,18 @@ impl FlowRun {
         )
     }
 
+    /// Its `estimated_run_time` and `estimated_start_time_delta` at `now`, in seconds.
+    pub fn estimates_at(&self, now: Timestamp) -> (f64, f64) {
+        estimates(
+            self.state_type.as_deref(),
+            self.state_timestamp,
+            self.total_run_time,
+            self.start_time,
+            self.expected_start_time,
+            now,
+        )
+    }
+
     fn bookkeeping(&self) -> Bookkeeping {
         Bookkeeping {
             run_count: self.run_count,

@@ -89,6 +89,18 @@ pub(crate) fn normalise_policy(given: &Value) -> Value {
 }
 
 impl TaskRun {
+    /// Its `estimated_run_time` and `estimated_start_time_delta` at `now`, in seconds.
+    pub fn estimates_at(&self, now: Timestamp) -> (f64, f64) {
+        super::flow_runs::estimates(
+            self.state_type.as_deref(),
+            self.state_timestamp,
+            self.total_run_time,
+            self.start_time,
+            self.expected_start_time,
+            now,
+        )
+    }
+
     pub fn state(&self) -> Option<State> {
         State::of_run(
             self.state_id,

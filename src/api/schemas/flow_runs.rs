@@ -9,7 +9,7 @@ use super::states::State;
 use super::states::StateCreate;
 use crate::db::types::{Id, Timestamp};
 use crate::store::filter::Criteria;
-use crate::store::flow_runs::{FlowRun as StoredFlowRun, estimates, normalise_policy};
+use crate::store::flow_runs::{FlowRun as StoredFlowRun, normalise_policy};
 
 /// Prefect's `FlowRunCreate`.
 #[derive(Debug, Deserialize)]
@@ -183,14 +183,7 @@ fn time(time: Option<Timestamp>) -> Option<String> {
 
 impl FlowRun {
     pub fn new(run: &StoredFlowRun, now: Timestamp) -> Self {
-        let (estimated_run_time, estimated_start_time_delta) = estimates(
-            run.state_type.as_deref(),
-            run.state_timestamp,
-            run.total_run_time,
-            run.start_time,
-            run.expected_start_time,
-            now,
-        );
+        let (estimated_run_time, estimated_start_time_delta) = run.estimates_at(now);
         FlowRun {
             id: run.id.to_string(),
             created: run.created.rfc3339(),

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::FieldError;
 use super::fields::DateTime;
+use super::flows::FlowCriteria;
 use crate::store::filter::Criteria;
 
 /// A pydantic `float`: a number, or a string that reads as one.
@@ -38,16 +39,8 @@ pub struct HistoryBody {
     pub history_start: DateTime,
     pub history_end: DateTime,
     pub history_interval_seconds: LaxFloat,
-    #[serde(default)]
-    pub flows: Option<Value>,
-    #[serde(default)]
-    pub flow_runs: Option<Value>,
-    #[serde(default)]
-    pub task_runs: Option<Value>,
-    #[serde(default)]
-    pub deployments: Option<Value>,
-    #[serde(default)]
-    pub work_pools: Option<Value>,
+    #[serde(flatten)]
+    pub criteria: FlowCriteria,
     #[serde(default)]
     pub work_queues: Option<Value>,
 }
@@ -55,15 +48,13 @@ pub struct HistoryBody {
 impl HistoryBody {
     /// The filters; the task-run history takes no pool or queue filter (Prefect's ignores them).
     pub fn criteria(&self, with_pools: bool) -> Criteria {
-        Criteria {
-            flows: self.flows.clone(),
-            flow_runs: self.flow_runs.clone(),
-            task_runs: self.task_runs.clone(),
-            deployments: self.deployments.clone(),
-            work_pools: self.work_pools.clone().filter(|_| with_pools),
-            work_pool_queues: self.work_queues.clone().filter(|_| with_pools),
-            ..Criteria::default()
+        let mut criteria = self.criteria.criteria();
+        if with_pools {
+            criteria.work_pool_queues = self.work_queues.clone();
+        } else {
+            criteria.work_pools = None;
         }
+        criteria
     }
 }
 

@@ -42,41 +42,23 @@ pub fn page_offset(page: Option<PageNumber>, limit: i64) -> (i64, i64) {
     (page, (page - 1).saturating_mul(limit))
 }
 
-/// The body of `POST /flows/paginate` (sorted by name by default).
-#[derive(Debug, Default, Deserialize)]
-pub struct FlowPaginateBody {
+/// The body of a `/paginate` route: the page (from 1), its size, the sort `S` and the filters `C`.
+#[derive(Debug, Deserialize)]
+#[serde(bound(deserialize = "S: Deserialize<'de>, C: Deserialize<'de>"))]
+pub struct PaginateBody<S, C> {
     #[serde(default)]
     pub page: Option<PageNumber>,
     #[serde(default)]
     pub limit: Option<LaxInt>,
     #[serde(default)]
-    pub sort: Option<crate::store::flows::Sort>,
+    pub sort: Option<S>,
     #[serde(flatten)]
-    pub criteria: FlowCriteria,
+    pub criteria: C,
 }
 
-/// The body of `POST /flow_runs/paginate`.
-#[derive(Debug, Default, Deserialize)]
-pub struct FlowRunPaginateBody {
-    #[serde(default)]
-    pub page: Option<PageNumber>,
-    #[serde(default)]
-    pub limit: Option<LaxInt>,
-    #[serde(default)]
-    pub sort: Option<crate::store::flow_runs::Sort>,
-    #[serde(flatten)]
-    pub criteria: FlowRunCriteria,
-}
-
-/// The body of `POST /task_runs/paginate`.
-#[derive(Debug, Default, Deserialize)]
-pub struct TaskRunPaginateBody {
-    #[serde(default)]
-    pub page: Option<PageNumber>,
-    #[serde(default)]
-    pub limit: Option<LaxInt>,
-    #[serde(default)]
-    pub sort: Option<crate::store::task_runs::Sort>,
-    #[serde(flatten)]
-    pub criteria: TaskRunCriteria,
-}
+/// `POST /flows/paginate` (sorted by name by default).
+pub type FlowPaginateBody = PaginateBody<crate::store::flows::Sort, FlowCriteria>;
+/// `POST /flow_runs/paginate`.
+pub type FlowRunPaginateBody = PaginateBody<crate::store::flow_runs::Sort, FlowRunCriteria>;
+/// `POST /task_runs/paginate`.
+pub type TaskRunPaginateBody = PaginateBody<crate::store::task_runs::Sort, TaskRunCriteria>;

@@ -8,7 +8,6 @@ use super::states::State;
 use super::states::StateCreate;
 use crate::db::types::Timestamp;
 use crate::store::filter::Criteria;
-use crate::store::flow_runs::estimates;
 use crate::store::task_runs::{TaskRun as StoredTaskRun, normalise_policy};
 
 /// Prefect's `TaskRunCreate`.
@@ -122,14 +121,7 @@ pub struct TaskRun {
 impl TaskRun {
     pub fn new(run: &StoredTaskRun, now: Timestamp) -> Self {
         let time = |t: Option<Timestamp>| t.map(|t| t.rfc3339());
-        let (estimated_run_time, estimated_start_time_delta) = estimates(
-            run.state_type.as_deref(),
-            run.state_timestamp,
-            run.total_run_time,
-            run.start_time,
-            run.expected_start_time,
-            now,
-        );
+        let (estimated_run_time, estimated_start_time_delta) = run.estimates_at(now);
         TaskRun {
             id: run.id.to_string(),
             created: run.created.rfc3339(),

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::fields::{LaxInt, Uuid};
+use super::flows::FlowCriteria;
 use super::task_runs::TaskRun;
-use crate::store::filter::Criteria;
 
 /// `{"flow_ids": [...]}` of `/ui/flows/count-deployments` and `/ui/flows/next-runs`.
 #[derive(Debug, Deserialize)]
@@ -30,7 +30,7 @@ pub struct SimpleNextFlowRun {
     pub next_scheduled_start_time: String,
 }
 
-/// The body of `POST /ui/flow_runs/history`: at most 1000 runs, soonest expected start last by default.
+/// The body of `POST /ui/flow_runs/history`: at most 1000 runs, latest expected start first by default.
 #[derive(Debug, Default, Deserialize)]
 pub struct FlowRunHistoryBody {
     #[serde(default)]
@@ -39,29 +39,8 @@ pub struct FlowRunHistoryBody {
     pub limit: Option<LaxInt>,
     #[serde(default)]
     pub offset: Option<LaxInt>,
-    #[serde(default)]
-    pub flows: Option<Value>,
-    #[serde(default)]
-    pub flow_runs: Option<Value>,
-    #[serde(default)]
-    pub task_runs: Option<Value>,
-    #[serde(default)]
-    pub deployments: Option<Value>,
-    #[serde(default)]
-    pub work_pools: Option<Value>,
-}
-
-impl FlowRunHistoryBody {
-    pub fn criteria(&self) -> Criteria {
-        Criteria {
-            flows: self.flows.clone(),
-            flow_runs: self.flow_runs.clone(),
-            task_runs: self.task_runs.clone(),
-            deployments: self.deployments.clone(),
-            work_pools: self.work_pools.clone(),
-            ..Criteria::default()
-        }
-    }
+    #[serde(flatten)]
+    pub criteria: FlowCriteria,
 }
 
 /// Prefect's `SimpleFlowRun`: a run as a dot on the runs chart (durations in seconds).
@@ -77,15 +56,8 @@ pub struct SimpleFlowRun {
 /// The body of `POST /ui/task_runs/dashboard/counts`: `task_runs` (with `start_time.after_`) is required.
 #[derive(Debug, Deserialize)]
 pub struct DashboardCountsBody {
-    pub task_runs: Value,
-    #[serde(default)]
-    pub flows: Option<Value>,
-    #[serde(default)]
-    pub flow_runs: Option<Value>,
-    #[serde(default)]
-    pub deployments: Option<Value>,
-    #[serde(default)]
-    pub work_pools: Option<Value>,
+    #[serde(flatten)]
+    pub criteria: FlowCriteria,
     #[serde(default)]
     pub work_queues: Option<Value>,
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::api::schemas::ui::{FlowRunHistoryBody, FlowRunIds, SimpleFlowRun};
 use crate::api::{ApiError, ApiResult, Body, Shared};
 use crate::db::types::Timestamp;
-use crate::store::flow_runs::{self, Sort, estimates};
+use crate::store::flow_runs::{self, Sort};
 use crate::store::ui;
 
 /// The most runs one history call answers (Prefect's `le=1000`), also its default.
@@ -48,19 +48,19 @@ async fn history(
     }
     let sort = body.sort.unwrap_or(Sort::ExpectedStartTimeDesc);
     // A negative limit is SQL's "no limit" on SQLite and an error on PostgreSQL; Prefect passes it through.
-    let runs = flow_runs::filter(&state.db, &body.criteria(), sort, limit.max(0), offset).await?;
+    let runs = flow_runs::filter(
+        &state.db,
+        &body.criteria.criteria(),
+        sort,
+        limit.max(0),
+        offset,
+    )
+    .await?;
     let now = Timestamp::now();
     let dots = runs
         .iter()
         .map(|r| {
-            let (duration, lateness) = estimates(
-                r.state_type.as_deref(),
-                r.state_timestamp,
-                r.total_run_time,
-                r.start_time,
-                r.expected_start_time,
-                now,
-            );
+            let (duration, lateness) = r.estimates_at(now);
             SimpleFlowRun {
                 id: r.id.to_string(),
                 state_type: r.state_type.clone(),

@@ -12,7 +12,7 @@ use crate::api::schemas::task_runs::{TaskRun, TaskRunCriteria};
 use crate::api::schemas::ui::{DashboardCountsBody, TaskRunCount, UiTaskRun};
 use crate::api::{ApiError, ApiResult, Body, Shared};
 use crate::db::types::Timestamp;
-use crate::store::filter::{Criteria, timestamp};
+use crate::store::filter::timestamp;
 use crate::store::{flow_runs, task_runs, ui};
 
 /// The dashboard chart's bars (Prefect's `bucket_count`).
@@ -51,7 +51,12 @@ async fn dashboard_counts(
     State(state): State<Shared>,
     Body(body): Body<DashboardCountsBody>,
 ) -> ApiResult<Json<Vec<TaskRunCount>>> {
-    let mut filter = match body.task_runs {
+    let mut criteria = body.criteria.criteria();
+    let Some(given) = criteria.task_runs.take() else {
+        let detail = json!([{ "type": "missing", "loc": ["body", "task_runs"], "msg": "Field required", "input": null }]);
+        return Err(ApiError::unprocessable(detail, Value::Null));
+    };
+    let mut filter = match given {
         Value::Object(filter) => filter,
         _ => Map::new(),
     };
@@ -76,15 +81,8 @@ async fn dashboard_counts(
         "state".into(),
         json!({ "type": { "any_": ["COMPLETED", "CANCELLED", "FAILED", "CRASHED"] } }),
     );
-    let criteria = Criteria {
-        task_runs: Some(Value::Object(filter)),
-        flows: body.flows,
-        flow_runs: body.flow_runs,
-        deployments: body.deployments,
-        work_pools: body.work_pools,
-        work_pool_queues: body.work_queues,
-        ..Criteria::default()
-    };
+    criteria.task_runs = Some(Value::Object(filter));
+    criteria.work_pool_queues = body.work_queues;
     // A window that ends before it starts has no buckets to fill; Prefect divides by its negative width.
     if width <= 0.0 {
         return Ok(Json(empty_buckets()));
