@@ -282,17 +282,8 @@ pub struct NewFlowRun {
 }
 
 /// Creates a run and gives it its first state; with an idempotency key already used for this flow, returns
-/// that run instead (and no transition).
-pub async fn create(
-    writer: &Writer,
-    new: NewFlowRun,
-    api: ApiVersion,
-) -> Result<(FlowRun, Option<Transition>), sqlx::Error> {
-    create_for_deployment(writer, new, None, None, api).await
-}
-
-/// `create`, for a run made from a deployment: it also goes to the deployment's work queue and records the
-/// deployment's version.
+/// that run instead (and no transition). A run made from a deployment, or sent with a work pool, goes to its
+/// work queue and records the deployment's version in the same write.
 pub async fn create_for_deployment(
     writer: &Writer,
     new: NewFlowRun,

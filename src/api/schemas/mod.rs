@@ -14,6 +14,7 @@
 //!   `input`, at the deserializer's path plus the steps below the field.
 
 pub mod fields;
+pub mod hydration;
 pub mod flow_runs;
 pub mod flows;
 pub mod logs;
