@@ -33,7 +33,10 @@ const BULK_CREATE_LIMIT: usize = 100;
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/deployments/{id}/create_flow_run", post(create_flow_run))
-        .route("/deployments/{id}/create_flow_run/bulk", post(create_flow_runs))
+        .route(
+            "/deployments/{id}/create_flow_run/bulk",
+            post(create_flow_runs),
+        )
 }
 
 /// Why a run of a deployment was not made.
@@ -68,11 +71,17 @@ impl Refused {
         };
         use axum::http::StatusCode;
         match self {
-            Refused::Hydration(e) => ApiError::bad_request(format!(
-                "Error hydrating flow run parameters: {e}"
-            )),
-            Refused::NoSchema => detail(StatusCode::CONFLICT, super::deployments::NO_VALID_SCHEMA.into()),
-            Refused::Mismatch(m) => detail(StatusCode::CONFLICT, format!("Error creating flow run: {m}")),
+            Refused::Hydration(e) => {
+                ApiError::bad_request(format!("Error hydrating flow run parameters: {e}"))
+            }
+            Refused::NoSchema => detail(
+                StatusCode::CONFLICT,
+                super::deployments::NO_VALID_SCHEMA.into(),
+            ),
+            Refused::Mismatch(m) => detail(
+                StatusCode::CONFLICT,
+                format!("Error creating flow run: {m}"),
+            ),
             Refused::Circular => detail(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 super::deployments::CIRCULAR_SCHEMA.into(),
@@ -226,7 +235,9 @@ async fn make_run(
         match deployment_queues::queue_in_pool(&state.writer, &pool, &queue).await? {
             Lookup::Queue(queue_id) => work_queue_id = Some(queue_id),
             Lookup::NoSuchPool(name) => {
-                return Err(ApiError::not_found_plain(&format!("Work pool \"{name}\" not found.")).into());
+                return Err(
+                    ApiError::not_found_plain(&format!("Work pool \"{name}\" not found.")).into(),
+                );
             }
         }
         work_queue_name = Some(queue);
@@ -235,7 +246,12 @@ async fn make_run(
         .tags
         .0
         .as_array()
-        .map(|t| t.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|t| {
+            t.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     for tag in body.tags.unwrap_or_default() {
         if !tags.contains(&tag) {
@@ -247,8 +263,14 @@ async fn make_run(
         .as_ref()
         .and_then(|l| l.0.as_object().cloned())
         .unwrap_or_default();
-    labels.insert("prefect.flow.id".into(), json!(deployment.flow_id.to_string()));
-    labels.insert("prefect.deployment.id".into(), json!(deployment.id.to_string()));
+    labels.insert(
+        "prefect.flow.id".into(),
+        json!(deployment.flow_id.to_string()),
+    );
+    labels.insert(
+        "prefect.deployment.id".into(),
+        json!(deployment.id.to_string()),
+    );
     labels.extend(body.labels.unwrap_or_default());
     let proposed = body.state.map_or_else(
         || {
@@ -387,7 +409,12 @@ fn nullable_optionals(schema: &Value) -> Value {
         let required: Vec<String> = object
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(Value::Object(properties)) = object.get_mut("properties") {
             for (name, property) in properties.iter_mut() {
@@ -399,7 +426,10 @@ fn nullable_optionals(schema: &Value) -> Value {
                     continue;
                 }
                 if let Some(kind) = attrs.remove("type") {
-                    attrs.insert("anyOf".into(), json!([{ "type": kind }, { "type": "null" }]));
+                    attrs.insert(
+                        "anyOf".into(),
+                        json!([{ "type": kind }, { "type": "null" }]),
+                    );
                 }
             }
         }

@@ -18,8 +18,8 @@ use super::schemas::deployments::{
     ScheduleRunsBody, ScheduledRunsBody, stored_schedule,
 };
 use super::schemas::flow_runs::{FlowRun, FlowRunCriteria};
-use super::schemas::work_pools::CoreWorkQueue;
 use super::schemas::from_body;
+use super::schemas::work_pools::CoreWorkQueue;
 use super::{ApiError, ApiResult, Body, Shared, events};
 use crate::db::types::{Id, Timestamp};
 use crate::orchestration::run_input::{self, Invalid};
@@ -488,7 +488,8 @@ pub fn schedule_changes(update: DeploymentScheduleUpdate) -> deployment_schedule
 
 pub(super) const NO_VALID_SCHEMA: &str = "Error updating deployment: Cannot update parameters because parameter schema \
     enforcement is enabled and the deployment does not have a valid parameter schema.";
-pub(super) const CIRCULAR_SCHEMA: &str = "Invalid schema: Unable to validate schema with circular references.";
+pub(super) const CIRCULAR_SCHEMA: &str =
+    "Invalid schema: Unable to validate schema with circular references.";
 
 async fn update(
     State(state): State<Shared>,
@@ -660,11 +661,12 @@ async fn schedule(
             .ok_or_else(|| ApiError::bad_request("start_time is out of range"))?,
     };
     let min_time = match body.min_time {
-        Some(seconds) => chrono::Duration::from_std(
-            std::time::Duration::try_from_secs_f64(seconds)
-                .map_err(|_| ApiError::bad_request("min_time must be a non-negative number of seconds"))?,
-        )
-        .map_err(|_| ApiError::bad_request("min_time is out of range"))?,
+        Some(seconds) => {
+            chrono::Duration::from_std(std::time::Duration::try_from_secs_f64(seconds.0).map_err(
+                |_| ApiError::bad_request("min_time must be a non-negative number of seconds"),
+            )?)
+            .map_err(|_| ApiError::bad_request("min_time is out of range"))?
+        }
         None => settings.min_scheduled_time,
     };
     let count = |given: Option<i64>, default: usize| -> ApiResult<usize> {
@@ -693,7 +695,8 @@ async fn work_queue_check(
     let id = path_id(&id)?;
     let deployment = store::read(&state.db, id).await?.ok_or_else(not_found)?;
     let tags = deployment.tags.0.as_array().cloned().unwrap_or_default();
-    let queues = crate::store::work_queues::filter(&state.db, None, &json!({}), i64::MAX, 0).await?;
+    let queues =
+        crate::store::work_queues::filter(&state.db, None, &json!({}), i64::MAX, 0).await?;
     let listed = |key: &str, filter: &Value| {
         filter
             .get(key)
@@ -705,12 +708,19 @@ async fn work_queue_check(
         let Some(filter) = queue.filter.as_ref().map(|f| &f.0) else {
             return true;
         };
-        let tags_ok = listed("tags", filter).is_none_or(|wanted| wanted.iter().all(|t| tags.contains(t)));
+        let tags_ok =
+            listed("tags", filter).is_none_or(|wanted| wanted.iter().all(|t| tags.contains(t)));
         let ids_ok = listed("deployment_ids", filter)
             .is_none_or(|ids| ids.contains(&Value::String(id.to_string())));
         tags_ok && ids_ok
     };
-    Ok(Json(queues.iter().filter(picks).map(CoreWorkQueue::new).collect()))
+    Ok(Json(
+        queues
+            .iter()
+            .filter(picks)
+            .map(CoreWorkQueue::new)
+            .collect(),
+    ))
 }
 
 async fn set_paused(state: &Shared, id: &str, paused: bool) -> ApiResult<Json<Value>> {

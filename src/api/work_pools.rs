@@ -412,10 +412,11 @@ async fn concurrency_status(
         .ok_or_else(|| ApiError::not_found_plain(&format!("Work pool '{name}' not found.")))?;
     let all = queues::of_pool(&state.db, pool.id).await?;
     let all_ids: Vec<Id> = all.iter().map(|q| q.id).collect();
-    let by_queue: HashMap<Id, i64> = queues::active_slots(&state.db, &all_ids, "'PENDING', 'RUNNING'")
-        .await?
-        .into_iter()
-        .collect();
+    let by_queue: HashMap<Id, i64> =
+        queues::active_slots(&state.db, &all_ids, "'PENDING', 'RUNNING'")
+            .await?
+            .into_iter()
+            .collect();
     let offset = usize::try_from((page_number - 1).saturating_mul(limit)).unwrap_or(usize::MAX);
     let shown: Vec<&queues::WorkQueue> = all
         .iter()

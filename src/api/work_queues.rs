@@ -131,7 +131,10 @@ async fn concurrency_status(
     Ok(Json(QueueConcurrencyStatus {
         active_slots: count,
         concurrency_limit: queue.concurrency_limit,
-        flow_runs: holders.iter().map(|r| FlowRunSlotSummary::new(r, now)).collect(),
+        flow_runs: holders
+            .iter()
+            .map(|r| FlowRunSlotSummary::new(r, now))
+            .collect(),
         count,
         limit,
         pages: pages(count, limit),

@@ -135,7 +135,11 @@ pub async fn with_active_schedules(
     }
     let mut w = Where::new(db.dialect());
     let condition = w.in_list("id", Param::Ids(IdList(ids.to_vec())), false);
-    let unpaused = if paused_too { "" } else { "paused = FALSE AND " };
+    let unpaused = if paused_too {
+        ""
+    } else {
+        "paused = FALSE AND "
+    };
     let sql = format!(
         "SELECT id, flow_id, version, tags, labels, parameters, work_queue_name, work_queue_id, \
          infrastructure_document_id FROM deployment WHERE {unpaused}{condition} ORDER BY id"

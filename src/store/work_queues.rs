@@ -317,8 +317,14 @@ pub async fn pool_slot_holders(db: &Db, queue_ids: &[Id]) -> Result<Vec<SlotHold
         return Ok(Vec::new());
     }
     let mut w = Where::new(db.dialect());
-    let queues = w.in_list("fr.work_queue_id", Param::Ids(IdList(queue_ids.to_vec())), false);
-    let sql = format!("{SLOT_HOLDER} WHERE {queues} AND fr.state_type IN ('PENDING', 'RUNNING') ORDER BY fr.id");
+    let queues = w.in_list(
+        "fr.work_queue_id",
+        Param::Ids(IdList(queue_ids.to_vec())),
+        false,
+    );
+    let sql = format!(
+        "{SLOT_HOLDER} WHERE {queues} AND fr.state_type IN ('PENDING', 'RUNNING') ORDER BY fr.id"
+    );
     let params = w.params;
     on_db!(db, pool => bind_all!(sqlx::query_as::<_, SlotHolder>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await)
 }
@@ -336,7 +342,8 @@ pub async fn queue_slot_holders(
     offset: i64,
 ) -> Result<(i64, Vec<SlotHolder>), sqlx::Error> {
     let count_sql = format!("SELECT COUNT(*) FROM flow_run fr WHERE {QUEUE_SLOT_HOLDERS}");
-    let page_sql = format!("{SLOT_HOLDER} WHERE {QUEUE_SLOT_HOLDERS} ORDER BY fr.id LIMIT $3 OFFSET $4");
+    let page_sql =
+        format!("{SLOT_HOLDER} WHERE {QUEUE_SLOT_HOLDERS} ORDER BY fr.id LIMIT $3 OFFSET $4");
     on_db!(db, pool => {
         let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
             .bind(queue.id)

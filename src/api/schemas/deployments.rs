@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::concurrency_limits_v2::GlobalConcurrencyLimitResponse;
 use super::constraints::PositiveInt;
-use super::fields::{DateTime, FlowRunPolicy, LaxBool, LaxInt, Uuid};
+use super::fields::{DateTime, FlowRunPolicy, LaxBool, LaxFloat, LaxInt, Uuid};
 use super::flow_runs::FlowRunCriteria;
 use super::patch;
 use super::states::StateCreate;
@@ -339,7 +339,7 @@ pub struct ScheduleRunsBody {
     pub end_time: Option<DateTime>,
     /// Seconds (Prefect takes a float here, for want of a timedelta in FastAPI bodies).
     #[serde(default)]
-    pub min_time: Option<f64>,
+    pub min_time: Option<LaxFloat>,
     #[serde(default)]
     pub min_runs: Option<LaxInt>,
     #[serde(default)]

@@ -99,7 +99,9 @@ pub enum HydrationError {
 impl fmt::Display for HydrationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            HydrationError::KeyNotFound(key) => write!(f, "Missing '{key}' key in __prefect object"),
+            HydrationError::KeyNotFound(key) => {
+                write!(f, "Missing '{key}' key in __prefect object")
+            }
             HydrationError::InvalidJson(detail) => write!(f, "Invalid JSON: {detail}"),
             HydrationError::InvalidJinja(detail) => write!(f, "Invalid jinja: {detail}"),
             HydrationError::WorkspaceVariableNotFound(name) => {
@@ -255,13 +257,14 @@ fn jinja_kind(map: &Map<String, Value>, ctx: &Context) -> Result<Node, Hydration
     let template = match inner(template, ctx)? {
         Ok(Value::String(text)) => text,
         Ok(other) => {
-            return Ok(Node::Held(Placeholder::Error(HydrationError::InvalidJinja(
-                format!("a template must be a string, not {other}"),
-            ))));
+            return Ok(Node::Held(Placeholder::Error(
+                HydrationError::InvalidJinja(format!("a template must be a string, not {other}")),
+            )));
         }
         Err(node) => return Ok(node),
     };
-    let error = |detail: String| Node::Held(Placeholder::Error(HydrationError::InvalidJinja(detail)));
+    let error =
+        |detail: String| Node::Held(Placeholder::Error(HydrationError::InvalidJinja(detail)));
     let env = jinja_environment();
     let compiled = match env.template_from_str(&template) {
         Ok(compiled) => compiled,
@@ -418,10 +421,7 @@ mod tests {
             &ctx,
         );
         assert_eq!(got, json!({"b": [1], "c": 2}));
-        assert_eq!(
-            values(json!({"__prefect_kind": "json"}), &ctx),
-            json!({})
-        );
+        assert_eq!(values(json!({"__prefect_kind": "json"}), &ctx), json!({}));
     }
 
     #[test]
@@ -436,8 +436,14 @@ mod tests {
             error(json!({"x": {"__prefect_kind": "jinja"}})),
             "Missing 'template' key in __prefect object"
         );
-        assert!(error(json!({"x": {"__prefect_kind": "json", "value": "{"}})).starts_with("Invalid JSON: "));
-        assert!(error(json!({"x": {"__prefect_kind": "jinja", "template": "{{ 1 +"}})).starts_with("Invalid jinja: "));
+        assert!(
+            error(json!({"x": {"__prefect_kind": "json", "value": "{"}}))
+                .starts_with("Invalid JSON: ")
+        );
+        assert!(
+            error(json!({"x": {"__prefect_kind": "jinja", "template": "{{ 1 +"}}))
+                .starts_with("Invalid jinja: ")
+        );
         assert_eq!(
             error(json!({"x": {"__prefect_kind": "workspace_variable", "variable_name": "nope"}})),
             "Variable 'nope' not found in workspace."
@@ -447,9 +453,15 @@ mod tests {
     #[test]
     fn a_runaway_template_is_stopped() {
         let ctx = rendering();
-        let template = "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}";
+        let template =
+            "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}";
         let input = json!({"x": {"__prefect_kind": "jinja", "template": template}});
-        assert!(hydrate(&input, &ctx).expect_err("stopped").to_string().starts_with("Invalid jinja: "));
+        assert!(
+            hydrate(&input, &ctx)
+                .expect_err("stopped")
+                .to_string()
+                .starts_with("Invalid jinja: ")
+        );
     }
 
     #[test]
@@ -472,10 +484,16 @@ mod tests {
         assert_eq!(got.values, json!({"t": null, "l": [null], "bad": null}));
         let key = |k: &str| PathPart::Key(k.to_owned());
         assert_eq!(got.placeholders.len(), 3);
-        assert_eq!(got.placeholders[0], (vec![key("t")], Placeholder::ValidJinja("{{ x }}".into())));
+        assert_eq!(
+            got.placeholders[0],
+            (vec![key("t")], Placeholder::ValidJinja("{{ x }}".into()))
+        );
         assert_eq!(
             got.placeholders[1],
-            (vec![key("l"), PathPart::Index(0)], Placeholder::WorkspaceVariable("v".into()))
+            (
+                vec![key("l"), PathPart::Index(0)],
+                Placeholder::WorkspaceVariable("v".into())
+            )
         );
         assert!(got.placeholders[2].1.is_error());
     }

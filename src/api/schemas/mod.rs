@@ -14,9 +14,9 @@
 //!   `input`, at the deserializer's path plus the steps below the field.
 
 pub mod fields;
-pub mod hydration;
 pub mod flow_runs;
 pub mod flows;
+pub mod hydration;
 pub mod logs;
 pub mod states;
 pub mod task_runs;

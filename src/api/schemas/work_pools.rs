@@ -595,5 +595,9 @@ pub struct QueueConcurrencyStatus {
 
 /// Pages of `limit` for `count` items (0 pages for a limit of 0).
 pub fn pages(count: i64, limit: i64) -> i64 {
-    if limit > 0 { (count + limit - 1) / limit } else { 0 }
+    if limit > 0 {
+        (count + limit - 1) / limit
+    } else {
+        0
+    }
 }
