@@ -390,7 +390,7 @@ async fn get_scheduled_flow_runs(
         runs.iter()
             .map(|run| {
                 let queue = run.work_queue_id.unwrap_or(pool_id);
-                WorkerFlowRun::new(pool_id, queue, FlowRun::new(run, now))
+                WorkerFlowRun::new(pool_id, queue, FlowRun::core(run, now))
             })
             .collect(),
     ))

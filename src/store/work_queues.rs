@@ -474,8 +474,9 @@ pub struct PolledQueue {
     pub room: Option<i64>,
 }
 
-/// A poll's scheduled runs: each queue's soonest, at most `limit` (and its room) from each, in priority order
-/// then soonest first, at most `limit` in all. One statement: each queue's part reads the partial index on
+/// A poll's scheduled runs (without their state's data or pool, which the poll's answer leaves out): each
+/// queue's soonest, at most `limit` (and its room) from each, in priority order then soonest first, at most
+/// `limit` in all. One statement: each queue's part reads the partial index on
 /// (work_queue_id, next_scheduled_start_time) of scheduled runs, so the cost is the runs returned, not the
 /// runs waiting.
 pub async fn scheduled_runs(
@@ -530,7 +531,7 @@ pub async fn scheduled_runs(
         "WITH picked AS ({}) SELECT {} JOIN picked ON picked.run_id = fr.id \
          ORDER BY picked.queue_priority ASC, picked.run_time ASC, fr.id ASC LIMIT {total}",
         parts.join(" UNION ALL "),
-        flow_runs::COLUMNS
+        flow_runs::CORE_COLUMNS
     );
     on_db!(db, pool => bind_all!(sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await)
 }

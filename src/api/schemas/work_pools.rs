@@ -399,24 +399,19 @@ impl Worker {
     }
 }
 
-/// Prefect's `WorkerFlowRunResponse`: its run is a `FlowRun`, which has no `work_pool_id`/`work_pool_name`
-/// (a `FlowRunResponse` does), and whose `state` Prefect's poll query leaves unloaded: null. A worker that
-/// gets a state copies it when it marks the run cancelled, id and all; null makes it build a new one.
+/// Prefect's `WorkerFlowRunResponse`: its run is a core `FlowRun` ([`super::flow_runs::FlowRun::core`]), which
+/// has no `work_pool_id`/`work_pool_name` (a `FlowRunResponse` does), and whose `state` Prefect's poll query
+/// leaves unloaded: null. A worker that gets a state copies it when it marks the run cancelled, id and all; null
+/// makes it build a new one.
 #[derive(Debug, Serialize)]
 pub struct WorkerFlowRun {
     pub work_pool_id: String,
     pub work_queue_id: String,
-    pub flow_run: Value,
+    pub flow_run: super::flow_runs::FlowRun,
 }
 
 impl WorkerFlowRun {
     pub fn new(pool: Id, queue: Id, run: super::flow_runs::FlowRun) -> Self {
-        let mut run = serde_json::to_value(run).unwrap_or(Value::Null);
-        if let Some(fields) = run.as_object_mut() {
-            fields.remove("work_pool_id");
-            fields.remove("work_pool_name");
-            fields.insert("state".into(), Value::Null);
-        }
         WorkerFlowRun {
             work_pool_id: pool.to_string(),
             work_queue_id: queue.to_string(),
