@@ -52,6 +52,12 @@ fn detail(answer: &Value) -> &str {
     answer["detail"].as_str().unwrap_or_default()
 }
 
+/// The `detail` of a refusal with this status.
+#[track_caller]
+fn refused(server: &Server, method: &str, path: &str, body: Value, expected: u16) -> String {
+    detail(&ok(server, method, path, body, expected)).to_owned()
+}
+
 /// Waits (a few seconds at most) until `check` holds.
 #[track_caller]
 fn eventually(what: &str, mut check: impl FnMut() -> bool) {
@@ -111,50 +117,51 @@ fn pools(server: &Server) {
     assert_eq!(queues[0]["description"], "The work pool's default queue.");
     assert_eq!(queues[0]["id"], pool["default_queue_id"]);
 
-    let (status, answer) = call(
-        server,
-        "POST",
-        "/work_pools/",
-        json!({ "name": "api-pool" }),
+    assert_eq!(
+        refused(
+            server,
+            "POST",
+            "/work_pools/",
+            json!({ "name": "api-pool" }),
+            409
+        ),
+        "A work pool with this name already exists."
     );
     assert_eq!(
-        (status, detail(&answer)),
-        (409, "A work pool with this name already exists.")
+        refused(
+            server,
+            "POST",
+            "/work_pools/",
+            json!({ "name": "Prefect-x" }),
+            403
+        ),
+        "Work pools starting with 'Prefect' are reserved for internal use."
     );
-    let (status, answer) = call(
-        server,
-        "POST",
-        "/work_pools/",
-        json!({ "name": "Prefect-x" }),
-    );
-    assert_eq!(
-        (status, detail(&answer)),
-        (
-            403,
-            "Work pools starting with 'Prefect' are reserved for internal use."
-        )
-    );
-    let (status, answer) = call(server, "POST", "/work_pools/", json!({ "name": "  " }));
-    assert_eq!(status, 422);
+    let answer = ok(server, "POST", "/work_pools/", json!({ "name": "  " }), 422);
     assert_eq!(
         answer["exception_detail"][0]["msg"],
         "Value error, name cannot be an empty string"
     );
-    let (status, answer) = call(server, "POST", "/work_pools/", json!({ "name": "a/b" }));
-    assert_eq!(status, 422);
+    let answer = ok(
+        server,
+        "POST",
+        "/work_pools/",
+        json!({ "name": "a/b" }),
+        422,
+    );
     assert_eq!(
         answer["exception_detail"][0]["type"],
         "string_pattern_mismatch"
     );
     let template =
         json!({ "job_configuration": { "x": "{{ y }}" }, "variables": { "properties": {} } });
-    let (status, answer) = call(
+    let answer = ok(
         server,
         "POST",
         "/work_pools/",
         json!({ "name": "bad-template", "base_job_template": template }),
+        422,
     );
-    assert_eq!(status, 422);
     assert_eq!(
         answer["exception_detail"][0]["loc"],
         json!(["body", "base_job_template"])
@@ -166,18 +173,17 @@ fn pools(server: &Server) {
             .ends_with("undeclared variable(s): y."),
         "{answer}"
     );
-    let (status, answer) = call(
+    let answer = ok(
         server,
         "POST",
         "/work_pools/",
         json!({ "name": "x", "concurrency_limit": -1 }),
+        422,
     );
-    assert_eq!(status, 422);
     assert_eq!(answer["exception_detail"][0]["type"], "greater_than_equal");
-    let (status, answer) = call(server, "GET", "/work_pools/nope", Value::Null);
     assert_eq!(
-        (status, answer),
-        (404, json!({ "detail": "Work pool \"nope\" not found." }))
+        ok(server, "GET", "/work_pools/nope", Value::Null, 404),
+        json!({ "detail": "Work pool \"nope\" not found." })
     );
 
     ok(
@@ -206,15 +212,14 @@ fn pools(server: &Server) {
     let resumed = ok(server, "GET", "/work_pools/api-pool", Value::Null, 200);
     assert_eq!(resumed["status"], "NOT_READY");
     assert_eq!(resumed["concurrency_limit"], Value::Null);
-    let (status, _) = call(
+    ok(
         server,
         "PATCH",
         "/work_pools/api-pool",
         json!({ "nope": 1 }),
+        422,
     );
-    assert_eq!(status, 422);
-    let (status, _) = call(server, "PATCH", "/work_pools/nope", json!({}));
-    assert_eq!(status, 404);
+    ok(server, "PATCH", "/work_pools/nope", json!({}), 404);
 
     ok(
         server,
@@ -237,10 +242,14 @@ fn pools(server: &Server) {
         json!(2)
     );
     ok(server, "DELETE", "/work_pools/other", Value::Null, 204);
-    let (status, _) = call(server, "DELETE", "/work_pools/other", Value::Null);
-    assert_eq!(status, 404);
-    let (status, answer) = call(server, "DELETE", "/work_pools/prefect-managed", Value::Null);
-    assert_eq!(status, 403, "{answer}");
+    ok(server, "DELETE", "/work_pools/other", Value::Null, 404);
+    let answer = ok(
+        server,
+        "DELETE",
+        "/work_pools/prefect-managed",
+        Value::Null,
+        403,
+    );
 }
 
 /// Queues: priorities as Prefect assigns and reorders them, a duplicate name, the default queue that cannot
@@ -262,18 +271,15 @@ fn queues(server: &Server) {
     );
     assert_eq!(second["priority"], 2);
     assert_eq!(second["work_pool_name"], "qpool");
-    let (status, answer) = call(
-        server,
-        "POST",
-        "/work_pools/qpool/queues",
-        json!({ "name": "second" }),
-    );
     assert_eq!(
-        (status, detail(&answer)),
-        (
-            409,
-            "A work queue with this name already exists in work pool {work_pool_name!r}."
-        )
+        refused(
+            server,
+            "POST",
+            "/work_pools/qpool/queues",
+            json!({ "name": "second" }),
+            409
+        ),
+        "A work queue with this name already exists in work pool {work_pool_name!r}."
     );
     // Priority 1 is taken: the new queue takes it, the others move down one each.
     ok(
@@ -318,35 +324,40 @@ fn queues(server: &Server) {
     );
     assert_eq!(filtered.as_array().unwrap().len(), 1);
 
-    let (status, answer) = call(
-        server,
-        "DELETE",
-        "/work_pools/qpool/queues/default",
-        Value::Null,
-    );
     assert_eq!(
-        (status, detail(&answer)),
-        (409, "Can't delete a pool's default queue.")
+        refused(
+            server,
+            "DELETE",
+            "/work_pools/qpool/queues/default",
+            Value::Null,
+            409
+        ),
+        "Can't delete a pool's default queue."
     );
     let default_id = ok(server, "GET", "/work_pools/qpool", Value::Null, 200)["default_queue_id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, answer) = call(
+    let answer = ok(
         server,
         "DELETE",
         &format!("/work_queues/{default_id}"),
         Value::Null,
+        409,
     );
-    assert_eq!(status, 409, "{answer}");
     assert!(
         detail(&answer).starts_with("Data integrity conflict."),
         "{answer}"
     );
-    let (status, answer) = call(server, "GET", "/work_pools/qpool/queues/nope", Value::Null);
     assert_eq!(
-        (status, detail(&answer)),
-        (404, "Work pool queue 'qpool/nope' not found.")
+        refused(
+            server,
+            "GET",
+            "/work_pools/qpool/queues/nope",
+            Value::Null,
+            404
+        ),
+        "Work pool queue 'qpool/nope' not found."
     );
 
     ok(
@@ -399,10 +410,15 @@ fn queues(server: &Server) {
         201,
     );
     assert_eq!(legacy["work_pool_name"], "default-agent-pool");
-    let (status, answer) = call(server, "POST", "/work_queues/", json!({ "name": "legacy" }));
     assert_eq!(
-        (status, detail(&answer)),
-        (409, "A work queue with this name already exists.")
+        refused(
+            server,
+            "POST",
+            "/work_queues/",
+            json!({ "name": "legacy" }),
+            409
+        ),
+        "A work queue with this name already exists."
     );
     let by_name = ok(server, "GET", "/work_queues/name/legacy", Value::Null, 200);
     assert_eq!(by_name["id"], legacy["id"]);
@@ -428,22 +444,25 @@ fn queues(server: &Server) {
     assert_eq!(status_detail["healthy"], false);
     assert_eq!(status_detail["late_runs_count"], 0);
     let missing = "00000000-0000-0000-0000-000000000000";
-    let (status, answer) = call(
-        server,
-        "GET",
-        &format!("/work_queues/{missing}"),
-        Value::Null,
-    );
-    assert_eq!((status, detail(&answer)), (404, "work queue not found"));
-    let (status, answer) = call(
-        server,
-        "PATCH",
-        &format!("/work_queues/{missing}"),
-        json!({}),
+    assert_eq!(
+        refused(
+            server,
+            "GET",
+            &format!("/work_queues/{missing}"),
+            Value::Null,
+            404
+        ),
+        "work queue not found"
     );
     assert_eq!(
-        (status, detail(&answer).to_owned()),
-        (404, format!("Work Queue {missing} not found"))
+        refused(
+            server,
+            "PATCH",
+            &format!("/work_queues/{missing}"),
+            json!({}),
+            404
+        ),
+        format!("Work Queue {missing} not found")
     );
 }
 
@@ -624,30 +643,30 @@ fn polling(server: &Server) {
         204,
     );
 
-    let (status, answer) = call(
-        server,
-        "POST",
-        "/work_pools/ppool/get_scheduled_flow_runs",
-        json!({ "work_queue_names": ["nope"] }),
-    );
     assert_eq!(
-        (status, detail(&answer)),
-        (404, "Work pool queue 'ppool/nope' not found.")
+        refused(
+            server,
+            "POST",
+            "/work_pools/ppool/get_scheduled_flow_runs",
+            json!({ "work_queue_names": ["nope"] }),
+            404
+        ),
+        "Work pool queue 'ppool/nope' not found."
     );
-    let (status, _) = call(
+    ok(
         server,
         "POST",
         "/work_pools/nope/get_scheduled_flow_runs",
         json!({}),
+        404,
     );
-    assert_eq!(status, 404);
-    let (status, _) = call(
+    ok(
         server,
         "POST",
         "/work_pools/ppool/get_scheduled_flow_runs",
         json!({ "limit": 201 }),
+        422,
     );
-    assert_eq!(status, 422);
 
     // The poll is recorded: the queues polled are READY with a last poll.
     eventually("the default queue READY", || {
@@ -684,15 +703,15 @@ fn polling(server: &Server) {
         ok(server, "GET", "/work_pools/ppool", Value::Null, 200)["default_queue_id"].clone();
     assert_eq!(run["work_queue_id"], default_queue);
     assert_eq!(run["work_queue_name"], "default");
-    let (status, answer) = call(
-        server,
-        "POST",
-        "/flow_runs/",
-        json!({ "flow_id": flow, "work_pool_name": "nope" }),
-    );
     assert_eq!(
-        (status, detail(&answer)),
-        (404, "Work pool \"nope\" not found.")
+        refused(
+            server,
+            "POST",
+            "/flow_runs/",
+            json!({ "flow_id": flow, "work_pool_name": "nope" }),
+            404
+        ),
+        "Work pool \"nope\" not found."
     );
     // The labels a worker sets.
     let id = run["id"].as_str().unwrap();
@@ -759,13 +778,16 @@ fn workers(server: &Server) {
         ),
         (&json!("ONLINE"), &json!(5))
     );
-    let (status, answer) = call(
-        server,
-        "DELETE",
-        "/work_pools/wpool/workers/nope",
-        Value::Null,
+    assert_eq!(
+        refused(
+            server,
+            "DELETE",
+            "/work_pools/wpool/workers/nope",
+            Value::Null,
+            404
+        ),
+        "Worker not found."
     );
-    assert_eq!((status, detail(&answer)), (404, "Worker not found."));
     ok(
         server,
         "DELETE",
@@ -773,15 +795,15 @@ fn workers(server: &Server) {
         Value::Null,
         204,
     );
-    let (status, answer) = call(
-        server,
-        "POST",
-        "/work_pools/nope/workers/heartbeat",
-        json!({ "name": "w" }),
-    );
     assert_eq!(
-        (status, detail(&answer)),
-        (404, "Work pool \"nope\" not found.")
+        refused(
+            server,
+            "POST",
+            "/work_pools/nope/workers/heartbeat",
+            json!({ "name": "w" }),
+            404
+        ),
+        "Work pool \"nope\" not found."
     );
 }
 

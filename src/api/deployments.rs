@@ -5,21 +5,21 @@
 //! schedule routes are in `deployment_schedules`.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Map, Value, json};
 
-use super::common::{api_version, created_or_ok, page, path_id};
-use super::flow_runs::emit_state_event;
+use super::common::{bulk_limit, created_or_ok, page, path_id};
 use super::schemas::deployments::{
-    Deployment, DeploymentCreate, DeploymentFilterBody, DeploymentFlowRunCreate, DeploymentPage,
+    Deployment, DeploymentBulkDeleteBody, DeploymentCreate, DeploymentFilterBody, DeploymentPage,
     DeploymentPaginateBody, DeploymentScheduleCreate, DeploymentScheduleUpdate, DeploymentUpdate,
-    ScheduledRunsBody, stored_schedule,
+    ScheduleRunsBody, ScheduledRunsBody, stored_schedule,
 };
 use super::schemas::flow_runs::{FlowRun, FlowRunCriteria};
 use super::schemas::from_body;
+use super::schemas::work_pools::CoreWorkQueue;
 use super::{ApiError, ApiResult, Body, Shared, events};
 use crate::db::types::{Id, Timestamp};
 use crate::orchestration::run_input::{self, Invalid};
@@ -28,8 +28,7 @@ use crate::store::deployment_schedules::{self, NewSchedule};
 use crate::store::deployments::{
     self as store, Fields, LimitChange, NewDeployment, ScheduleUpdate,
 };
-use crate::store::flow_runs::{self, NewFlowRun};
-use crate::store::states::Proposed;
+use crate::store::flow_runs;
 use crate::store::{filter::Criteria, flows, new_v7};
 
 pub fn routes() -> Router<Shared> {
@@ -38,6 +37,7 @@ pub fn routes() -> Router<Shared> {
         .route("/deployments/filter", post(filter))
         .route("/deployments/count", post(count))
         .route("/deployments/paginate", post(paginate))
+        .route("/deployments/bulk_delete", post(bulk_delete))
         .route(
             "/deployments/get_scheduled_flow_runs",
             post(get_scheduled_flow_runs),
@@ -49,7 +49,8 @@ pub fn routes() -> Router<Shared> {
         .route("/deployments/{id}", get(read).patch(update).delete(delete))
         .route("/deployments/{id}/pause_deployment", post(pause))
         .route("/deployments/{id}/resume_deployment", post(resume))
-        .route("/deployments/{id}/create_flow_run", post(create_flow_run))
+        .route("/deployments/{id}/schedule", post(schedule))
+        .route("/deployments/{id}/work_queue_check", get(work_queue_check))
 }
 
 fn not_found() -> ApiError {
@@ -485,9 +486,10 @@ pub fn schedule_changes(update: DeploymentScheduleUpdate) -> deployment_schedule
     }
 }
 
-const NO_VALID_SCHEMA: &str = "Error updating deployment: Cannot update parameters because parameter schema \
+pub(super) const NO_VALID_SCHEMA: &str = "Error updating deployment: Cannot update parameters because parameter schema \
     enforcement is enabled and the deployment does not have a valid parameter schema.";
-const CIRCULAR_SCHEMA: &str = "Invalid schema: Unable to validate schema with circular references.";
+pub(super) const CIRCULAR_SCHEMA: &str =
+    "Invalid schema: Unable to validate schema with circular references.";
 
 async fn update(
     State(state): State<Shared>,
@@ -618,6 +620,109 @@ async fn delete(State(state): State<Shared>, Path(id): Path<String>) -> ApiResul
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /deployments/bulk_delete`: up to `limit` (at most 50) deployments the filter matches, deleted as one
+/// DELETE would delete each; their ids.
+async fn bulk_delete(
+    State(state): State<Shared>,
+    Body(body): Body<DeploymentBulkDeleteBody>,
+) -> ApiResult<Json<Value>> {
+    let limit = bulk_limit(body.limit)?;
+    let criteria = Criteria {
+        deployments: body.deployments,
+        ..Criteria::default()
+    };
+    let matching = store::filter(&state.db, &criteria, Default::default(), limit, 0).await?;
+    let ids: Vec<Id> = matching.iter().map(|d| d.id).collect();
+    let deleted = store::delete_many(&state.writer, &ids).await?;
+    for deployment in &deleted {
+        lifecycle(&state, "deleted", deployment).await;
+    }
+    let ids: Vec<String> = deleted.iter().map(|d| d.id.to_string()).collect();
+    Ok(Json(json!({ "deleted": ids })))
+}
+
+/// `POST /deployments/{id}/schedule`: the deployment's active schedules' runs from `start_time` (now) until
+/// `end_time`, at least `min_runs` and `min_time` ahead, at most `max_runs`, with the scheduler's settings for
+/// what is not sent; for a backfill, times in the past. Slots already scheduled are not scheduled again. A
+/// deployment that does not exist gets nothing, and no error, as on Prefect's server.
+async fn schedule(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Body(body): Body<ScheduleRunsBody>,
+) -> ApiResult<Json<Value>> {
+    use crate::services::scheduler::{self, Window};
+    let id = path_id(&id)?;
+    let settings = scheduler::settings();
+    let start = body.start_time.map_or_else(chrono::Utc::now, |t| t.0.0);
+    let end = match body.end_time {
+        Some(end) => end.0.0,
+        None => start
+            .checked_add_signed(settings.max_scheduled_time)
+            .ok_or_else(|| ApiError::bad_request("start_time is out of range"))?,
+    };
+    let min_time = match body.min_time {
+        Some(seconds) => {
+            chrono::Duration::from_std(std::time::Duration::try_from_secs_f64(seconds.0).map_err(
+                |_| ApiError::bad_request("min_time must be a non-negative number of seconds"),
+            )?)
+            .map_err(|_| ApiError::bad_request("min_time is out of range"))?
+        }
+        None => settings.min_scheduled_time,
+    };
+    let count = |given: Option<i64>, default: usize| -> ApiResult<usize> {
+        given.map_or(Ok(default), |n| {
+            usize::try_from(n).map_err(|_| ApiError::bad_request("run counts must not be negative"))
+        })
+    };
+    let window = Window {
+        start,
+        end,
+        min_time,
+        min_runs: count(body.min_runs.map(|n| n.0), settings.min_runs)?,
+        max_runs: count(body.max_runs.map(|n| n.0), settings.max_runs)?,
+    };
+    scheduler::schedule_runs(&state.db, &state.writer, id, &window).await?;
+    Ok(Json(Value::Null))
+}
+
+/// `GET /deployments/{id}/work_queue_check` (deprecated in Prefect): the queues whose legacy filter would pick
+/// the deployment up: the filter's tags, if any, are all the deployment's; its deployment ids, if any, include
+/// it. Queues without a filter (all queues made since Prefect 2) pick every deployment up.
+async fn work_queue_check(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<CoreWorkQueue>>> {
+    let id = path_id(&id)?;
+    let deployment = store::read(&state.db, id).await?.ok_or_else(not_found)?;
+    let tags = deployment.tags.0.as_array().cloned().unwrap_or_default();
+    let queues =
+        crate::store::work_queues::filter(&state.db, None, &json!({}), i64::MAX, 0).await?;
+    let listed = |key: &str, filter: &Value| {
+        filter
+            .get(key)
+            .and_then(Value::as_array)
+            .filter(|items| !items.is_empty())
+            .cloned()
+    };
+    let picks = |queue: &&crate::store::work_queues::WorkQueue| {
+        let Some(filter) = queue.filter.as_ref().map(|f| &f.0) else {
+            return true;
+        };
+        let tags_ok =
+            listed("tags", filter).is_none_or(|wanted| wanted.iter().all(|t| tags.contains(t)));
+        let ids_ok = listed("deployment_ids", filter)
+            .is_none_or(|ids| ids.contains(&Value::String(id.to_string())));
+        tags_ok && ids_ok
+    };
+    Ok(Json(
+        queues
+            .iter()
+            .filter(picks)
+            .map(CoreWorkQueue::new)
+            .collect(),
+    ))
+}
+
 async fn set_paused(state: &Shared, id: &str, paused: bool) -> ApiResult<Json<Value>> {
     let id = path_id(id)?;
     // Unlike a PATCH, these two leave the future runs alone, except that pausing removes every auto-scheduled
@@ -738,149 +843,6 @@ async fn get_scheduled_flow_runs(
     }
     let now = Timestamp::now();
     Ok(Json(runs.iter().map(|r| FlowRun::new(r, now)).collect()))
-}
-
-/// `POST /deployments/{id}/create_flow_run`: a run of the deployment's flow with the deployment's parameters
-/// (overridden by the ones sent), its tags plus the ones sent, its queue (or the one named, made in the
-/// deployment's pool when missing) and its job variables overridden; Scheduled now unless a state is sent.
-async fn create_flow_run(
-    State(state): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Body(body): Body<DeploymentFlowRunCreate>,
-) -> ApiResult<Response> {
-    let id = path_id(&id)?;
-    let deployment = store::read(&state.db, id).await?.ok_or_else(not_found)?;
-    let mut parameters = deployment
-        .parameters
-        .0
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    parameters.extend(body.parameters.unwrap_or_default());
-    let parameters = Value::Object(parameters);
-    let enforce = body
-        .enforce_parameter_schema
-        .map_or(deployment.enforce_parameter_schema, |e| e.0);
-    if enforce {
-        let schema = deployment
-            .parameter_openapi_schema
-            .as_ref()
-            .map(|s| s.0.clone())
-            .filter(Value::is_object);
-        let Some(schema) = schema else {
-            return Err(conflict(NO_VALID_SCHEMA));
-        };
-        match run_input::validate(&parameters, &schema) {
-            Ok(()) => {}
-            Err(Invalid::Mismatch(message)) => {
-                return Err(conflict(format!("Error creating flow run: {message}")));
-            }
-            Err(Invalid::Circular) => return Err(unprocessable(CIRCULAR_SCHEMA)),
-        }
-    }
-    let mut work_queue_name = deployment
-        .queue_name
-        .clone()
-        .or(deployment.work_queue_name.clone());
-    let mut work_queue_id = deployment.work_queue_id;
-    if let Some(queue) = body.work_queue_name.filter(|q| !q.is_empty()) {
-        let pool = match deployment.work_queue_id {
-            Some(queue_id) => deployment_queues::pool_of_queue(&state.writer, queue_id).await?,
-            None => None,
-        };
-        let Some(pool) = pool else {
-            return Err(ApiError::bad_request(format!(
-                "Cannot create flow run in work queue {queue} because deployment {id} is not associated with \
-                 a work pool. Please remove work_pool_name and try again."
-            )));
-        };
-        match deployment_queues::queue_in_pool(&state.writer, &pool, &queue).await? {
-            Lookup::Queue(queue_id) => work_queue_id = Some(queue_id),
-            Lookup::NoSuchPool(name) => return Err(pool_not_found(&name)),
-        }
-        work_queue_name = Some(queue);
-    }
-    let mut tags: Vec<String> = deployment
-        .tags
-        .0
-        .as_array()
-        .map(|t| {
-            t.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    for tag in body.tags.unwrap_or_default() {
-        if !tags.contains(&tag) {
-            tags.push(tag);
-        }
-    }
-    let mut labels: Map<String, Value> = deployment
-        .labels
-        .as_ref()
-        .and_then(|l| l.0.as_object().cloned())
-        .unwrap_or_default();
-    labels.insert(
-        "prefect.flow.id".into(),
-        json!(deployment.flow_id.to_string()),
-    );
-    labels.insert(
-        "prefect.deployment.id".into(),
-        json!(deployment.id.to_string()),
-    );
-    labels.extend(body.labels.unwrap_or_default());
-    let proposed = body.state.map_or_else(
-        || {
-            let mut scheduled = Proposed::new("SCHEDULED", "Scheduled");
-            scheduled.details = json!({ "scheduled_time": Timestamp::now().rfc3339() });
-            scheduled
-        },
-        |s| s.into_proposed(),
-    );
-    let policy = body
-        .empirical_policy
-        .map_or_else(|| flow_runs::normalise_policy(&json!({})), |p| p.0);
-    let new = NewFlowRun {
-        flow_id: deployment.flow_id,
-        name: body
-            .name
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(crate::names::slug),
-        flow_version: None,
-        parameters,
-        context: Value::Object(body.context.unwrap_or_default()),
-        parent_task_run_id: body.parent_task_run_id.map(|id| id.0),
-        infrastructure_document_id: body
-            .infrastructure_document_id
-            .map(|id| id.0)
-            .or(deployment.infrastructure_document_id),
-        empirical_policy: policy,
-        tags: json!(tags),
-        labels: Value::Object(labels),
-        idempotency_key: body.idempotency_key,
-        work_queue_name,
-        job_variables: Value::Object(body.job_variables.unwrap_or_default()),
-        deployment_id: Some(deployment.id),
-        state: proposed,
-    };
-    let (mut run, transition) = flow_runs::create_for_deployment(
-        &state.writer,
-        new,
-        work_queue_id,
-        deployment.version.clone(),
-        api_version(&headers),
-    )
-    .await?;
-    flow_runs::fill_pool(&state.db, &mut run).await?;
-    if let Some(transition) = &transition {
-        emit_state_event(&state, transition).await;
-    }
-    Ok(created_or_ok(
-        transition.is_some(),
-        FlowRun::new(&run, Timestamp::now()),
-    ))
 }
 
 /// Schedules sent in a `POST /deployments/{id}/schedules`, as the store adds them.

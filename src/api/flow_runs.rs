@@ -110,11 +110,18 @@ async fn create_flow_run(
         deployment_id: body.deployment_id.map(|id| id.0),
         state: proposed,
     };
-    let (mut run, transition) =
-        flow_runs::create(&state.writer, new, api_version(&headers)).await?;
-    if let (Some((queue, name)), Some(_)) = (queue, &transition) {
-        crate::store::work_queues::assign_run(&state.writer, run.id, queue).await?;
-        run.work_queue_id = Some(queue);
+    // The queue goes in with the run, in one write. Its stored `work_queue_name` stays as the client sent it,
+    // as in Prefect's table (the legacy queue routes match runs by that stored name); the answer shows the
+    // queue's own name, as Prefect's does.
+    let (mut run, transition) = flow_runs::create_for_deployment(
+        &state.writer,
+        new,
+        queue.as_ref().map(|(id, _)| *id),
+        None,
+        api_version(&headers),
+    )
+    .await?;
+    if let (Some((_, name)), Some(_)) = (queue, &transition) {
         run.work_queue_name = Some(name);
     }
     flow_runs::fill_pool(&state.db, &mut run).await?;

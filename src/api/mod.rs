@@ -16,6 +16,7 @@ mod concurrency_limits;
 mod concurrency_limits_v2;
 mod cors;
 mod csrf;
+mod deployment_flow_runs;
 mod deployment_schedules;
 mod deployments;
 mod error;
@@ -135,6 +136,7 @@ pub fn router(state: Shared) -> Router {
         .merge(concurrency_limits::routes())
         .merge(concurrency_limits_v2::routes())
         .merge(deployments::routes())
+        .merge(deployment_flow_runs::routes())
         .merge(deployment_schedules::routes())
         .merge(automations::routes())
         .merge(work_pools::routes())

@@ -14,8 +14,9 @@ use serde_json::{Map, Value, json};
 use super::common::page;
 use super::schemas::flow_runs::FlowRun;
 use super::schemas::work_pools::{
-    FilterBody, ScheduledRunsBody, WorkPool, WorkPoolCreate, WorkPoolUpdate, WorkQueue,
-    WorkQueueCreate, WorkQueueUpdate, WorkerFlowRun,
+    ConcurrencyStatusBody, FilterBody, FlowRunSlotSummary, PoolConcurrencyStatus,
+    QueueConcurrencyDetail, ScheduledRunsBody, WorkPool, WorkPoolCreate, WorkPoolUpdate, WorkQueue,
+    WorkQueueCreate, WorkQueueUpdate, WorkerFlowRun, pages,
 };
 use super::{ApiError, ApiResult, Body, Shared, events};
 use crate::db::types::{Id, Timestamp};
@@ -35,6 +36,10 @@ pub fn routes() -> Router<Shared> {
         .route(
             "/work_pools/{name}/get_scheduled_flow_runs",
             post(get_scheduled_flow_runs),
+        )
+        .route(
+            "/work_pools/{name}/concurrency_status",
+            post(concurrency_status),
         )
         .route("/work_pools/{name}/queues", post(create_queue))
         .route("/work_pools/{name}/queues/filter", post(filter_queues))
@@ -385,10 +390,72 @@ async fn get_scheduled_flow_runs(
         runs.iter()
             .map(|run| {
                 let queue = run.work_queue_id.unwrap_or(pool_id);
-                WorkerFlowRun::new(pool_id, queue, FlowRun::new(run, now))
+                WorkerFlowRun::new(pool_id, queue, FlowRun::core(run, now))
             })
             .collect(),
     ))
+}
+
+/// `POST /work_pools/{name}/concurrency_status`: the pool's Pending and Running runs (the slots its poll
+/// counts), and per queue, a page of queues at a time in priority order, how many and up to `flow_run_limit` of
+/// them (10 unless sent).
+async fn concurrency_status(
+    State(state): State<Shared>,
+    Path(name): Path<String>,
+    Body(body): Body<ConcurrencyStatusBody>,
+) -> ApiResult<Json<PoolConcurrencyStatus>> {
+    let (limit, _) = page(body.limit, None)?;
+    let page_number = body.page.map_or(1, |p| p.0);
+    let per_queue = body.flow_run_limit.map_or(10, |l| l.0);
+    let pool = pools::read_by_name(&state.db, &name)
+        .await?
+        .ok_or_else(|| ApiError::not_found_plain(&format!("Work pool '{name}' not found.")))?;
+    let all = queues::of_pool(&state.db, pool.id).await?;
+    let all_ids: Vec<Id> = all.iter().map(|q| q.id).collect();
+    let by_queue: HashMap<Id, i64> =
+        queues::active_slots(&state.db, &all_ids, "'PENDING', 'RUNNING'")
+            .await?
+            .into_iter()
+            .collect();
+    let offset = usize::try_from((page_number - 1).saturating_mul(limit)).unwrap_or(usize::MAX);
+    let shown: Vec<&queues::WorkQueue> = all
+        .iter()
+        .skip(offset)
+        .take(usize::try_from(limit).unwrap_or(0))
+        .collect();
+    let shown_ids: Vec<Id> = shown.iter().map(|q| q.id).collect();
+    let holders = queues::pool_slot_holders(&state.db, &shown_ids).await?;
+    let now = Timestamp::now();
+    let details = shown
+        .iter()
+        .map(|queue| {
+            let runs = holders
+                .iter()
+                .filter(|r| r.work_queue_id == Some(queue.id))
+                .take(usize::try_from(per_queue).unwrap_or(0))
+                .map(|r| FlowRunSlotSummary::new(r, now))
+                .collect();
+            let active = by_queue.get(&queue.id).copied().unwrap_or(0);
+            QueueConcurrencyDetail {
+                queue_id: queue.id.to_string(),
+                queue_name: queue.name.clone(),
+                active_slots: active,
+                concurrency_limit: queue.concurrency_limit,
+                flow_runs: runs,
+                flow_run_count: active,
+            }
+        })
+        .collect();
+    let count = all.len() as i64;
+    Ok(Json(PoolConcurrencyStatus {
+        active_slots: by_queue.values().sum(),
+        concurrency_limit: pool.concurrency_limit,
+        queues: details,
+        count,
+        limit,
+        pages: pages(count, limit),
+        page: page_number,
+    }))
 }
 
 /// The pools whose last poll is being recorded now: a poll while one is in flight is not recorded again, as

@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use super::common::{not_found_exception, page, path_id};
 use super::schemas::flow_runs::FlowRun;
 use super::schemas::work_pools::{
-    FilterBody, QueueRunsBody, WorkQueue, WorkQueueCreate, WorkQueueUpdate,
+    ConcurrencyStatusBody, FilterBody, FlowRunSlotSummary, QueueConcurrencyStatus, QueueRunsBody,
+    WorkQueue, WorkQueueCreate, WorkQueueUpdate, pages,
 };
 use super::work_pools::{
     apply_queue_update, new_queue, queue_changes, queue_responses, record_poll, remove_queue,
@@ -34,6 +35,10 @@ pub fn routes() -> Router<Shared> {
         .route("/work_queues/{id}", get(read).patch(update).delete(delete))
         .route("/work_queues/{id}/get_runs", post(get_runs))
         .route("/work_queues/{id}/status", get(status))
+        .route(
+            "/work_queues/{id}/concurrency_status",
+            post(concurrency_status),
+        )
 }
 
 fn not_found() -> ApiError {
@@ -106,6 +111,35 @@ async fn create(
             body: json!({ "detail": "A work queue with this name already exists." }),
         }),
     }
+}
+
+/// `POST /work_queues/{id}/concurrency_status`: the runs holding the queue's slots (Pending, Running,
+/// Cancelling), a page at a time; `active_slots` counts them all.
+async fn concurrency_status(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Body(body): Body<ConcurrencyStatusBody>,
+) -> ApiResult<Json<QueueConcurrencyStatus>> {
+    let (limit, _) = page(body.limit, None)?;
+    let page_number = body.page.map_or(1, |p| p.0);
+    let queue = queues::read(&state.db, path_id(&id)?)
+        .await?
+        .ok_or_else(|| ApiError::not_found_plain("Work queue not found."))?;
+    let offset = (page_number - 1).saturating_mul(limit);
+    let (count, holders) = queues::queue_slot_holders(&state.db, &queue, limit, offset).await?;
+    let now = Timestamp::now();
+    Ok(Json(QueueConcurrencyStatus {
+        active_slots: count,
+        concurrency_limit: queue.concurrency_limit,
+        flow_runs: holders
+            .iter()
+            .map(|r| FlowRunSlotSummary::new(r, now))
+            .collect(),
+        count,
+        limit,
+        pages: pages(count, limit),
+        page: page_number,
+    }))
 }
 
 async fn read(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<WorkQueue>> {

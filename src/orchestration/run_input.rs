@@ -327,7 +327,37 @@ fn check_object(
             continue;
         }
         path.push(Segment::Key(key.clone()));
-        check(value, property, root, path, depth + 1, failures)?;
+        match property.get("type").filter(|t| nullable && *t != "null") {
+            // Prefect's preprocessing turns the property's `type` into `anyOf: [{type}, {type: null}]`, so a
+            // value of the wrong type fails that `anyOf`, in its words.
+            Some(kind) => {
+                let mut own = Vec::new();
+                check(
+                    value,
+                    &json!({ "type": kind }),
+                    root,
+                    path,
+                    depth + 1,
+                    &mut own,
+                )?;
+                if !own.is_empty() {
+                    fail(
+                        failures,
+                        path,
+                        format!(
+                            "{} is not valid under any of the given schemas",
+                            py_repr(value)
+                        ),
+                    );
+                }
+                let mut rest = property.clone();
+                if let Some(rest) = rest.as_object_mut() {
+                    rest.remove("type");
+                }
+                check(value, &rest, root, path, depth + 1, failures)?;
+            }
+            None => check(value, property, root, path, depth + 1, failures)?,
+        }
         path.pop();
     }
     for key in required.iter().filter(|k| !object.contains_key(**k)) {
@@ -518,6 +548,12 @@ mod tests {
         assert_eq!(
             err.reason(),
             "Reason: Validation failed for field 'tags[1]'. Failure reason: 3 is not of type 'string'"
+        );
+        // An optional property's type is `anyOf` with null after Prefect's preprocessing: its words.
+        let err = validate(&json!({"color": "red", "note": 5}), &schema).unwrap_err();
+        assert_eq!(
+            err.reason(),
+            "Reason: Validation failed for field 'note'. Failure reason: 5 is not valid under any of the given schemas"
         );
         let circular = json!({"$defs": {"A": {"$ref": "#/$defs/A"}}, "$ref": "#/$defs/A"});
         assert_eq!(validate(&json!({}), &circular), Err(Invalid::Circular));

@@ -224,6 +224,12 @@ pub async fn schedule_deployments(
     schedule(reader, writer, ids, config, &Window::ahead(config)).await
 }
 
+/// The settings the scheduler runs with, or Prefect's defaults while it is off (what
+/// `POST /deployments/{id}/schedule` fills the arguments it is not sent with).
+pub fn settings() -> Config {
+    RUNNING.get().cloned().unwrap_or_default()
+}
+
 /// Where in time, and how many, runs are made (Prefect's `schedule_runs` arguments).
 #[derive(Clone, Debug)]
 pub struct Window {
@@ -251,15 +257,14 @@ impl Window {
 }
 
 /// Prefect's `schedule_runs` for one deployment over `window` (its `POST /deployments/{id}/schedule`, which
-/// also backfills); returns the ids of the runs made.
-#[allow(dead_code)] // Called by the deployments API (`POST /deployments/{id}/schedule`).
+/// also backfills, and schedules a paused deployment too); returns the ids of the runs made.
 pub async fn schedule_runs(
     reader: &Db,
     writer: &Writer,
     deployment: Id,
     window: &Window,
 ) -> Result<Vec<Id>, sqlx::Error> {
-    let runs = generate(reader, &[deployment], window).await?;
+    let runs = generate(reader, &[deployment], window, true).await?;
     store::insert_runs(writer, &runs).await
 }
 
@@ -273,7 +278,7 @@ async fn schedule(
     if ids.is_empty() {
         return Ok(0);
     }
-    let runs = generate(reader, ids, window).await?;
+    let runs = generate(reader, ids, window, false).await?;
     let mut inserted = 0;
     for batch in runs.chunks(config.insert_batch_size.max(1)) {
         inserted += store::insert_runs(writer, batch).await?.len();
@@ -283,9 +288,14 @@ async fn schedule(
 
 /// The runs these deployments' active schedules call for in `window` (Prefect's
 /// `_generate_scheduled_flow_runs`); a schedule that cannot be read is logged and skipped.
-async fn generate(reader: &Db, ids: &[Id], window: &Window) -> Result<Vec<NewRun>, sqlx::Error> {
+async fn generate(
+    reader: &Db,
+    ids: &[Id],
+    window: &Window,
+    paused_too: bool,
+) -> Result<Vec<NewRun>, sqlx::Error> {
     let mut runs = Vec::new();
-    for (deployment, schedules) in store::with_active_schedules(reader, ids).await? {
+    for (deployment, schedules) in store::with_active_schedules(reader, ids, paused_too).await? {
         let mut labels = match deployment.labels.as_ref().map(|l| &l.0) {
             Some(Value::Object(labels)) => labels.clone(),
             _ => Default::default(),

@@ -664,35 +664,45 @@ pub async fn with_schedules(
 /// (through the foreign key); its other runs stay, no longer linked to it. What it was, `None` when there was
 /// none.
 pub async fn delete(writer: &Writer, id: Id) -> Result<Option<Deployment>, sqlx::Error> {
+    Ok(delete_many(writer, &[id]).await?.into_iter().next())
+}
+
+/// [`delete`] for each of `ids`, in one transaction; the ones that were there.
+pub async fn delete_many(writer: &Writer, ids: &[Id]) -> Result<Vec<Deployment>, sqlx::Error> {
     let select = format!("{SELECT} WHERE d.id = $1");
     let delete_runs = delete_scheduled_runs_sql(false, false);
     let now = Timestamp::now();
+    let ids = ids.to_vec();
     write_tx!(writer, tx => {
-        let found = sqlx::query_as::<_, Deployment>(sqlx::AssertSqlSafe(select.clone()))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(found) = found else { return Ok(None) };
-        sqlx::query(sqlx::AssertSqlSafe(delete_runs.clone()))
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE flow_run SET deployment_id = NULL WHERE deployment_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM deployment WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        if let Some(limit) = found.concurrency_limit_id {
-            sqlx::query("DELETE FROM concurrency_limit_v2 WHERE id = $1")
-                .bind(limit)
+        let mut deleted = Vec::new();
+        for id in ids.iter().copied() {
+            let found = sqlx::query_as::<_, Deployment>(sqlx::AssertSqlSafe(select.clone()))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(found) = found else { continue };
+            sqlx::query(sqlx::AssertSqlSafe(delete_runs.clone()))
+                .bind(id)
+                .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query("UPDATE flow_run SET deployment_id = NULL WHERE deployment_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM deployment WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(limit) = found.concurrency_limit_id {
+                sqlx::query("DELETE FROM concurrency_limit_v2 WHERE id = $1")
+                    .bind(limit)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            deleted.push(found);
         }
-        Some(found)
+        deleted
     })
 }
 

@@ -54,16 +54,34 @@ pub struct FlowRun {
     pub work_pool_name: Option<String>,
 }
 
-/// `SELECT {COLUMNS} WHERE …`: a run (`fr`) with its state (`s`) and its queue's pool (`run_wp`).
-pub const COLUMNS: &str = "fr.id, fr.created, fr.updated, fr.name, fr.flow_id, fr.state_id, fr.deployment_id, \
+/// The run's own columns (`fr`), shared by [`COLUMNS`] and [`CORE_COLUMNS`].
+macro_rules! run_columns {
+    () => {
+        "fr.id, fr.created, fr.updated, fr.name, fr.flow_id, fr.state_id, fr.deployment_id, \
     fr.deployment_version, fr.work_queue_id, fr.work_queue_name, fr.flow_version, fr.parameters, fr.idempotency_key, \
     fr.context, fr.empirical_policy, fr.tags, fr.labels, fr.parent_task_run_id, fr.state_type, fr.state_name, \
     fr.state_timestamp, fr.run_count, fr.expected_start_time, fr.next_scheduled_start_time, fr.start_time, \
     fr.end_time, fr.total_run_time, fr.auto_scheduled, fr.infrastructure_document_id, fr.infrastructure_pid, \
-    fr.created_by, fr.job_variables, s.message AS s_message, s.data AS s_data, s.state_details AS s_details, \
+    fr.created_by, fr.job_variables"
+    };
+}
+
+/// `SELECT {COLUMNS} WHERE …`: a run (`fr`) with its state (`s`) and its queue's pool (`run_wp`).
+pub const COLUMNS: &str = concat!(
+    run_columns!(),
+    ", s.message AS s_message, s.data AS s_data, s.state_details AS s_details, \
     run_wp.id AS work_pool_id, run_wp.name AS work_pool_name \
     FROM flow_run fr LEFT JOIN flow_run_state s ON s.id = fr.state_id \
-    LEFT JOIN work_queue run_wq ON run_wq.id = fr.work_queue_id LEFT JOIN work_pool run_wp ON run_wp.id = run_wq.work_pool_id";
+    LEFT JOIN work_queue run_wq ON run_wq.id = fr.work_queue_id LEFT JOIN work_pool run_wp ON run_wp.id = run_wq.work_pool_id"
+);
+
+/// `SELECT {CORE_COLUMNS} WHERE …`: a run (`fr`) alone, for answers that show neither its state's message and
+/// data nor its pool (Prefect's core `FlowRun`, as a worker's poll answers it): no joins.
+pub const CORE_COLUMNS: &str = concat!(
+    run_columns!(),
+    ", NULL AS s_message, NULL AS s_data, NULL AS s_details, NULL AS work_pool_id, NULL AS work_pool_name \
+    FROM flow_run fr"
+);
 
 /// Prefect's `FlowRunPolicy` with every key, the deprecated ones folded in as Prefect's validator does.
 pub fn normalise_policy(given: &Value) -> Value {
@@ -294,17 +312,8 @@ pub struct NewFlowRun {
 }
 
 /// Creates a run and gives it its first state; with an idempotency key already used for this flow, returns
-/// that run instead (and no transition).
-pub async fn create(
-    writer: &Writer,
-    new: NewFlowRun,
-    api: ApiVersion,
-) -> Result<(FlowRun, Option<Transition>), sqlx::Error> {
-    create_for_deployment(writer, new, None, None, api).await
-}
-
-/// `create`, for a run made from a deployment: it also goes to the deployment's work queue and records the
-/// deployment's version.
+/// that run instead (and no transition). A run made from a deployment, or sent with a work pool, goes to its
+/// work queue and records the deployment's version in the same write.
 pub async fn create_for_deployment(
     writer: &Writer,
     new: NewFlowRun,

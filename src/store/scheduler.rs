@@ -124,19 +124,25 @@ pub async fn changed_since(
     })
 }
 
-/// These deployments (the non-paused ones) and their active schedules.
+/// These deployments (the non-paused ones, unless `paused_too`) and their active schedules.
 pub async fn with_active_schedules(
     db: &Db,
     ids: &[Id],
+    paused_too: bool,
 ) -> Result<Vec<(Deployment, Vec<Schedule>)>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut w = Where::new(db.dialect());
     let condition = w.in_list("id", Param::Ids(IdList(ids.to_vec())), false);
+    let unpaused = if paused_too {
+        ""
+    } else {
+        "paused = FALSE AND "
+    };
     let sql = format!(
         "SELECT id, flow_id, version, tags, labels, parameters, work_queue_name, work_queue_id, \
-         infrastructure_document_id FROM deployment WHERE paused = FALSE AND {condition} ORDER BY id"
+         infrastructure_document_id FROM deployment WHERE {unpaused}{condition} ORDER BY id"
     );
     let params = w.params;
     let deployments: Vec<Deployment> = on_db!(db, pool =>

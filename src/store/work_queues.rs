@@ -296,6 +296,71 @@ pub async fn active_slots(
     on_db!(db, pool => bind_all!(sqlx::query_as::<_, (Id, i64)>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await)
 }
 
+/// A run holding a concurrency slot, as the concurrency status routes show it.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct SlotHolder {
+    pub id: Id,
+    pub name: String,
+    pub state_type: Option<String>,
+    pub state_name: Option<String>,
+    pub start_time: Option<Timestamp>,
+    pub state_timestamp: Option<Timestamp>,
+    pub work_queue_id: Option<Id>,
+}
+
+const SLOT_HOLDER: &str = "SELECT fr.id, fr.name, fr.state_type, fr.state_name, fr.start_time, fr.state_timestamp, \
+    fr.work_queue_id FROM flow_run fr";
+
+/// The Pending and Running runs in these queues (the slots a pool's poll counts), in id order.
+pub async fn pool_slot_holders(db: &Db, queue_ids: &[Id]) -> Result<Vec<SlotHolder>, sqlx::Error> {
+    if queue_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = Where::new(db.dialect());
+    let queues = w.in_list(
+        "fr.work_queue_id",
+        Param::Ids(IdList(queue_ids.to_vec())),
+        false,
+    );
+    let sql = format!(
+        "{SLOT_HOLDER} WHERE {queues} AND fr.state_type IN ('PENDING', 'RUNNING') ORDER BY fr.id"
+    );
+    let params = w.params;
+    on_db!(db, pool => bind_all!(sqlx::query_as::<_, SlotHolder>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await)
+}
+
+/// The condition for a queue's slot holders (as Prefect's queue scheduler counts them): its Pending, Running and
+/// Cancelling runs, by id, or by name for runs in no queue.
+const QUEUE_SLOT_HOLDERS: &str = "(fr.work_queue_id = $1 OR (fr.work_queue_id IS NULL AND fr.work_queue_name = $2)) \
+    AND fr.state_type IN ('PENDING', 'RUNNING', 'CANCELLING')";
+
+/// How many runs hold a slot of the queue, and one page of them in id order.
+pub async fn queue_slot_holders(
+    db: &Db,
+    queue: &WorkQueue,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<SlotHolder>), sqlx::Error> {
+    let count_sql = format!("SELECT COUNT(*) FROM flow_run fr WHERE {QUEUE_SLOT_HOLDERS}");
+    let page_sql =
+        format!("{SLOT_HOLDER} WHERE {QUEUE_SLOT_HOLDERS} ORDER BY fr.id LIMIT $3 OFFSET $4");
+    on_db!(db, pool => {
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+            .bind(queue.id)
+            .bind(&queue.name)
+            .fetch_one(pool)
+            .await?;
+        let page = sqlx::query_as::<_, SlotHolder>(sqlx::AssertSqlSafe(page_sql))
+            .bind(queue.id)
+            .bind(&queue.name)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+        Ok((count, page))
+    })
+}
+
 /// Applies `changes` as Prefect's `update_work_queue` does: pausing sets PAUSED, resuming a paused queue sets
 /// READY when it was polled in the last minute and NOT_READY otherwise, a new priority moves the others.
 pub async fn update(
@@ -409,8 +474,9 @@ pub struct PolledQueue {
     pub room: Option<i64>,
 }
 
-/// A poll's scheduled runs: each queue's soonest, at most `limit` (and its room) from each, in priority order
-/// then soonest first, at most `limit` in all. One statement: each queue's part reads the partial index on
+/// A poll's scheduled runs (without their state's data or pool, which the poll's answer leaves out): each
+/// queue's soonest, at most `limit` (and its room) from each, in priority order then soonest first, at most
+/// `limit` in all. One statement: each queue's part reads the partial index on
 /// (work_queue_id, next_scheduled_start_time) of scheduled runs, so the cost is the runs returned, not the
 /// runs waiting.
 pub async fn scheduled_runs(
@@ -465,22 +531,9 @@ pub async fn scheduled_runs(
         "WITH picked AS ({}) SELECT {} JOIN picked ON picked.run_id = fr.id \
          ORDER BY picked.queue_priority ASC, picked.run_time ASC, fr.id ASC LIMIT {total}",
         parts.join(" UNION ALL "),
-        flow_runs::COLUMNS
+        flow_runs::CORE_COLUMNS
     );
     on_db!(db, pool => bind_all!(sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await)
-}
-
-/// Puts a new run in a queue (a run created with `work_pool_name`). Its `work_queue_name` stays as the client
-/// sent it, as in Prefect's table (Prefect's answer shows the queue's name; the legacy queue routes match runs
-/// by that stored name).
-pub async fn assign_run(writer: &Writer, run: Id, queue: Id) -> Result<(), sqlx::Error> {
-    write_tx!(writer, tx => {
-        sqlx::query("UPDATE flow_run SET work_queue_id = $2 WHERE id = $1")
-            .bind(run)
-            .bind(queue)
-            .execute(&mut *tx)
-            .await?;
-    })
 }
 
 /// What a poll records: the polled queues' `last_polled` (NOT_READY ones become READY), and READY with

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::concurrency_limits_v2::GlobalConcurrencyLimitResponse;
 use super::constraints::PositiveInt;
-use super::fields::{DateTime, FlowRunPolicy, LaxBool, LaxInt, Uuid};
+use super::fields::{DateTime, FlowRunPolicy, LaxBool, LaxFloat, LaxInt, Uuid};
 use super::flow_runs::FlowRunCriteria;
 use super::patch;
 use super::states::StateCreate;
@@ -319,6 +319,31 @@ pub struct DeploymentPaginateBody {
     pub sort: Option<crate::store::deployments::Sort>,
     #[serde(flatten)]
     pub criteria: FlowRunCriteria,
+}
+
+/// The body of `POST /deployments/bulk_delete`.
+#[derive(Debug, Default, Deserialize)]
+pub struct DeploymentBulkDeleteBody {
+    #[serde(default)]
+    pub deployments: Option<Value>,
+    #[serde(default)]
+    pub limit: Option<LaxInt>,
+}
+
+/// The body of `POST /deployments/{id}/schedule`; what is left out comes from the scheduler's settings.
+#[derive(Debug, Default, Deserialize)]
+pub struct ScheduleRunsBody {
+    #[serde(default)]
+    pub start_time: Option<DateTime>,
+    #[serde(default)]
+    pub end_time: Option<DateTime>,
+    /// Seconds (Prefect takes a float here, for want of a timedelta in FastAPI bodies).
+    #[serde(default)]
+    pub min_time: Option<LaxFloat>,
+    #[serde(default)]
+    pub min_runs: Option<LaxInt>,
+    #[serde(default)]
+    pub max_runs: Option<LaxInt>,
 }
 
 /// The body of `POST /deployments/get_scheduled_flow_runs`.

@@ -46,6 +46,11 @@ checked_field!(LaxBool(bool) = lax_bool);
 pub struct DateTime(pub Timestamp);
 checked_field!(DateTime(Timestamp) = datetime);
 
+/// A pydantic `float`: a number, `true`/`false`, or a string holding a number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LaxFloat(pub f64);
+checked_field!(LaxFloat(f64) = lax_float);
+
 /// A UUID as pydantic reads one: a string in any of the forms `uuid` parses.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Uuid(pub Id);
@@ -248,6 +253,27 @@ pub fn flow_run_policy(given: &Value) -> Checked<Value> {
         policy[field] = json!(number);
     }
     Ok(policy)
+}
+
+fn lax_float(value: &Value) -> Checked<f64> {
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .ok_or_else(|| FieldError::new("float_type", "Input should be a valid number", value)),
+        Value::Bool(b) => Ok(if *b { 1.0 } else { 0.0 }),
+        Value::String(s) => s.trim().parse::<f64>().map_err(|_| {
+            FieldError::new(
+                "float_parsing",
+                "Input should be a valid number, unable to parse string as a number",
+                value,
+            )
+        }),
+        _ => Err(FieldError::new(
+            "float_type",
+            "Input should be a valid number",
+            value,
+        )),
+    }
 }
 
 /// Seconds as pydantic reads `int | float`: a number, or a string holding one (written back as a number).

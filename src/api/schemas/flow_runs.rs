@@ -9,7 +9,7 @@ use super::states::State;
 use super::states::StateCreate;
 use crate::db::types::{Id, Timestamp};
 use crate::store::filter::Criteria;
-use crate::store::flow_runs::{FlowRun as StoredFlowRun, normalise_policy};
+use crate::store::flow_runs::{FlowRun as StoredFlowRun, estimates, normalise_policy};
 
 /// Prefect's `FlowRunCreate`.
 #[derive(Debug, Deserialize)]
@@ -166,9 +166,12 @@ pub struct FlowRun {
     pub infrastructure_document_id: Option<String>,
     pub infrastructure_pid: Option<String>,
     pub created_by: Option<Value>,
-    /// Always null: prefect-rs has no work pools yet.
-    pub work_pool_id: Option<String>,
-    pub work_pool_name: Option<String>,
+    /// The pool of the run's queue (null without one); left out altogether (`None`) in a core `FlowRun`, the
+    /// run a worker's poll answers with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_pool_id: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_pool_name: Option<Option<String>>,
     pub state: Option<State>,
     pub job_variables: Option<Value>,
 }
@@ -183,7 +186,23 @@ fn time(time: Option<Timestamp>) -> Option<String> {
 
 impl FlowRun {
     pub fn new(run: &StoredFlowRun, now: Timestamp) -> Self {
-        let (estimated_run_time, estimated_start_time_delta) = run.estimates_at(now);
+        Self::build(run, now, false)
+    }
+
+    /// Prefect's core `FlowRun`, as a worker's poll answers it: no pool fields, and its state not loaded (null).
+    pub fn core(run: &StoredFlowRun, now: Timestamp) -> Self {
+        Self::build(run, now, true)
+    }
+
+    fn build(run: &StoredFlowRun, now: Timestamp, core: bool) -> Self {
+        let (estimated_run_time, estimated_start_time_delta) = estimates(
+            run.state_type.as_deref(),
+            run.state_timestamp,
+            run.total_run_time,
+            run.start_time,
+            run.expected_start_time,
+            now,
+        );
         FlowRun {
             id: run.id.to_string(),
             created: run.created.rfc3339(),
@@ -220,9 +239,13 @@ impl FlowRun {
             infrastructure_document_id: text(run.infrastructure_document_id),
             infrastructure_pid: run.infrastructure_pid.clone(),
             created_by: run.created_by.as_ref().map(|c| c.0.clone()),
-            work_pool_id: text(run.work_pool_id),
-            work_pool_name: run.work_pool_name.clone(),
-            state: run.state().as_ref().map(State::from),
+            work_pool_id: (!core).then(|| text(run.work_pool_id)),
+            work_pool_name: (!core).then(|| run.work_pool_name.clone()),
+            state: if core {
+                None
+            } else {
+                run.state().as_ref().map(State::from)
+            },
             job_variables: run.job_variables.as_ref().map(|j| j.0.clone()),
         }
     }

@@ -16,6 +16,7 @@
 pub mod fields;
 pub mod flow_runs;
 pub mod flows;
+pub mod hydration;
 pub mod logs;
 pub mod states;
 pub mod task_runs;

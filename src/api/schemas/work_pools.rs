@@ -399,24 +399,19 @@ impl Worker {
     }
 }
 
-/// Prefect's `WorkerFlowRunResponse`: its run is a `FlowRun`, which has no `work_pool_id`/`work_pool_name`
-/// (a `FlowRunResponse` does), and whose `state` Prefect's poll query leaves unloaded: null. A worker that
-/// gets a state copies it when it marks the run cancelled, id and all; null makes it build a new one.
+/// Prefect's `WorkerFlowRunResponse`: its run is a core `FlowRun` ([`super::flow_runs::FlowRun::core`]), which
+/// has no `work_pool_id`/`work_pool_name` (a `FlowRunResponse` does), and whose `state` Prefect's poll query
+/// leaves unloaded: null. A worker that gets a state copies it when it marks the run cancelled, id and all; null
+/// makes it build a new one.
 #[derive(Debug, Serialize)]
 pub struct WorkerFlowRun {
     pub work_pool_id: String,
     pub work_queue_id: String,
-    pub flow_run: Value,
+    pub flow_run: super::flow_runs::FlowRun,
 }
 
 impl WorkerFlowRun {
     pub fn new(pool: Id, queue: Id, run: super::flow_runs::FlowRun) -> Self {
-        let mut run = serde_json::to_value(run).unwrap_or(Value::Null);
-        if let Some(fields) = run.as_object_mut() {
-            fields.remove("work_pool_id");
-            fields.remove("work_pool_name");
-            fields.insert("state".into(), Value::Null);
-        }
         WorkerFlowRun {
             work_pool_id: pool.to_string(),
             work_queue_id: queue.to_string(),
@@ -457,5 +452,147 @@ mod tests {
             }))
             .is_ok()
         );
+    }
+}
+
+/// Prefect's core `WorkQueue` (what `GET /deployments/{id}/work_queue_check` lists): no status, no pool name.
+#[derive(Debug, Serialize)]
+pub struct CoreWorkQueue {
+    pub id: String,
+    pub created: String,
+    pub updated: String,
+    pub name: String,
+    pub description: String,
+    pub is_paused: bool,
+    pub concurrency_limit: Option<i32>,
+    pub priority: i32,
+    pub work_pool_id: String,
+    pub filter: Value,
+    pub last_polled: Option<String>,
+}
+
+impl CoreWorkQueue {
+    pub fn new(queue: &StoredQueue) -> Self {
+        CoreWorkQueue {
+            id: queue.id.to_string(),
+            created: queue.created.rfc3339(),
+            updated: queue.updated.rfc3339(),
+            name: queue.name.clone(),
+            description: queue.description.clone(),
+            is_paused: queue.is_paused,
+            concurrency_limit: queue.concurrency_limit,
+            priority: queue.priority,
+            work_pool_id: queue.work_pool_id.to_string(),
+            filter: json_or_null(&queue.filter),
+            last_polled: queue.last_polled.map(|t| t.rfc3339()),
+        }
+    }
+}
+
+/// How many runs per queue `POST /work_pools/{name}/concurrency_status` lists: 0 to 200.
+#[derive(Clone, Copy, Debug)]
+pub struct FlowRunLimit(pub i64);
+
+impl<'de> Deserialize<'de> for FlowRunLimit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let LaxInt(value) = LaxInt::deserialize(deserializer)?;
+        if value < 0 {
+            return Err(constraint(
+                "greater_than_equal",
+                "Input should be greater than or equal to 0",
+            ));
+        }
+        if value > 200 {
+            return Err(constraint(
+                "less_than_equal",
+                "Input should be less than or equal to 200",
+            ));
+        }
+        Ok(Self(value))
+    }
+}
+
+/// The body of `POST /work_pools/{name}/concurrency_status` (`flow_run_limit`) and of
+/// `POST /work_queues/{id}/concurrency_status` (which has none).
+#[derive(Debug, Default, Deserialize)]
+pub struct ConcurrencyStatusBody {
+    #[serde(default)]
+    pub page: Option<super::deployments::PageNumber>,
+    #[serde(default)]
+    pub limit: Option<LaxInt>,
+    #[serde(default)]
+    pub flow_run_limit: Option<FlowRunLimit>,
+}
+
+/// Prefect's `FlowRunSlotSummary`: a run holding a slot, and for how long it has been in its state.
+#[derive(Debug, Serialize)]
+pub struct FlowRunSlotSummary {
+    pub id: String,
+    pub name: String,
+    pub state_type: Option<String>,
+    pub state_name: Option<String>,
+    pub start_time: Option<String>,
+    pub state_timestamp: Option<String>,
+    /// Seconds, as pydantic writes a timedelta.
+    pub time_in_current_state: Option<f64>,
+}
+
+impl FlowRunSlotSummary {
+    pub fn new(run: &crate::store::work_queues::SlotHolder, now: Timestamp) -> Self {
+        FlowRunSlotSummary {
+            id: run.id.to_string(),
+            name: run.name.clone(),
+            state_type: run.state_type.clone(),
+            state_name: run.state_name.clone(),
+            start_time: run.start_time.map(|t| t.rfc3339()),
+            state_timestamp: run.state_timestamp.map(|t| t.rfc3339()),
+            time_in_current_state: run
+                .state_timestamp
+                .map(|t| (now.0 - t.0).num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6),
+        }
+    }
+}
+
+/// Prefect's `WorkQueueConcurrencyStatusDetail`.
+#[derive(Debug, Serialize)]
+pub struct QueueConcurrencyDetail {
+    pub queue_id: String,
+    pub queue_name: String,
+    pub active_slots: i64,
+    pub concurrency_limit: Option<i32>,
+    pub flow_runs: Vec<FlowRunSlotSummary>,
+    pub flow_run_count: i64,
+}
+
+/// Prefect's `WorkPoolConcurrencyStatus`: the pool's slots, its queues a page at a time.
+#[derive(Debug, Serialize)]
+pub struct PoolConcurrencyStatus {
+    pub active_slots: i64,
+    pub concurrency_limit: Option<i32>,
+    pub queues: Vec<QueueConcurrencyDetail>,
+    pub count: i64,
+    pub limit: i64,
+    pub pages: i64,
+    pub page: i64,
+}
+
+/// Prefect's `WorkQueueConcurrencyStatus`: the queue's slot holders a page at a time.
+#[derive(Debug, Serialize)]
+pub struct QueueConcurrencyStatus {
+    pub active_slots: i64,
+    pub concurrency_limit: Option<i32>,
+    pub flow_runs: Vec<FlowRunSlotSummary>,
+    pub count: i64,
+    pub limit: i64,
+    pub pages: i64,
+    pub page: i64,
+}
+
+/// Pages of `limit` for `count` items (0 pages for a limit of 0).
+pub fn pages(count: i64, limit: i64) -> i64 {
+    if limit > 0 {
+        (count + limit - 1) / limit
+    } else {
+        0
     }
 }
