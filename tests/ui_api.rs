@@ -757,6 +757,89 @@ fn writes(server: &Server, ids: &Value) {
     );
 }
 
+/// `/ui/schemas/validate`: every failure nested by property and index, hydrated values, Prefect's 422s.
+fn schemas_validate(server: &Server) {
+    let schema = json!({ "type": "object", "required": ["n"], "properties": {
+        "n": { "type": "integer", "title": "n" }, "name": { "type": "string" },
+        "items": { "type": "array", "items": { "type": "integer" } },
+        "sub": { "type": "object", "properties": { "x": { "type": "integer" } }, "required": ["x"] } } });
+    let check = |values: Value| {
+        ok(
+            server,
+            "POST",
+            "/ui/schemas/validate",
+            json!({ "schema": schema, "values": values }),
+        )
+    };
+    assert_eq!(
+        check(json!({ "n": 1 })),
+        json!({ "errors": [], "valid": true })
+    );
+    assert_eq!(
+        check(json!({})),
+        json!({ "errors": [{ "property": "n", "errors": ["'n' is a required property"] }], "valid": false })
+    );
+    assert_eq!(
+        check(json!({ "n": "x", "name": 5, "items": [1, "a"], "sub": {} })),
+        json!({ "errors": [
+            { "property": "n", "errors": ["'x' is not of type 'integer'"] },
+            { "property": "name", "errors": ["5 is not valid under any of the given schemas"] },
+            { "property": "items", "errors": [{ "index": 1, "errors": ["'a' is not of type 'integer'"] }] },
+            { "property": "sub", "errors": [{ "property": "x", "errors": ["'x' is a required property"] }] },
+        ], "valid": false })
+    );
+    // Hydrated first: a variable looked up, a bad one or bad JSON is the error at its place, Jinja not rendered.
+    ok(
+        server,
+        "POST",
+        "/variables/",
+        json!({ "name": "limit", "value": 3 }),
+    );
+    let variable =
+        |name: &str| json!({ "__prefect_kind": "workspace_variable", "variable_name": name });
+    assert_eq!(
+        check(json!({ "n": variable("limit") })),
+        json!({ "errors": [], "valid": true })
+    );
+    assert_eq!(
+        check(json!({ "n": variable("nope") })),
+        json!({ "errors": [{ "property": "n", "errors": ["Variable 'nope' not found in workspace."] }], "valid": false })
+    );
+    let bad_json = check(json!({ "n": { "__prefect_kind": "json", "value": "{bad" } }));
+    assert!(
+        bad_json["errors"][0]["errors"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Invalid JSON: "),
+        "{bad_json}"
+    );
+    let jinja = json!({ "n": 1, "name": { "__prefect_kind": "jinja", "template": "{{ x }}" } });
+    assert_eq!(check(jinja), json!({ "errors": [], "valid": true }));
+
+    let refused = |body: Value| call(server, "POST", "/ui/schemas/validate", Some(body));
+    assert_eq!(
+        refused(json!({ "schema": { "type": "foo" }, "values": {} })),
+        (
+            422,
+            json!({ "detail": "Invalid schema: 'foo' is not valid under any of the given schemas" })
+        )
+    );
+    let circular = json!({ "properties": { "a": { "$ref": "#/definitions/A" } }, "definitions": { "A": { "$ref": "#/definitions/A" } } });
+    assert_eq!(
+        refused(json!({ "schema": circular, "values": { "a": 1 } })),
+        (
+            422,
+            json!({ "detail": "Invalid schema: Unable to validate schema with circular references." })
+        )
+    );
+    let (status, missing) = refused(json!({ "values": {} }));
+    assert_eq!(status, 422);
+    assert_eq!(
+        missing["exception_detail"][0]["loc"],
+        json!(["body", "schema"])
+    );
+}
+
 fn scenario(env: &TestEnv, server: &Server) {
     let ids = seed(env, server);
     ui_routes(server, &ids);
@@ -766,6 +849,7 @@ fn scenario(env: &TestEnv, server: &Server) {
     admin_storage(server, &ids);
     logs_download(server, &ids);
     writes(server, &ids);
+    schemas_validate(server);
 }
 
 #[test]

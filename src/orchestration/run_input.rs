@@ -111,6 +111,21 @@ pub fn validate(input: &Value, schema: &Value) -> Result<(), Invalid> {
     Err(Invalid::Mismatch(message))
 }
 
+/// Every failure, as Python jsonschema's `iter_errors` lists them (what `POST /ui/schemas/validate` reports):
+/// where in the input (object keys as strings, list indexes as numbers) and the message.
+pub fn failures(input: &Value, schema: &Value) -> Result<Vec<(Vec<Value>, String)>, Invalid> {
+    let mut failures = Vec::new();
+    check(input, schema, schema, &mut Vec::new(), 0, &mut failures)?;
+    let step = |s: &Segment| match s {
+        Segment::Key(key) => json!(key),
+        Segment::Index(i) => json!(i),
+    };
+    Ok(failures
+        .into_iter()
+        .map(|f| (f.path.iter().map(step).collect(), f.message))
+        .collect())
+}
+
 /// `$.a.b[0]` without its `$.`, as Prefect prints it.
 fn json_path(path: &[Segment]) -> String {
     let mut text = String::new();
@@ -422,7 +437,7 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 /// A JSON value as Python's `repr` of what `json.loads` makes of it: the words of Prefect's messages.
-fn py_repr(value: &Value) -> String {
+pub fn py_repr(value: &Value) -> String {
     match value {
         Value::Null => "None".into(),
         Value::Bool(true) => "True".into(),

@@ -3,6 +3,7 @@
 
 mod flow_runs;
 mod flows;
+mod schemas;
 mod task_runs;
 
 use axum::Router;
@@ -14,4 +15,5 @@ pub fn routes() -> Router<Shared> {
         .merge(flows::routes())
         .merge(flow_runs::routes())
         .merge(task_runs::routes())
+        .merge(schemas::routes())
 }
