@@ -41,7 +41,7 @@ pub struct Cell {
 pub fn seconds(dialect: Dialect, a: &str, b: &str) -> String {
     match dialect {
         Dialect::Sqlite => format!(
-            "((CAST(strftime('%s', {a}) AS INTEGER) - CAST(strftime('%s', {b}) AS INTEGER)) \
+            "((unixepoch({a}) - unixepoch({b})) \
              + (CAST(substr({a}, 21, 6) AS INTEGER) - CAST(substr({b}, 21, 6) AS INTEGER)) / 1000000.0)"
         ),
         Dialect::Postgres => format!("EXTRACT(EPOCH FROM ({a} - {b}))::float8"),
