@@ -50,6 +50,7 @@ pub fn maybe_template(text: &str) -> bool {
 }
 
 /// A template that failed to render: the message for the action's failure and the event's details.
+#[derive(Debug)]
 pub struct RenderError {
     pub message: String,
     pub template: String,
