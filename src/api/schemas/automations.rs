@@ -1162,8 +1162,9 @@ pub struct TagsFilter {
 /// `POST /automations/filter`.
 #[derive(Debug, Default, Deserialize)]
 pub struct FilterBody {
+    /// `null` (as the client sends when it has no preference) is the default, NAME_ASC.
     #[serde(default)]
-    pub sort: AutomationSort,
+    pub sort: Option<AutomationSort>,
     #[serde(default)]
     pub limit: Option<LaxInt>,
     #[serde(default)]
