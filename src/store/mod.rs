@@ -18,6 +18,7 @@ pub mod deployment_queues;
 pub mod deployment_schedules;
 pub mod deployments;
 pub mod error;
+pub mod event_queries;
 pub mod events;
 pub mod filter;
 pub mod flow_run_input;
