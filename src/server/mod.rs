@@ -57,6 +57,8 @@ pub struct Options {
     pub slot_waits: crate::store::concurrency_limits_v2::SlotWaits,
     /// PREFECT_UI_API_URL when set: where clients reach this server from outside (a container's published port).
     pub public_api_url: Option<String>,
+    /// The triggers service, unless `--no-services` or PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED=false.
+    pub triggers: Option<crate::services::triggers::Config>,
 }
 
 impl Options {
@@ -147,7 +149,14 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         ))?;
     }
     let subscribers = tokio::sync::broadcast::channel(1024).0;
-    let (events, sink) = event_sink::spawn(writer.clone(), subscribers.clone());
+    let (triggers_feed, triggers_events) = match options.triggers.is_some() {
+        true => {
+            let (feed, events) = crate::services::triggers::feed();
+            (Some(feed), Some(events))
+        }
+        false => (None, None),
+    };
+    let (events, sink) = event_sink::spawn(writer.clone(), subscribers.clone(), triggers_feed);
     let state = Arc::new(AppState {
         db: db.clone(),
         writer: writer.clone(),

@@ -3,6 +3,7 @@
 //! body once per pool type.
 
 pub mod artifacts;
+pub mod automation_buckets;
 pub mod batch;
 pub mod block_checksum;
 pub mod block_crypt;
