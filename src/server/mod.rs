@@ -171,7 +171,22 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         first_message_deadline: options.keep_alive,
         slot_waits: options.slot_waits,
     });
+    let event_queue = state.events.clone();
     let app = api::router(state);
+    // What automations' actions run with: they call this same API in-process, as Prefect's call theirs.
+    #[allow(unused_variables)]
+    // until the triggers service, which hands firings to it, is started here
+    let action_context = {
+        let mut context = crate::services::actions::ActionContext::new(
+            app.clone(),
+            options.auth.clone(),
+            db.clone(),
+            writer.clone(),
+            event_queue,
+        );
+        context.ui_url = Some(options.api_url().trim_end_matches("/api").to_owned());
+        Arc::new(context)
+    };
     let mut services: Vec<tokio::task::JoinHandle<()>> = Vec::new();
     if let Some(config) = options.late_runs.take() {
         services.push(tokio::spawn(crate::services::late_runs::run(

@@ -4,6 +4,7 @@
 
 pub mod artifacts;
 pub mod automation_buckets;
+pub mod automations;
 pub mod batch;
 pub mod block_checksum;
 pub mod block_crypt;

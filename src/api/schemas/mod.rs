@@ -28,6 +28,8 @@ pub mod task_workers;
 pub mod variables;
 pub mod work_pools;
 
+pub mod automations;
+
 pub mod concurrency_limits;
 pub mod concurrency_limits_v2;
 pub mod constraints;
