@@ -843,7 +843,11 @@ fn triggers(args: &StartArgs, settings: &Settings) -> Option<crate::services::tr
         crate::services::triggers::Config {
             granularity: seconds(settings, "PREFECT_SERVER_EVENTS_PROACTIVE_GRANULARITY", 5.0)
                 .max(Duration::from_millis(10)),
-            expired_bucket_buffer: seconds(settings, "PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER", 60.0),
+            expired_bucket_buffer: seconds(
+                settings,
+                "PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER",
+                60.0,
+            ),
         }
     })
 }

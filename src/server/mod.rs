@@ -174,8 +174,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     let event_queue = state.events.clone();
     let app = api::router(state);
     // What automations' actions run with: they call this same API in-process, as Prefect's call theirs.
-    #[allow(unused_variables)]
-    // until the triggers service, which hands firings to it, is started here
+    let triggers_queue = event_queue.clone();
     let action_context = {
         let mut context = crate::services::actions::ActionContext::new(
             app.clone(),
@@ -188,6 +187,16 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         Arc::new(context)
     };
     let mut services: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    if let (Some(config), Some(feed)) = (options.triggers.take(), triggers_events) {
+        services.push(tokio::spawn(crate::services::triggers::run(
+            db.clone(),
+            writer.clone(),
+            triggers_queue,
+            action_context.clone(),
+            feed,
+            config,
+        )));
+    }
     if let Some(config) = options.late_runs.take() {
         services.push(tokio::spawn(crate::services::late_runs::run(
             db.clone(),

@@ -37,7 +37,8 @@ pub async fn save_bucket(
     operation: &str,
 ) -> Result<(), sqlx::Error> {
     let now = Timestamp::now();
-    let count = i32::try_from(bucket.count).unwrap_or(if bucket.count < 0 { i32::MIN } else { i32::MAX });
+    let count =
+        i32::try_from(bucket.count).unwrap_or(if bucket.count < 0 { i32::MIN } else { i32::MAX });
     write_tx!(writer, tx => {
         sqlx::query(
             "INSERT INTO automation_bucket (id, created, updated, automation_id, trigger_id, bucketing_key, \
@@ -242,7 +243,11 @@ pub async fn take_lost_followers(
 fn sorted_by_occurred(rows: Vec<Follower>) -> Vec<Value> {
     let mut events: Vec<Value> = rows.into_iter().map(|r| r.follower.0).collect();
     events.sort_by(|a, b| {
-        let at = |e: &Value| e["occurred"].as_str().and_then(crate::db::types::parse_time);
+        let at = |e: &Value| {
+            e["occurred"]
+                .as_str()
+                .and_then(crate::db::types::parse_time)
+        };
         at(a).cmp(&at(b))
     });
     events

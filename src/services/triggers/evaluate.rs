@@ -90,8 +90,6 @@ impl ChildFiring {
     }
 }
 
-type BucketKey = (uuid::Uuid, Vec<String>);
-
 pub struct State {
     writer: Writer,
     events: mpsc::Sender<Value>,
@@ -177,12 +175,15 @@ impl State {
             .collect();
         for (automation, trigger) in gone {
             self.buckets.remove(&trigger);
-            if let Err(e) = store::remove_trigger_buckets(&self.writer, Id(automation), Id(trigger)).await {
+            if let Err(e) =
+                store::remove_trigger_buckets(&self.writer, Id(automation), Id(trigger)).await
+            {
                 crate::log::log!("warning: triggers service: could not drop old buckets: {e}");
             }
         }
         let automations: HashSet<uuid::Uuid> = triggers.values().map(|l| l.automation.id).collect();
-        self.children.retain(|(automation, _), _| automations.contains(automation));
+        self.children
+            .retain(|(automation, _), _| automations.contains(automation));
         self.next_proactive.clear();
         self.triggers = triggers;
     }
@@ -215,7 +216,9 @@ impl State {
 
     /// Prefect's `reactive_evaluation` of one event.
     pub async fn reactive(&mut self, event: &Value) {
-        let Some(occurred) = time_of(event, "occurred") else { return };
+        let Some(occurred) = time_of(event, "occurred") else {
+            return;
+        };
         self.update_clock(occurred);
         let name = event_name(event).to_owned();
         let interested: Vec<Loaded> = self
@@ -232,12 +235,26 @@ impl State {
             if matcher.has_after() && matcher.starts_after(&name) {
                 let initial = if matcher.expects(&name) { -1 } else { 0 };
                 bucket = self
-                    .ensure_bucket(&loaded, &key, occurred, occurred + window, Some(event), initial)
+                    .ensure_bucket(
+                        &loaded,
+                        &key,
+                        occurred,
+                        occurred + window,
+                        Some(event),
+                        initial,
+                    )
                     .await;
             }
             if bucket.is_none() && !matcher.has_after() && matcher.expects(&name) {
                 bucket = self
-                    .ensure_bucket(&loaded, &key, occurred - LOOKBACK, occurred + window, Some(event), 0)
+                    .ensure_bucket(
+                        &loaded,
+                        &key,
+                        occurred - LOOKBACK,
+                        occurred + window,
+                        Some(event),
+                        0,
+                    )
                     .await;
             }
             if !matcher.expects(&name) {
@@ -317,8 +334,13 @@ impl State {
             buckets.remove(&bucket.key);
         }
         let key = json!(bucket.key);
-        if let Err(e) =
-            store::remove_bucket(&self.writer, Id(bucket.automation_id), Id(bucket.trigger_id), &key).await
+        if let Err(e) = store::remove_bucket(
+            &self.writer,
+            Id(bucket.automation_id),
+            Id(bucket.trigger_id),
+            &key,
+        )
+        .await
         {
             crate::log::log!("error: triggers service: could not remove a bucket: {e}");
         }
@@ -371,15 +393,27 @@ impl State {
                 if let Some(event) = event {
                     bucket.last_event = Some(event.clone());
                 }
-                bucket = self.save(bucket.clone(), "increment_bucket").await.unwrap_or(bucket);
+                bucket = self
+                    .save(bucket.clone(), "increment_bucket")
+                    .await
+                    .unwrap_or(bucket);
                 count = 0;
             }
             let ready = reactive || bucket.end <= now;
             let threshold = trigger.threshold.0;
-            let meets = if reactive { bucket.count >= threshold } else { bucket.count < threshold };
+            let meets = if reactive {
+                bucket.count >= threshold
+            } else {
+                bucket.count < threshold
+            };
             if ready && meets {
-                let labels: BTreeMap<String, String> =
-                    loaded.matcher.for_each.iter().cloned().zip(bucket.key.iter().cloned()).collect();
+                let labels: BTreeMap<String, String> = loaded
+                    .matcher
+                    .for_each
+                    .iter()
+                    .cloned()
+                    .zip(bucket.key.iter().cloned())
+                    .collect();
                 let firing = Firing {
                     id: uuid::Uuid::now_v7(),
                     trigger_id: trigger.id,
@@ -394,11 +428,22 @@ impl State {
             } else if now < bucket.end {
                 if let Some(event) = event {
                     let name = event_name(event);
-                    if !reactive && !meets && loaded.matcher.starts_after(name) && loaded.matcher.expects(name) {
+                    if !reactive
+                        && !meets
+                        && loaded.matcher.starts_after(name)
+                        && loaded.matcher.expects(name)
+                    {
                         self.remove(&bucket).await;
                         let occurred = time_of(event, "occurred").unwrap_or(now);
                         return self
-                            .start_new_bucket(loaded, &bucket.key, occurred, occurred + window, 0, Some(event))
+                            .start_new_bucket(
+                                loaded,
+                                &bucket.key,
+                                occurred,
+                                occurred + window,
+                                0,
+                                Some(event),
+                            )
                             .await;
                     }
                 }
@@ -414,10 +459,13 @@ impl State {
             let start = bucket.end.max(now);
             let end = start + window;
             if reactive && count > 0 {
-                let next = self.start_new_bucket(loaded, &bucket.key, start, end, 0, None).await?;
+                let next = self
+                    .start_new_bucket(loaded, &bucket.key, start, end, 0, None)
+                    .await?;
                 return self.evaluate(loaded, next, now, event).await;
             }
-            self.start_new_bucket(loaded, &bucket.key, start, end, count, None).await
+            self.start_new_bucket(loaded, &bucket.key, start, end, count, None)
+                .await
         })
     }
 
@@ -427,7 +475,11 @@ impl State {
             .triggers
             .values()
             .filter(|l| l.trigger.posture == Posture::Proactive)
-            .filter(|l| self.next_proactive.get(&l.trigger.id).is_none_or(|at| *at <= now))
+            .filter(|l| {
+                self.next_proactive
+                    .get(&l.trigger.id)
+                    .is_none_or(|at| *at <= now)
+            })
             .cloned()
             .collect();
         for loaded in due {
@@ -435,7 +487,8 @@ impl State {
             let window = within(loaded.trigger.within.0);
             let mut run_again_at = as_of + window;
             if loaded.matcher.for_each.is_empty() {
-                self.ensure_bucket(&loaded, &[], as_of, as_of + window, None, 0).await;
+                self.ensure_bucket(&loaded, &[], as_of, as_of + window, None, 0)
+                    .await;
             }
             let threshold = loaded.trigger.threshold.0;
             let mut buckets: Vec<Bucket> = self
@@ -532,7 +585,13 @@ impl State {
                 .collect();
             held.retain(|c| c.firing.triggered >= cutoff);
             if !old.is_empty()
-                && let Err(e) = store::remove_child_firings(&self.writer, Id(automation.id), Id(parent_id), &old).await
+                && let Err(e) = store::remove_child_firings(
+                    &self.writer,
+                    Id(automation.id),
+                    Id(parent_id),
+                    &old,
+                )
+                .await
             {
                 crate::log::log!("error: triggers service: could not drop old child firings: {e}");
             }
@@ -540,7 +599,11 @@ impl State {
         // The child's latest firing replaces its earlier one.
         let held = self.children.entry(slot).or_default();
         held.retain(|c| c.firing.trigger_id != firing.trigger_id);
-        held.push(ChildFiring { automation_id: automation.id, parent_id, firing: firing.clone() });
+        held.push(ChildFiring {
+            automation_id: automation.id,
+            parent_id,
+            firing: firing.clone(),
+        });
         let row = store::ChildFiring {
             automation_id: Id(automation.id),
             parent_trigger_id: Id(parent_id),
@@ -567,7 +630,9 @@ impl State {
         }
         let ids: Vec<Id> = firings.iter().map(|f| Id(f.id)).collect();
         self.children.remove(&slot);
-        if let Err(e) = store::remove_child_firings(&self.writer, Id(automation.id), Id(parent_id), &ids).await {
+        if let Err(e) =
+            store::remove_child_firings(&self.writer, Id(automation.id), Id(parent_id), &ids).await
+        {
             crate::log::log!("error: triggers service: could not clear child firings: {e}");
         }
         let event = firing.triggering_event.clone();

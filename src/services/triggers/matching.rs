@@ -37,7 +37,12 @@ impl Matcher {
         for_each.sort();
         Matcher {
             resource: spec(&trigger.match_),
-            related: trigger.match_related.specs().into_iter().map(spec).collect(),
+            related: trigger
+                .match_related
+                .specs()
+                .into_iter()
+                .map(spec)
+                .collect(),
             pattern,
             expect,
             after,
@@ -66,7 +71,9 @@ impl Matcher {
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        self.related.iter().all(|spec| spec.includes(related.iter()))
+        self.related
+            .iter()
+            .all(|spec| spec.includes(related.iter()))
     }
 
     pub fn expects(&self, name: &str) -> bool {
@@ -91,7 +98,10 @@ impl Matcher {
 }
 
 pub fn event_name(event: &Value) -> &str {
-    event.get("event").and_then(Value::as_str).unwrap_or_default()
+    event
+        .get("event")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// Prefect's `Event.find_resource_label`: `related:<role>:<label>` reads the first related resource in that
@@ -140,9 +150,18 @@ mod tests {
 
     #[test]
     fn event_patterns_are_anchored_at_the_start_only() {
-        assert!(pattern_matches_start("prefect.flow-run.*", "prefect.flow-run.Failed"));
-        assert!(!pattern_matches_start("prefect.flow-run.*", "prefect.flow-run."));
-        assert!(pattern_matches_start("prefect.flow-run.Fail", "prefect.flow-run.Failed"));
+        assert!(pattern_matches_start(
+            "prefect.flow-run.*",
+            "prefect.flow-run.Failed"
+        ));
+        assert!(!pattern_matches_start(
+            "prefect.flow-run.*",
+            "prefect.flow-run."
+        ));
+        assert!(pattern_matches_start(
+            "prefect.flow-run.Fail",
+            "prefect.flow-run.Failed"
+        ));
         assert!(!pattern_matches_start("x.*.done", "x.done"));
         assert!(pattern_matches_start("x.*.done", "x.a.b.done"));
     }
@@ -154,8 +173,14 @@ mod tests {
             "related": [{"prefect.resource.id": "f", "prefect.resource.role": "flow", "b": "2"}],
         });
         assert_eq!(find_resource_label(&event, "a").as_deref(), Some("1"));
-        assert_eq!(find_resource_label(&event, "related:flow:b").as_deref(), Some("2"));
+        assert_eq!(
+            find_resource_label(&event, "related:flow:b").as_deref(),
+            Some("2")
+        );
         assert_eq!(find_resource_label(&event, "related:tag:b"), None);
-        assert_eq!(find_resource_label(&event, "prefect.resource.id").as_deref(), Some("r"));
+        assert_eq!(
+            find_resource_label(&event, "prefect.resource.id").as_deref(),
+            Some("r")
+        );
     }
 }

@@ -69,7 +69,9 @@ pub async fn run(
     let executor = tokio::spawn(async move {
         while let Some(firing) = firings.recv().await {
             if let Err(panic) = crate::panics::catch(actions::act(&actions, firing)).await {
-                crate::log::log!("error: actions executor panicked (please report this bug): {panic}");
+                crate::log::log!(
+                    "error: actions executor panicked (please report this bug): {panic}"
+                );
             }
         }
     });
@@ -140,7 +142,10 @@ impl Seen {
 }
 
 fn event_id(event: &Value) -> Option<uuid::Uuid> {
-    event.get("id").and_then(Value::as_str).and_then(|s| uuid::Uuid::parse_str(s).ok())
+    event
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|s| uuid::Uuid::parse_str(s).ok())
 }
 
 fn time_of(event: &Value, field: &str) -> Option<DateTime<Utc>> {
@@ -170,7 +175,9 @@ impl Service {
                     }
                 }
             }
-            Err(e) => crate::log::log!("error: triggers service: could not load child firings: {e}"),
+            Err(e) => {
+                crate::log::log!("error: triggers service: could not load child firings: {e}")
+            }
         }
     }
 
@@ -216,7 +223,10 @@ impl Service {
         let mut pending = vec![(event, depth)];
         while let Some((event, depth)) = pending.pop() {
             if depth > MAX_FOLLOWER_DEPTH {
-                crate::log::log!("error: triggers service: event {} follows too deep a chain", event["id"]);
+                crate::log::log!(
+                    "error: triggers service: event {} follows too deep a chain",
+                    event["id"]
+                );
                 continue;
             }
             let Some(id) = event_id(&event) else { continue };
@@ -254,7 +264,9 @@ impl Service {
                     // Oldest first: pushed in reverse onto the stack.
                     pending.extend(followers.into_iter().rev().map(|f| (f, depth + 1)));
                 }
-                Err(e) => crate::log::log!("error: triggers service: could not read followers of {id}: {e}"),
+                Err(e) => crate::log::log!(
+                    "error: triggers service: could not read followers of {id}: {e}"
+                ),
             }
         }
     }
@@ -269,7 +281,9 @@ impl Service {
                 for event in lost {
                     // Its leader is given up on: evaluate it as if it had come.
                     if let Err(panic) = crate::panics::catch(self.state.reactive(&event)).await {
-                        crate::log::log!("error: triggers service panicked (please report this bug): {panic}");
+                        crate::log::log!(
+                            "error: triggers service panicked (please report this bug): {panic}"
+                        );
                     }
                     if let Some(id) = event_id(&event) {
                         self.seen.insert(id);
