@@ -18,6 +18,7 @@ mod csrf;
 mod deployment_schedules;
 mod deployments;
 mod error;
+mod event_queries;
 mod events;
 mod flow_run_input;
 mod flow_run_states;
@@ -130,6 +131,7 @@ pub fn router(state: Shared) -> Router {
         .merge(work_pools::routes())
         .merge(work_queues::routes())
         .merge(workers::routes())
+        .merge(event_queries::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

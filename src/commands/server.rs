@@ -129,6 +129,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         zombies: zombies(args, settings),
         slot_waits: slot_waits(settings),
         public_api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
+        triggers: triggers(args, settings),
     })
 }
 
@@ -833,4 +834,20 @@ pub fn status(
                 .into(),
         ),
     }
+}
+
+/// PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED, PREFECT_SERVER_EVENTS_PROACTIVE_GRANULARITY and
+/// PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER: Prefect's defaults, every 5 s, buckets swept 60 s after closing.
+fn triggers(args: &StartArgs, settings: &Settings) -> Option<crate::services::triggers::Config> {
+    service_enabled(args, settings, "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED").then(|| {
+        crate::services::triggers::Config {
+            granularity: seconds(settings, "PREFECT_SERVER_EVENTS_PROACTIVE_GRANULARITY", 5.0)
+                .max(Duration::from_millis(10)),
+            expired_bucket_buffer: seconds(
+                settings,
+                "PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER",
+                60.0,
+            ),
+        }
+    })
 }

@@ -57,6 +57,8 @@ pub struct Options {
     pub slot_waits: crate::store::concurrency_limits_v2::SlotWaits,
     /// PREFECT_UI_API_URL when set: where clients reach this server from outside (a container's published port).
     pub public_api_url: Option<String>,
+    /// The triggers service, unless `--no-services` or PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED=false.
+    pub triggers: Option<crate::services::triggers::Config>,
 }
 
 impl Options {
@@ -147,7 +149,14 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         ))?;
     }
     let subscribers = tokio::sync::broadcast::channel(1024).0;
-    let (events, sink) = event_sink::spawn(writer.clone(), subscribers.clone());
+    let (triggers_feed, triggers_events) = match options.triggers.is_some() {
+        true => {
+            let (feed, events) = crate::services::triggers::feed();
+            (Some(feed), Some(events))
+        }
+        false => (None, None),
+    };
+    let (events, sink) = event_sink::spawn(writer.clone(), subscribers.clone(), triggers_feed);
     let state = Arc::new(AppState {
         db: db.clone(),
         writer: writer.clone(),
@@ -165,8 +174,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     let event_queue = state.events.clone();
     let app = api::router(state);
     // What automations' actions run with: they call this same API in-process, as Prefect's call theirs.
-    #[allow(unused_variables)]
-    // until the triggers service, which hands firings to it, is started here
+    let triggers_queue = event_queue.clone();
     let action_context = {
         let mut context = crate::services::actions::ActionContext::new(
             app.clone(),
@@ -179,6 +187,16 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         Arc::new(context)
     };
     let mut services: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    if let (Some(config), Some(feed)) = (options.triggers.take(), triggers_events) {
+        services.push(tokio::spawn(crate::services::triggers::run(
+            db.clone(),
+            writer.clone(),
+            triggers_queue,
+            action_context.clone(),
+            feed,
+            config,
+        )));
+    }
     if let Some(config) = options.late_runs.take() {
         services.push(tokio::spawn(crate::services::late_runs::run(
             db.clone(),

@@ -7,6 +7,7 @@ pub mod late_runs;
 pub mod lease_expiry;
 pub mod pause_expirations;
 pub mod scheduler;
+pub mod triggers;
 pub mod zombies;
 
 // Its entry point, `actions::act`, is called by the triggers service, which lives on another branch until merged.

@@ -34,6 +34,7 @@ pub mod concurrency_limits;
 pub mod concurrency_limits_v2;
 pub mod constraints;
 pub mod deployments;
+pub mod events;
 pub mod schedules;
 
 use serde::{Deserialize, Deserializer};
