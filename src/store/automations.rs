@@ -371,7 +371,6 @@ pub async fn related_to(db: &Db, resource_id: &str) -> Result<Vec<Automation>, S
 }
 
 /// Every enabled automation: what the triggers service evaluates.
-#[allow(dead_code)] // called by the triggers service (another branch until merged)
 pub async fn list_enabled(db: &Db) -> Result<Vec<Automation>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM automation WHERE enabled ORDER BY automation.id");
     let sql = match db.dialect() {

@@ -523,8 +523,6 @@ fn event_trigger_defaults(data: &mut Map<String, Value>) -> Result<(), String> {
     Ok(())
 }
 
-// `id` and `all` are for the triggers service.
-#[allow(dead_code)]
 impl Trigger {
     pub fn id(&self) -> Uuid {
         match self {
