@@ -504,3 +504,234 @@ fn automation_cli() {
         json!(0)
     );
 }
+
+/// Posts one event through `POST /events`.
+fn emit(server: &Server, name: &str, resource: Value, related: Value, payload: Value) {
+    let event = json!({
+        "occurred": chrono::Utc::now().to_rfc3339(),
+        "event": name,
+        "resource": resource,
+        "related": related,
+        "payload": payload,
+        "id": uuid::Uuid::new_v4(),
+    });
+    ok(server, "POST", "/events", Some(json!([event])), 204);
+}
+
+/// Waits (up to 20 s) until `check` holds.
+#[track_caller]
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// The actions, fired by events through the triggers service: each changes the server as Prefect's does,
+/// selected by id or inferred from the event's related resources.
+#[test]
+fn actions_change_the_server() {
+    let env = TestEnv::new();
+    let server = start(&env, None);
+    let flow = ok(&server, "POST", "/flows/", Some(json!({"name": "f"})), 201);
+    ok(
+        &server,
+        "POST",
+        "/work_pools/",
+        Some(json!({"name": "pool", "type": "process"})),
+        201,
+    );
+    let pool = ok(&server, "GET", "/work_pools/pool", None, 200);
+    let (pool_id, queue_id) = (
+        pool["id"].as_str().unwrap().to_owned(),
+        pool["default_queue_id"].as_str().unwrap().to_owned(),
+    );
+    let deployment = ok(
+        &server,
+        "POST",
+        "/deployments/",
+        Some(
+            json!({"name": "d", "flow_id": flow["id"], "work_pool_name": "pool",
+                    "parameter_openapi_schema": {"type": "object", "properties": {"x": {}}}}),
+        ),
+        201,
+    );
+    let deployment_id = deployment["id"].as_str().unwrap().to_owned();
+    let other = ok(
+        &server,
+        "POST",
+        "/automations/",
+        Some(
+            json!({"name": "other", "trigger": {"type": "event", "posture": "Reactive",
+                                                 "expect": ["never.seen"]}, "actions": []}),
+        ),
+        201,
+    );
+    let other_id = other["id"].as_str().unwrap().to_owned();
+    let on = |event: &str, actions: Value| {
+        json!({"name": format!("on {event}"), "actions": actions,
+               "trigger": {"type": "event", "posture": "Reactive", "expect": [event]}})
+    };
+    ok(
+        &server,
+        "POST",
+        "/automations/",
+        Some(on(
+            "test.pause",
+            json!([
+                {"type": "run-deployment", "deployment_id": deployment_id,
+                 "parameters": {"x": "{{ event.payload.n }}"}},
+                {"type": "pause-deployment", "deployment_id": deployment_id},
+                {"type": "pause-work-pool", "work_pool_id": pool_id},
+                {"type": "pause-work-queue", "work_queue_id": queue_id},
+                {"type": "pause-automation", "automation_id": other_id},
+            ]),
+        )),
+        201,
+    );
+    ok(
+        &server,
+        "POST",
+        "/automations/",
+        Some(on(
+            "test.resume",
+            json!([
+                {"type": "resume-deployment", "source": "inferred"},
+                {"type": "resume-work-pool", "source": "inferred"},
+                {"type": "resume-work-queue", "source": "inferred"},
+                {"type": "resume-automation", "source": "inferred"},
+                {"type": "cancel-flow-run"},
+            ]),
+        )),
+        201,
+    );
+    let state_of = |server: &Server| {
+        let paused = ok(
+            server,
+            "GET",
+            &format!("/deployments/{deployment_id}"),
+            None,
+            200,
+        )["paused"]
+            .as_bool()
+            .unwrap();
+        let pool = ok(server, "GET", "/work_pools/pool", None, 200)["is_paused"]
+            .as_bool()
+            .unwrap();
+        let queue = ok(
+            server,
+            "GET",
+            &format!("/work_queues/{queue_id}"),
+            None,
+            200,
+        )["is_paused"]
+            .as_bool()
+            .unwrap();
+        let enabled = ok(
+            server,
+            "GET",
+            &format!("/automations/{other_id}"),
+            None,
+            200,
+        )["enabled"]
+            .as_bool()
+            .unwrap();
+        (paused, pool, queue, enabled)
+    };
+    emit(
+        &server,
+        "test.pause",
+        json!({"prefect.resource.id": "test.thing"}),
+        json!([]),
+        json!({"n": 7}),
+    );
+    eventually("the pause actions", || {
+        state_of(&server) == (true, true, true, false)
+    });
+    let runs = ok(
+        &server,
+        "POST",
+        "/flow_runs/filter",
+        Some(json!({"deployments": {"id": {"any_": [deployment_id]}}})),
+        200,
+    );
+    assert_eq!(runs.as_array().unwrap().len(), 1, "{runs}");
+    let run = &runs[0];
+    assert_eq!(run["parameters"], json!({"x": 7}));
+    assert_eq!(run["state"]["type"], "SCHEDULED");
+    assert!(
+        run["idempotency_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("automation "),
+        "{run}"
+    );
+    let run_id = run["id"].as_str().unwrap().to_owned();
+
+    // Inferred: each target is the first related resource of its kind in the event.
+    emit(
+        &server,
+        "test.resume",
+        json!({"prefect.resource.id": format!("prefect.flow-run.{run_id}")}),
+        json!([
+            {"prefect.resource.id": format!("prefect.deployment.{deployment_id}"), "prefect.resource.role": "deployment"},
+            {"prefect.resource.id": format!("prefect.work-pool.{pool_id}"), "prefect.resource.role": "work-pool"},
+            {"prefect.resource.id": format!("prefect.work-queue.{queue_id}"), "prefect.resource.role": "work-queue"},
+            {"prefect.resource.id": format!("prefect.automation.{other_id}"), "prefect.resource.role": "automation"},
+        ]),
+        json!({}),
+    );
+    eventually("the resume actions", || {
+        state_of(&server) == (false, false, false, true)
+    });
+    eventually("the run cancelled", || {
+        let run = ok(&server, "GET", &format!("/flow_runs/{run_id}"), None, 200);
+        // A scheduled run with no infrastructure goes straight to Cancelled (Prefect's rule).
+        matches!(
+            run["state"]["type"].as_str(),
+            Some("CANCELLED" | "CANCELLING")
+        )
+    });
+
+    // Every action reported how it went.
+    let mut seen = Value::Null;
+    let done = |seen: &mut Value| {
+        *seen = ok(
+            &server,
+            "POST",
+            "/events/filter",
+            Some(
+                json!({"filter": {"event": {"prefix": ["prefect.automation.action."]}}, "limit": 50}),
+            ),
+            200,
+        );
+        let count = |name: &str| {
+            seen["events"]
+                .as_array()
+                .map_or(0, |e| e.iter().filter(|e| e["event"] == name).count())
+        };
+        count("prefect.automation.action.executed") + count("prefect.automation.action.failed")
+            >= 10
+    };
+    eventually("ten finished actions", || done(&mut seen));
+    let failed: Vec<&Value> = seen["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "prefect.automation.action.failed")
+        .collect();
+    // Cancelling a scheduled run is Prefect's REJECT-into-Cancelled, which its action reports as failed too.
+    let reasons: Vec<&str> = failed
+        .iter()
+        .map(|e| e["payload"]["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        ["Failed to set state: Scheduled flow run has no infrastructure to terminate."],
+        "{failed:?}"
+    );
+}
