@@ -735,3 +735,40 @@ fn actions_change_the_server() {
         "{failed:?}"
     );
 }
+
+/// A deployment's triggers, applied twice as `.deploy()` and `serve()` apply them: the deployment owns one
+/// automation that runs it, and `deployment inspect` shows it.
+#[test]
+fn deployment_triggers_are_owned_automations() {
+    let env = TestEnv::new();
+    let server = start(&env, None);
+    let python = python_prefect().parent().unwrap().join("python");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python/deployment_triggers.py");
+    let out = env
+        .program(&python, &[script.to_str().unwrap()])
+        .env("PREFECT_API_URL", server.api_url())
+        .run()
+        .success();
+    assert!(
+        out.stdout
+            .contains("RELATED [('with-trigger__automation_1', 'run-deployment', True)]"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(out.stdout.contains("ALL 1"), "{}", out.stdout);
+    let inspect = prefect(
+        &env,
+        &server,
+        &["deployment", "inspect", "hello/with-trigger"],
+    )
+    .success();
+    assert!(
+        inspect
+            .stdout
+            .contains("'name': 'with-trigger__automation_1'"),
+        "{}",
+        inspect.stdout
+    );
+}
