@@ -911,16 +911,61 @@ impl Action {
     }
 }
 
-/// Prefect's `validate_user_template`: the template parses. On failure, the line and the parser's message.
+/// Prefect's sandbox limits: for loops in one template, and how deep they nest.
+const MAX_LOOP_COUNT: usize = 10;
+const MAX_NESTED_LOOP_DEPTH: usize = 2;
+
+/// Prefect's `validate_user_template`: the template parses, and has at most 10 for loops nested at most 2
+/// deep. On failure, the line and the message.
 pub fn check_template(template: &str) -> Result<(), (usize, String)> {
     let env = minijinja::Environment::new();
-    match env.template_from_str(template) {
-        Ok(_) => Ok(()),
-        Err(error) => Err((
+    if let Err(error) = env.template_from_str(template) {
+        return Err((
             error.line().unwrap_or(1),
             error.detail().unwrap_or("invalid template").to_owned(),
-        )),
+        ));
     }
+    let (loops, depth) = loop_shape(template);
+    if loops > MAX_LOOP_COUNT {
+        return Err((
+            0,
+            format!(
+                "Contains {loops} for loops. Templates can contain no more than {MAX_LOOP_COUNT} for loops."
+            ),
+        ));
+    }
+    if depth > MAX_NESTED_LOOP_DEPTH {
+        return Err((
+            0,
+            format!(
+                "Contains nested for loops at a depth of {depth}. Templates can nest for loops no more than \
+                 {MAX_NESTED_LOOP_DEPTH} loops deep."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// How many `{% for %}` blocks a (parsed) template has, and their deepest nesting.
+fn loop_shape(template: &str) -> (usize, usize) {
+    let (mut loops, mut depth, mut deepest) = (0, 0usize, 0);
+    let mut rest = template;
+    while let Some(start) = rest.find("{%") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("%}") else { break };
+        let tag = after[..end].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+        match tag.split_whitespace().next() {
+            Some("for") => {
+                loops += 1;
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Some("endfor") => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        rest = &after[end + 2..];
+    }
+    (loops, deepest)
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1292,6 +1337,25 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(refused[0]["type"], "extra_forbidden");
+    }
+
+    #[test]
+    fn templates_keep_prefects_loop_limits() {
+        assert!(
+            check_template("{% for a in b %}{% for c in a %}{{ c }}{% endfor %}{% endfor %}")
+                .is_ok()
+        );
+        let nested =
+            "{% for a in b %}{% for c in a %}{% for d in c %}{% endfor %}{% endfor %}{% endfor %}";
+        assert!(check_template(nested).unwrap_err().1.contains("depth of 3"));
+        let many = "{% for a in b %}{% endfor %}".repeat(11);
+        assert!(
+            check_template(&many)
+                .unwrap_err()
+                .1
+                .contains("Contains 11 for loops")
+        );
+        assert_eq!(check_template("{{ x").unwrap_err().0, 1);
     }
 
     #[test]

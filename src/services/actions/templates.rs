@@ -183,6 +183,7 @@ impl Context {
             }
             minijinja::escape_formatter(out, state, value)
         });
+        env.add_function("range", sandboxed_range);
         let kinds = Arc::new(self.kinds.clone());
         let base = self.ui_url.clone();
         let url_of = {
@@ -226,6 +227,39 @@ impl Context {
         });
         env
     }
+}
+
+/// Prefect's sandbox blocks ranges of more than 100 items (`MAX_TEMPLATE_RANGE`).
+const MAX_TEMPLATE_RANGE: i64 = 100;
+
+/// `range(stop)` / `range(start, stop[, step])` as Python's, within the sandbox's bound.
+fn sandboxed_range(
+    first: i64,
+    stop: Option<i64>,
+    step: Option<i64>,
+) -> Result<Vec<i64>, minijinja::Error> {
+    let (start, stop) = match stop {
+        Some(stop) => (first, stop),
+        None => (0, first),
+    };
+    let step = step.unwrap_or(1);
+    let invalid =
+        |msg: &str| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, msg.to_owned());
+    if step == 0 {
+        return Err(invalid("range() arg 3 must not be zero"));
+    }
+    let span = i128::from(stop) - i128::from(start);
+    let count = if (span > 0) == (step > 0) && span != 0 {
+        (span.abs() + i128::from(step).abs() - 1) / i128::from(step).abs()
+    } else {
+        0
+    };
+    if count > i128::from(MAX_TEMPLATE_RANGE) {
+        return Err(invalid(
+            "Range too big. The sandbox blocks ranges larger than MAX_TEMPLATE_RANGE=100.",
+        ));
+    }
+    Ok((0..count as i64).map(|i| start + i * step).collect())
 }
 
 /// `urllib.parse.urljoin(base, path)` for a base that is a directory or not.
@@ -562,6 +596,17 @@ mod tests {
             "http://127.0.0.1:4200/runs/flow-run/r1"
         );
         assert_eq!(c.render("plain").unwrap(), "plain");
+        assert_eq!(
+            c.render("{% for i in range(1, 7, 2) %}{{ i }}{% endfor %}")
+                .unwrap(),
+            "135"
+        );
+        assert!(
+            c.render("{{ range(101) }}")
+                .unwrap_err()
+                .message
+                .contains("Range too big")
+        );
     }
 
     #[test]
