@@ -10,6 +10,7 @@ use std::net::TcpListener;
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
+use common::postgres::Postgres;
 use common::server::{Server, get, request};
 use common::{TestEnv, python_prefect};
 use serde_json::{Value, json};
@@ -95,6 +96,22 @@ const BODY: &str = "Flow run {{ flow.name }}/{{ flow_run.name }} observed in sta
 fn a_failed_flow_run_notifies_through_each_block() {
     let env = TestEnv::new();
     let server = Server::start(&env, &[]);
+    notifies(&env, &server);
+}
+
+#[test]
+fn notifications_on_postgres() {
+    let env = TestEnv::new();
+    let pg = Postgres::start();
+    pg.create_database("prefect");
+    let server = Server::start(
+        &env,
+        &[("PREFECT_SERVER_DATABASE_CONNECTION_URL", &pg.url("prefect"))],
+    );
+    notifies(&env, &server);
+}
+
+fn notifies(env: &TestEnv, server: &Server) {
     let (receiver_url, received) = receiver();
     let python = python_prefect().parent().unwrap().join("python");
     let script = |name: &str| {
@@ -131,7 +148,7 @@ fn a_failed_flow_run_notifies_through_each_block() {
              "payload": "{\"run\": \"{{ flow_run.name }}\", \"event\": \"{{ event.event }}\"}"},
         ],
     });
-    let (status, created) = api(&server, "POST", "/automations/", Some(automation));
+    let (status, created) = api(server, "POST", "/automations/", Some(automation));
     assert_eq!(status, 201, "{created}");
     let automation_id = created["id"].as_str().unwrap().to_owned();
 
@@ -146,7 +163,7 @@ fn a_failed_flow_run_notifies_through_each_block() {
         .find_map(|l| l.strip_prefix("FLOW_RUN_ID "))
         .unwrap_or_else(|| panic!("{}", flow.stdout))
         .to_owned();
-    let (_, run) = api(&server, "GET", &format!("/flow_runs/{run_id}"), None);
+    let (_, run) = api(server, "GET", &format!("/flow_runs/{run_id}"), None);
     let run_name = run["name"].as_str().unwrap().to_owned();
     assert_eq!(run["state"]["type"], "FAILED");
 
