@@ -236,7 +236,7 @@ fn notifies(env: &TestEnv, server: &Server) {
     let deadline = Instant::now() + Duration::from_secs(10);
     let executed = loop {
         let (_, events) = api(
-            &server,
+            server,
             "POST",
             "/events/filter",
             Some(
