@@ -594,6 +594,38 @@ mod tests {
         assert_eq!(body, json!({"text": "S: B", "who": "hook"}));
     }
 
+    /// The bodies Prefect 3.8.8's blocks sent through Apprise for subject "The subject", body "Body\nline 2".
+    #[test]
+    fn slack_and_teams_get_apprises_payloads() {
+        let data = json!({"url": "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX"});
+        let request = slack(data.as_object().unwrap(), "The subject", "Body\nline 2").unwrap();
+        let mut body: Value = serde_json::from_slice(&request.body).unwrap();
+        body["attachments"][0].as_object_mut().unwrap().remove("ts");
+        let icon = "https://github.com/caronc/apprise/raw/master/apprise/assets/themes/default/apprise-info-72x72.png";
+        assert_eq!(
+            body,
+            json!({"mrkdwn": true, "attachments": [{"title": "The subject", "text": "Body\nline 2",
+                   "color": "#3AA3E3", "footer_icon": icon, "footer": "Prefect Notifications"}],
+                   "icon_url": icon})
+        );
+        let data = json!({"url": "https://prod-00.westus.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?sig=S"});
+        let request = teams(data.as_object().unwrap(), "The subject", "Body\nline 2").unwrap();
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        assert_eq!(
+            body["attachments"][0]["content"]["body"],
+            json!([
+                {"type": "Image", "url": "https://github.com/caronc/apprise/raw/master/apprise/assets/themes/default/apprise-info-32x32.png",
+                 "height": "32px", "altText": "info"},
+                {"type": "TextBlock", "text": "The subject", "style": "heading", "weight": "Bolder", "size": "Large", "id": "title"},
+                {"type": "TextBlock", "text": "Body\nline 2", "style": "default", "wrap": true, "id": "body"},
+            ])
+        );
+        assert_eq!(
+            body["attachments"][0]["contentType"],
+            "application/vnd.microsoft.card.adaptive"
+        );
+    }
+
     #[test]
     fn discord_gets_apprises_payload() {
         let data = json!({"webhook_id": "123", "webhook_token": "tok"});
