@@ -20,6 +20,7 @@ mod deployment_flow_runs;
 mod deployment_schedules;
 mod deployments;
 mod error;
+mod event_queries;
 mod events;
 mod flow_run_bulk;
 mod flow_run_input;
@@ -150,6 +151,7 @@ pub fn router(state: Shared) -> Router {
         .merge(flow_run_bulk::routes())
         .merge(logs_download::routes())
         .merge(admin_storage::routes())
+        .merge(event_queries::routes())
         .layer(middleware::from_fn(check_api_version));
     // Like Prefect's app-level routes, these two skip the API-version check. An unknown route under /api needs
     // credentials too, as in Prefect.

@@ -130,6 +130,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         slot_waits: slot_waits(settings),
         public_api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
         graph_limits: crate::store::graph::GraphLimits::from_settings(settings),
+        triggers: triggers(args, settings),
     })
 }
 
@@ -834,4 +835,20 @@ pub fn status(
                 .into(),
         ),
     }
+}
+
+/// PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED, PREFECT_SERVER_EVENTS_PROACTIVE_GRANULARITY and
+/// PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER: Prefect's defaults, every 5 s, buckets swept 60 s after closing.
+fn triggers(args: &StartArgs, settings: &Settings) -> Option<crate::services::triggers::Config> {
+    service_enabled(args, settings, "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED").then(|| {
+        crate::services::triggers::Config {
+            granularity: seconds(settings, "PREFECT_SERVER_EVENTS_PROACTIVE_GRANULARITY", 5.0)
+                .max(Duration::from_millis(10)),
+            expired_bucket_buffer: seconds(
+                settings,
+                "PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER",
+                60.0,
+            ),
+        }
+    })
 }

@@ -1,6 +1,7 @@
 //! Events reach the database through one queue: the websocket handlers (and the flow-run state changes) hand
 //! events over and move on; this task stores them in batches (one transaction per batch, with the task runs the
-//! recorder builds from them), then passes them to `/events/out` subscribers. On shutdown it drains the queue.
+//! recorder builds from them), then passes them to `/events/out` subscribers and to the triggers service. On
+//! shutdown it drains the queue.
 
 use std::sync::Arc;
 
@@ -22,13 +23,16 @@ pub struct EventSink {
     task: JoinHandle<()>,
 }
 
+/// `triggers`: the triggers service's feed, when it runs. Unlike subscribers (who may miss events when they
+/// fall behind), it gets every stored event: when it is behind by its whole queue, the sink waits for it.
 pub fn spawn(
     writer: Writer,
     subscribers: broadcast::Sender<Arc<Value>>,
+    triggers: Option<mpsc::Sender<Arc<Value>>>,
 ) -> (mpsc::Sender<Value>, EventSink) {
     let (sender, receiver) = mpsc::channel(QUEUE);
     let (stop, stopped) = oneshot::channel();
-    let task = tokio::spawn(run(receiver, stopped, writer, subscribers));
+    let task = tokio::spawn(run(receiver, stopped, writer, subscribers, triggers));
     (sender, EventSink { stop, task })
 }
 
@@ -45,6 +49,7 @@ async fn run(
     mut stop: oneshot::Receiver<()>,
     writer: Writer,
     subscribers: broadcast::Sender<Arc<Value>>,
+    mut triggers: Option<mpsc::Sender<Arc<Value>>>,
 ) {
     let mut stopping = false;
     loop {
@@ -75,7 +80,14 @@ async fn run(
         }
         store(&writer, &batch).await;
         for event in batch {
-            let _ = subscribers.send(Arc::new(event));
+            let event = Arc::new(event);
+            let _ = subscribers.send(event.clone());
+            // A service that has stopped takes no more.
+            if let Some(feed) = &triggers
+                && feed.send(event).await.is_err()
+            {
+                triggers = None;
+            }
         }
     }
 }

@@ -59,6 +59,8 @@ pub struct Options {
     pub public_api_url: Option<String>,
     /// PREFECT_SERVER_FLOW_RUN_GRAPH_MAX_NODES / _MAX_ARTIFACTS.
     pub graph_limits: crate::store::graph::GraphLimits,
+    /// The triggers service, unless `--no-services` or PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED=false.
+    pub triggers: Option<crate::services::triggers::Config>,
 }
 
 impl Options {
@@ -149,7 +151,14 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         ))?;
     }
     let subscribers = tokio::sync::broadcast::channel(1024).0;
-    let (events, sink) = event_sink::spawn(writer.clone(), subscribers.clone());
+    let (triggers_feed, triggers_events) = match options.triggers.is_some() {
+        true => {
+            let (feed, events) = crate::services::triggers::feed();
+            (Some(feed), Some(events))
+        }
+        false => (None, None),
+    };
+    let (events, sink) = event_sink::spawn(writer.clone(), subscribers.clone(), triggers_feed);
     let state = Arc::new(AppState {
         db: db.clone(),
         writer: writer.clone(),
@@ -165,8 +174,30 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         slot_waits: options.slot_waits,
         graph_limits: options.graph_limits,
     });
+    let event_queue = state.events.clone();
     let app = api::router(state);
+    // What automations' actions run with: they call this same API in-process, as Prefect's call theirs.
+    let triggers_queue = event_queue.clone();
+    let action_context = {
+        let mut context = crate::services::actions::ActionContext::new(
+            app.clone(),
+            options.auth.clone(),
+            event_queue,
+        );
+        context.ui_url = Some(options.api_url().trim_end_matches("/api").to_owned());
+        Arc::new(context)
+    };
     let mut services: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    if let (Some(config), Some(feed)) = (options.triggers.take(), triggers_events) {
+        services.push(tokio::spawn(crate::services::triggers::run(
+            db.clone(),
+            writer.clone(),
+            triggers_queue,
+            action_context.clone(),
+            feed,
+            config,
+        )));
+    }
     if let Some(config) = options.late_runs.take() {
         services.push(tokio::spawn(crate::services::late_runs::run(
             db.clone(),

@@ -7,4 +7,7 @@ pub mod late_runs;
 pub mod lease_expiry;
 pub mod pause_expirations;
 pub mod scheduler;
+pub mod triggers;
 pub mod zombies;
+
+pub mod actions;

@@ -245,6 +245,24 @@ pub const TYPED: &[Typed] = &[
         help: "Seconds between the pause-expiration service's checks.",
     },
     Typed {
+        name: "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED",
+        kind: Kind::Bool,
+        default: Default::Static("True"),
+        help: "Run the triggers service, which evaluates automations' triggers on the event stream.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_EVENTS_PROACTIVE_GRANULARITY",
+        kind: Kind::Float(Bounds::above(0.0, DAY, "5")),
+        default: Default::Static("5.0"),
+        help: "Seconds between the triggers service's looks at proactive triggers and closed buckets.",
+    },
+    Typed {
+        name: "PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER",
+        kind: Kind::Float(Bounds::between(0.0, DAY, "60")),
+        default: Default::Static("60.0"),
+        help: "Seconds after its window closes that a trigger's bucket is swept.",
+    },
+    Typed {
         name: "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED",
         kind: Kind::Bool,
         default: Default::Static("True"),

@@ -3,6 +3,8 @@
 //! body once per pool type.
 
 pub mod artifacts;
+pub mod automation_buckets;
+pub mod automations;
 pub mod batch;
 pub mod block_checksum;
 pub mod block_crypt;
@@ -18,6 +20,7 @@ pub mod deployment_queues;
 pub mod deployment_schedules;
 pub mod deployments;
 pub mod error;
+pub mod event_queries;
 pub mod events;
 pub mod filter;
 pub mod flow_run_input;

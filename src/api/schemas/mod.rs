@@ -29,6 +29,8 @@ pub mod task_workers;
 pub mod variables;
 pub mod work_pools;
 
+pub mod automations;
+
 pub mod concurrency_limits;
 pub mod concurrency_limits_v2;
 pub mod constraints;
@@ -36,6 +38,7 @@ pub mod deployments;
 pub mod history;
 pub mod pages;
 pub mod saved_searches;
+pub mod events;
 pub mod schedules;
 pub mod ui;
 
