@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{SecondsFormat, Utc};
 use common::TestEnv;
+use common::api::expect as ok;
 use common::postgres::Postgres;
 use common::seeded::Database;
-use common::server::{Server, get, request};
+use common::server::Server;
 use serde_json::{Value, json};
 
 /// The server on SQLite, or on PostgreSQL's `prefect` database, with proactive triggers looked at every
@@ -34,28 +35,6 @@ fn start<'a>(env: &TestEnv, pg: Option<&'a Postgres>) -> (Server, Database<'a>) 
             Database::Sqlite(env.home().join("prefect.db")),
         ),
     }
-}
-
-fn call(server: &Server, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let url = format!("{}{path}", server.api_url());
-    let (status, text) = if method == "GET" {
-        get(&url)
-    } else {
-        request(method, &url, Some(&body.to_string()), &[])
-    };
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
-    (status, value)
-}
-
-#[track_caller]
-fn ok(server: &Server, method: &str, path: &str, body: Value, expected: u16) -> Value {
-    let (status, answer) = call(server, method, path, body);
-    assert_eq!(status, expected, "{method} {path}: {answer}");
-    answer
 }
 
 #[track_caller]
@@ -316,23 +295,19 @@ fn failed_run_changes_state(server: &Server) {
         json!({ "state": { "type": "FAILED", "name": "Failed" } }),
         201,
     );
-    eventually("the automation's state change", 15, || {
-        let run = ok(
+    let read = || {
+        ok(
             server,
             "GET",
             &format!("/flow_runs/{run_id}"),
             Value::Null,
             200,
-        );
-        run["state"]["type"] == "CANCELLED"
+        )
+    };
+    eventually("the automation's state change", 15, || {
+        read()["state"]["type"] == "CANCELLED"
     });
-    let run = ok(
-        server,
-        "GET",
-        &format!("/flow_runs/{run_id}"),
-        Value::Null,
-        200,
-    );
+    let run = read();
     assert_eq!(run["state"]["name"], "Handled");
     assert_eq!(run["state"]["message"], "cancelled by an automation");
 }
