@@ -312,12 +312,40 @@ fn failed_run_changes_state(server: &Server) {
     assert_eq!(run["state"]["message"], "cancelled by an automation");
 }
 
+/// An event that `follows` one not seen yet waits for it (in the followers table), then is evaluated.
+fn followers_wait_for_their_leader(server: &Server, db: &Database) {
+    let id = automation(server, "after its leader", event_trigger("order.follower"));
+    let leader = uuid::Uuid::new_v4().to_string();
+    let now = || Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
+    let follower = json!({ "id": uuid::Uuid::new_v4().to_string(), "occurred": now(), "event": "order.follower",
+                           "resource": { "prefect.resource.id": "o" }, "follows": leader });
+    ok(server, "POST", "/events", json!([follower]), 204);
+    let held = || {
+        db.exec("SELECT COUNT(*) FROM automation_event_follower")
+            .trim()
+            .to_owned()
+    };
+    eventually("the follower held", 10, || held() == "1");
+    assert!(
+        firings(server, &id).is_empty(),
+        "evaluated before its leader"
+    );
+    let first = json!({ "id": leader, "occurred": now(), "event": "order.leader",
+                        "resource": { "prefect.resource.id": "o" } });
+    ok(server, "POST", "/events", json!([first]), 204);
+    eventually("the follower's firing", 10, || {
+        firings(server, &id).len() == 1
+    });
+    assert_eq!(held(), "0");
+}
+
 #[test]
 fn triggers_on_sqlite() {
     let env = TestEnv::new();
     let (server, db) = start(&env, None);
     reactive_for_each(&server, &db);
     compound_and_sequence(&server, &db);
+    followers_wait_for_their_leader(&server, &db);
     failed_run_changes_state(&server);
     proactive(&server);
 }
