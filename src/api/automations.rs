@@ -198,7 +198,7 @@ async fn filter(
     let automations = store::filter(
         &state.db,
         body.automations.as_ref(),
-        body.sort,
+        body.sort.unwrap_or_default(),
         limit,
         offset,
     )

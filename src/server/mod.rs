@@ -179,8 +179,6 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         let mut context = crate::services::actions::ActionContext::new(
             app.clone(),
             options.auth.clone(),
-            db.clone(),
-            writer.clone(),
             event_queue,
         );
         context.ui_url = Some(options.api_url().trim_end_matches("/api").to_owned());

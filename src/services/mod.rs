@@ -10,6 +10,4 @@ pub mod scheduler;
 pub mod triggers;
 pub mod zombies;
 
-// Its entry point, `actions::act`, is called by the triggers service, which lives on another branch until merged.
-#[allow(dead_code)]
 pub mod actions;

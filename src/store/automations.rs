@@ -97,6 +97,21 @@ fn selected_deployments(core: &AutomationCore) -> Vec<String> {
     ids
 }
 
+/// Binds the automation's fields, in column order after `id` and the time (`$3` … `$10`).
+macro_rules! bind_core {
+    ($query:expr, $core:expr) => {
+        $query
+            .bind(&$core.name)
+            .bind(&$core.description)
+            .bind($core.enabled)
+            .bind(to_json(&$core.tags))
+            .bind(to_json(&$core.trigger))
+            .bind(to_json(&$core.actions))
+            .bind(to_json(&$core.actions_on_trigger))
+            .bind(to_json(&$core.actions_on_resolve))
+    };
+}
+
 /// Relates the automation to a resource (`owned`: the resource owns it); owning, once set, stays set.
 macro_rules! relate {
     ($tx:expr, $automation:expr, $resource:expr, $owned:expr, $now:expr) => {
@@ -151,15 +166,8 @@ pub async fn create(
             COLUMNS.replace("automation.", "")
         )))
         .bind(id)
-        .bind(now)
-        .bind(&core.name)
-        .bind(&core.description)
-        .bind(core.enabled)
-        .bind(to_json(&core.tags))
-        .bind(to_json(&core.trigger))
-        .bind(to_json(&core.actions))
-        .bind(to_json(&core.actions_on_trigger))
-        .bind(to_json(&core.actions_on_resolve))
+        .bind(now);
+        let row = bind_core!(row, core)
         .fetch_one(&mut *tx)
         .await?;
         sync_deployments!(tx, id, core, now).await?;
@@ -194,15 +202,8 @@ pub async fn update(
             COLUMNS.replace("automation.", "")
         )))
         .bind(id)
-        .bind(now)
-        .bind(&core.name)
-        .bind(&core.description)
-        .bind(core.enabled)
-        .bind(to_json(&core.tags))
-        .bind(to_json(&core.trigger))
-        .bind(to_json(&core.actions))
-        .bind(to_json(&core.actions_on_trigger))
-        .bind(to_json(&core.actions_on_resolve))
+        .bind(now);
+        let row = bind_core!(row, core)
         .fetch_optional(&mut *tx)
         .await?;
         if row.is_some() {
@@ -371,7 +372,6 @@ pub async fn related_to(db: &Db, resource_id: &str) -> Result<Vec<Automation>, S
 }
 
 /// Every enabled automation: what the triggers service evaluates.
-#[allow(dead_code)] // called by the triggers service (another branch until merged)
 pub async fn list_enabled(db: &Db) -> Result<Vec<Automation>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM automation WHERE enabled ORDER BY automation.id");
     let sql = match db.dialect() {

@@ -505,10 +505,11 @@ fn event_trigger_defaults(data: &mut Map<String, Value>) -> Result<(), String> {
     }
     if data.get("posture").and_then(Value::as_str) == Some("Proactive") {
         match within {
+            // Absent or zero: Prefect's minimum window.
             None if !data.contains_key("within") => {
                 data.insert("within".into(), json!(10.0));
             }
-            Some(s) if s == 0.0 => {
+            Some(0.0) => {
                 data.insert("within".into(), json!(10.0));
             }
             Some(s) if s < 10.0 => {
@@ -523,8 +524,6 @@ fn event_trigger_defaults(data: &mut Map<String, Value>) -> Result<(), String> {
     Ok(())
 }
 
-// `id` and `all` are for the triggers service.
-#[allow(dead_code)]
 impl Trigger {
     pub fn id(&self) -> Uuid {
         match self {
@@ -790,6 +789,18 @@ impl<'de> Deserialize<'de> for Action {
                 .into_serde::<D::Error>()
             })
         };
+        // A pause/resume pair: the same target, checked by Prefect's `selected_…_requires_id`.
+        macro_rules! pause_or_resume {
+            ($target:ty, $pause_tag:literal, $pause:path, $resume:path) => {{
+                let target: $target = member(&value, name)?;
+                targeted(target.check())?;
+                if tag == $pause_tag {
+                    $pause(target)
+                } else {
+                    $resume(target)
+                }
+            }};
+        }
         let action = match tag {
             "do-nothing" => Action::DoNothing(member(&value, name)?),
             "run-deployment" => {
@@ -811,13 +822,12 @@ impl<'de> Deserialize<'de> for Action {
                 Action::RunDeployment(action)
             }
             "pause-deployment" | "resume-deployment" => {
-                let target: DeploymentTarget = member(&value, name)?;
-                targeted(target.check())?;
-                if tag == "pause-deployment" {
-                    Action::PauseDeployment(target)
-                } else {
-                    Action::ResumeDeployment(target)
-                }
+                pause_or_resume!(
+                    DeploymentTarget,
+                    "pause-deployment",
+                    Action::PauseDeployment,
+                    Action::ResumeDeployment
+                )
             }
             "cancel-flow-run" => Action::CancelFlowRun(member(&value, name)?),
             "delete-flow-run" => Action::DeleteFlowRun(member(&value, name)?),
@@ -825,31 +835,28 @@ impl<'de> Deserialize<'de> for Action {
             "resume-flow-run" => Action::ResumeFlowRun(member(&value, name)?),
             "change-flow-run-state" => Action::ChangeFlowRunState(member(&value, name)?),
             "pause-work-queue" | "resume-work-queue" => {
-                let target: WorkQueueTarget = member(&value, name)?;
-                targeted(target.check())?;
-                if tag == "pause-work-queue" {
-                    Action::PauseWorkQueue(target)
-                } else {
-                    Action::ResumeWorkQueue(target)
-                }
+                pause_or_resume!(
+                    WorkQueueTarget,
+                    "pause-work-queue",
+                    Action::PauseWorkQueue,
+                    Action::ResumeWorkQueue
+                )
             }
             "pause-work-pool" | "resume-work-pool" => {
-                let target: WorkPoolTarget = member(&value, name)?;
-                targeted(target.check())?;
-                if tag == "pause-work-pool" {
-                    Action::PauseWorkPool(target)
-                } else {
-                    Action::ResumeWorkPool(target)
-                }
+                pause_or_resume!(
+                    WorkPoolTarget,
+                    "pause-work-pool",
+                    Action::PauseWorkPool,
+                    Action::ResumeWorkPool
+                )
             }
             "pause-automation" | "resume-automation" => {
-                let target: AutomationTarget = member(&value, name)?;
-                targeted(target.check())?;
-                if tag == "pause-automation" {
-                    Action::PauseAutomation(target)
-                } else {
-                    Action::ResumeAutomation(target)
-                }
+                pause_or_resume!(
+                    AutomationTarget,
+                    "pause-automation",
+                    Action::PauseAutomation,
+                    Action::ResumeAutomation
+                )
             }
             "send-notification" => {
                 let action: SendNotification = member(&value, name)?;
@@ -973,26 +980,29 @@ pub struct AutomationCreate {
     pub actions_on_trigger: Vec<Action>,
     #[serde(default)]
     pub actions_on_resolve: Vec<Action>,
-    #[serde(default)]
-    pub owner_resource: Option<String>,
+    /// Absent, or null, or the resource that owns the automation (`AutomationUpdate` has no such field).
+    #[serde(default, deserialize_with = "super::patch")]
+    pub owner_resource: Option<Option<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AutomationUpdate {
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default = "yes")]
-    pub enabled: bool,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    pub trigger: Trigger,
-    pub actions: Vec<Action>,
-    #[serde(default)]
-    pub actions_on_trigger: Vec<Action>,
-    #[serde(default)]
-    pub actions_on_resolve: Vec<Action>,
+/// `PUT /automations/{id}`: `AutomationCreate` without `owner_resource`, which is refused as any extra field.
+#[derive(Debug)]
+pub struct AutomationUpdate(AutomationCreate);
+
+impl<'de> Deserialize<'de> for AutomationUpdate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let update = AutomationCreate::deserialize(deserializer)?;
+        if let Some(owner) = &update.owner_resource {
+            return Err(FieldError::new(
+                "extra_forbidden",
+                "Extra inputs are not permitted",
+                &json!(owner),
+            )
+            .under("owner_resource")
+            .into_serde());
+        }
+        Ok(AutomationUpdate(update))
+    }
 }
 
 /// `PATCH /automations/{id}`: only `enabled`.
@@ -1015,22 +1025,13 @@ impl AutomationCreate {
             actions_on_trigger: self.actions_on_trigger,
             actions_on_resolve: self.actions_on_resolve,
         };
-        (core, self.owner_resource)
+        (core, self.owner_resource.flatten())
     }
 }
 
 impl AutomationUpdate {
     pub fn into_core(self) -> AutomationCore {
-        AutomationCore {
-            name: self.name,
-            description: self.description,
-            enabled: self.enabled,
-            tags: self.tags,
-            trigger: self.trigger,
-            actions: self.actions,
-            actions_on_trigger: self.actions_on_trigger,
-            actions_on_resolve: self.actions_on_resolve,
-        }
+        self.0.into_core().0
     }
 }
 
@@ -1162,8 +1163,9 @@ pub struct TagsFilter {
 /// `POST /automations/filter`.
 #[derive(Debug, Default, Deserialize)]
 pub struct FilterBody {
+    /// `null` (as the client sends when it has no preference) is the default, NAME_ASC.
     #[serde(default)]
-    pub sort: AutomationSort,
+    pub sort: Option<AutomationSort>,
     #[serde(default)]
     pub limit: Option<LaxInt>,
     #[serde(default)]
@@ -1290,6 +1292,20 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(refused[0]["type"], "extra_forbidden");
+    }
+
+    #[test]
+    fn an_update_has_no_owner() {
+        let body = json!({"name": "u", "actions": [], "owner_resource": null,
+                          "trigger": {"type": "event", "posture": "Reactive"}});
+        let refused = super::super::from_body::<AutomationUpdate>(body.to_string().as_bytes())
+            .unwrap_err()
+            .body["exception_detail"][0]
+            .clone();
+        assert_eq!(
+            (refused["type"].clone(), refused["loc"].clone()),
+            (json!("extra_forbidden"), json!(["body", "owner_resource"]))
+        );
     }
 
     #[test]

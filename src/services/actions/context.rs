@@ -4,16 +4,12 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::http::HttpClient;
-use crate::db::Db;
-use crate::store::Writer;
 
 pub struct ActionContext {
     /// Our own API, called in-process as Prefect's actions call theirs through an orchestration client.
     pub api: axum::Router,
     /// `user:password` the API requires (PREFECT_SERVER_API_AUTH_STRING), if any.
     pub auth: Option<String>,
-    pub db: Db,
-    pub writer: Writer,
     /// The event sink's queue, for the `prefect.automation.action.*` events.
     pub events: mpsc::Sender<Value>,
     /// For webhooks and notifications.
@@ -23,18 +19,10 @@ pub struct ActionContext {
 }
 
 impl ActionContext {
-    pub fn new(
-        api: axum::Router,
-        auth: Option<String>,
-        db: Db,
-        writer: Writer,
-        events: mpsc::Sender<Value>,
-    ) -> Self {
+    pub fn new(api: axum::Router, auth: Option<String>, events: mpsc::Sender<Value>) -> Self {
         Self {
             api,
             auth,
-            db,
-            writer,
             events,
             http: HttpClient::new(),
             ui_url: None,

@@ -42,6 +42,8 @@ pub struct Firing {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TriggerState {
     Triggered,
+    /// A proactive trigger's window closing with its events seen again (posted by the triggers service).
+    #[allow(dead_code)] // until the triggers service reports resolutions
     Resolved,
 }
 

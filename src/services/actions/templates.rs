@@ -75,9 +75,19 @@ impl Context {
         let firing = run.firing;
         let automation = serde_json::to_value(&firing.automation).unwrap_or(Value::Null);
         let event = run.event.cloned().unwrap_or(Value::Null);
+        // The trigger that fired: the automation's own, or the one inside it with the firing's id.
+        let trigger = firing
+            .automation
+            .trigger
+            .all()
+            .into_iter()
+            .find(|t| t.id() == firing.trigger_id)
+            .map_or(automation["trigger"].clone(), |t| {
+                serde_json::to_value(t).unwrap_or(Value::Null)
+            });
         let firing_json = json!({
             "id": firing.id.to_string(),
-            "trigger": automation["trigger"],
+            "trigger": trigger,
             "trigger_states": [match firing.state {
                 super::TriggerState::Triggered => "Triggered",
                 super::TriggerState::Resolved => "Resolved",
