@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{SecondsFormat, Utc};
 use common::TestEnv;
+use common::api::expect as ok;
 use common::postgres::Postgres;
 use common::seeded::Database;
-use common::server::{Server, get, request};
+use common::server::Server;
 use serde_json::{Value, json};
 
 /// The server on SQLite, or on PostgreSQL's `prefect` database, with proactive triggers looked at every
@@ -34,28 +35,6 @@ fn start<'a>(env: &TestEnv, pg: Option<&'a Postgres>) -> (Server, Database<'a>) 
             Database::Sqlite(env.home().join("prefect.db")),
         ),
     }
-}
-
-fn call(server: &Server, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let url = format!("{}{path}", server.api_url());
-    let (status, text) = if method == "GET" {
-        get(&url)
-    } else {
-        request(method, &url, Some(&body.to_string()), &[])
-    };
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
-    (status, value)
-}
-
-#[track_caller]
-fn ok(server: &Server, method: &str, path: &str, body: Value, expected: u16) -> Value {
-    let (status, answer) = call(server, method, path, body);
-    assert_eq!(status, expected, "{method} {path}: {answer}");
-    answer
 }
 
 #[track_caller]
@@ -316,25 +295,48 @@ fn failed_run_changes_state(server: &Server) {
         json!({ "state": { "type": "FAILED", "name": "Failed" } }),
         201,
     );
-    eventually("the automation's state change", 15, || {
-        let run = ok(
+    let read = || {
+        ok(
             server,
             "GET",
             &format!("/flow_runs/{run_id}"),
             Value::Null,
             200,
-        );
-        run["state"]["type"] == "CANCELLED"
+        )
+    };
+    eventually("the automation's state change", 15, || {
+        read()["state"]["type"] == "CANCELLED"
     });
-    let run = ok(
-        server,
-        "GET",
-        &format!("/flow_runs/{run_id}"),
-        Value::Null,
-        200,
-    );
+    let run = read();
     assert_eq!(run["state"]["name"], "Handled");
     assert_eq!(run["state"]["message"], "cancelled by an automation");
+}
+
+/// An event that `follows` one not seen yet waits for it (in the followers table), then is evaluated.
+fn followers_wait_for_their_leader(server: &Server, db: &Database) {
+    let id = automation(server, "after its leader", event_trigger("order.follower"));
+    let leader = uuid::Uuid::new_v4().to_string();
+    let now = || Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
+    let follower = json!({ "id": uuid::Uuid::new_v4().to_string(), "occurred": now(), "event": "order.follower",
+                           "resource": { "prefect.resource.id": "o" }, "follows": leader });
+    ok(server, "POST", "/events", json!([follower]), 204);
+    let held = || {
+        db.exec("SELECT COUNT(*) FROM automation_event_follower")
+            .trim()
+            .to_owned()
+    };
+    eventually("the follower held", 10, || held() == "1");
+    assert!(
+        firings(server, &id).is_empty(),
+        "evaluated before its leader"
+    );
+    let first = json!({ "id": leader, "occurred": now(), "event": "order.leader",
+                        "resource": { "prefect.resource.id": "o" } });
+    ok(server, "POST", "/events", json!([first]), 204);
+    eventually("the follower's firing", 10, || {
+        firings(server, &id).len() == 1
+    });
+    assert_eq!(held(), "0");
 }
 
 #[test]
@@ -343,6 +345,7 @@ fn triggers_on_sqlite() {
     let (server, db) = start(&env, None);
     reactive_for_each(&server, &db);
     compound_and_sequence(&server, &db);
+    followers_wait_for_their_leader(&server, &db);
     failed_run_changes_state(&server);
     proactive(&server);
 }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
+use super::schemas::events::{EventFilter, Order};
 use super::{AppState, Shared, constant_time_eq};
 
 pub fn routes() -> Router<Shared> {
@@ -158,7 +159,7 @@ async fn events_out(
     ws: WebSocketUpgrade,
 ) -> Response {
     let feed = state.subscribers.subscribe();
-    subscribe(state, headers, ws, feed, "event", matches)
+    subscribe(state, headers, ws, feed, "event", matches, true)
 }
 
 async fn logs_out(
@@ -167,11 +168,13 @@ async fn logs_out(
     ws: WebSocketUpgrade,
 ) -> Response {
     let feed = state.logs.subscribe();
-    subscribe(state, headers, ws, feed, "log", log_matches)
+    subscribe(state, headers, ws, feed, "log", log_matches, false)
 }
 
 /// A subscriber socket: the handshake, then its filter (`{"type": "filter", "filter": {...}}`), then every item
-/// of `feed` that passes the filter, as `{"type": kind, kind: item}`, until either side goes away.
+/// of `feed` that passes the filter, as `{"type": kind, kind: item}`, until either side goes away. With
+/// `backfill` (events), the stored events the filter matches come first, as Prefect sends them (unless the
+/// message says `"backfill": false`): at most the last 15 minutes, oldest first, each sent once.
 fn subscribe(
     state: Shared,
     headers: HeaderMap,
@@ -179,6 +182,7 @@ fn subscribe(
     mut feed: broadcast::Receiver<Arc<Value>>,
     kind: &'static str,
     passes: fn(&Value, &Value) -> bool,
+    backfill: bool,
 ) -> Response {
     let (ws, prefect) = upgrade(ws, &headers);
     ws.on_upgrade(move |socket| async move {
@@ -189,11 +193,32 @@ fn subscribe(
             return;
         };
         let filter = message.get("filter").cloned().unwrap_or(Value::Null);
+        let mut backfilled = std::collections::HashSet::new();
+        if backfill && message.get("backfill").and_then(Value::as_bool) != Some(false) {
+            for event in past_events(&state, &filter).await {
+                let id = event
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let frame = json!({ "type": kind, kind: event }).to_string();
+                if socket.send(Message::Text(frame.into())).await.is_err() {
+                    return;
+                }
+                backfilled.insert(id);
+            }
+        }
         loop {
             tokio::select! {
                 item = feed.recv() => {
                     let Ok(item) = item else { break };
                     if !passes(&filter, &item) { continue }
+                    if !backfilled.is_empty()
+                        && let Some(id) = item.get("id").and_then(Value::as_str)
+                        && backfilled.remove(id)
+                    {
+                        continue;
+                    }
                     let frame = json!({ "type": kind, kind: *item }).to_string();
                     if socket.send(Message::Text(frame.into())).await.is_err() { break }
                 }
@@ -203,6 +228,44 @@ fn subscribe(
             }
         }
     })
+}
+
+/// Prefect's PREFECT_SERVER_EVENTS_MAXIMUM_WEBSOCKET_BACKFILL and _WEBSOCKET_BACKFILL_PAGE_SIZE defaults.
+const BACKFILL_WINDOW: chrono::Duration = chrono::Duration::minutes(15);
+const BACKFILL_PAGE: i64 = 250;
+/// A subscriber is sent at most this many stored events before the live ones.
+const BACKFILL_MAX: i64 = 10_000;
+
+/// The stored events `filter` matches, oldest first, from at most [`BACKFILL_WINDOW`] ago. A filter that is
+/// not an EventFilter backfills nothing (its live events are still matched).
+async fn past_events(state: &Shared, filter: &Value) -> Vec<Value> {
+    let Ok(mut filter) = serde_json::from_value::<EventFilter>(filter.clone()) else {
+        return Vec::new();
+    };
+    let earliest = crate::db::types::Timestamp(chrono::Utc::now() - BACKFILL_WINDOW);
+    if filter.occurred.since.0 < earliest {
+        filter.occurred.since.0 = earliest;
+    }
+    filter.order = Order::Asc;
+    let mut events = Vec::new();
+    let mut offset = 0;
+    while offset < BACKFILL_MAX {
+        match crate::store::event_queries::read(&state.db, &filter, BACKFILL_PAGE, offset).await {
+            Ok(page) => {
+                let full = page.len() as i64 == BACKFILL_PAGE;
+                events.extend(page);
+                if !full {
+                    break;
+                }
+                offset += BACKFILL_PAGE;
+            }
+            Err(e) => {
+                crate::log::log!("error: events backfill: {e}");
+                break;
+            }
+        }
+    }
+    events
 }
 
 /// The parts of Prefect's EventFilter subscribers use: event names/prefixes and resource ids/prefixes.

@@ -209,6 +209,13 @@ pub async fn record_follower(
     })
 }
 
+/// The events that held events wait for (the service keeps them in memory, to look for followers only when
+/// an event has some).
+pub async fn held_leaders(db: &Db) -> Result<Vec<Id>, sqlx::Error> {
+    let sql = "SELECT DISTINCT leader_event_id FROM automation_event_follower WHERE scope = $1";
+    on_db!(db, pool => sqlx::query_scalar::<_, Id>(sql).bind(SCOPE).fetch_all(pool).await)
+}
+
 /// The events waiting for `leader`, taken out of the table (oldest first).
 pub async fn take_followers(writer: &Writer, leader: Id) -> Result<Vec<Value>, sqlx::Error> {
     let rows: Vec<Follower> = write_tx!(writer, tx => {

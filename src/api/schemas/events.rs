@@ -30,7 +30,6 @@ pub struct Event {
     #[serde(default)]
     pub payload: Map<String, Value>,
     pub id: Uuid,
-    #[serde(default)]
     pub follows: Option<Uuid>,
 }
 
@@ -100,33 +99,20 @@ fn labels(value: &Value, role_required: bool) -> Result<Map<String, Value>, Fiel
             "The maximum number of labels per resource is {MAX_LABELS}"
         )));
     }
-    match labels.get("prefect.resource.id").and_then(Value::as_str) {
-        None => {
-            return Err(value_error(
-                "Resources must include the prefect.resource.id label",
-            ));
-        }
-        Some("") => {
-            return Err(value_error(
-                "The prefect.resource.id label must be non-empty",
-            ));
-        }
-        Some(_) => {}
-    }
+    let required = |label: &str, missing: &str| match labels.get(label).and_then(Value::as_str) {
+        None => Err(value_error(missing)),
+        Some("") => Err(value_error(&format!("The {label} label must be non-empty"))),
+        Some(_) => Ok(()),
+    };
+    required(
+        "prefect.resource.id",
+        "Resources must include the prefect.resource.id label",
+    )?;
     if role_required {
-        match labels.get("prefect.resource.role").and_then(Value::as_str) {
-            None => {
-                return Err(value_error(
-                    "Related Resources must include the prefect.resource.role label",
-                ));
-            }
-            Some("") => {
-                return Err(value_error(
-                    "The prefect.resource.role label must be non-empty",
-                ));
-            }
-            Some(_) => {}
-        }
+        required(
+            "prefect.resource.role",
+            "Related Resources must include the prefect.resource.role label",
+        )?;
     }
     Ok(labels.clone())
 }
@@ -344,17 +330,12 @@ fn ser_time<S: Serializer>(time: &DateTime, serializer: S) -> Result<S::Ok, S::E
 pub struct EventFilter {
     #[serde(default)]
     pub occurred: OccurredFilter,
-    #[serde(default)]
     pub event: Option<NameFilter>,
-    #[serde(default)]
     pub resource: Option<ResourceFilter>,
-    #[serde(default)]
     pub related: Option<OneOrMany<RelatedFilter>>,
-    #[serde(default)]
     pub any_resource: Option<OneOrMany<AnyResourceFilter>>,
     #[serde(default)]
     pub id: IdFilter,
-    #[serde(default)]
     pub text: Option<TextFilter>,
     #[serde(default)]
     pub order: Order,
@@ -426,24 +407,17 @@ fn default_until() -> DateTime {
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NameFilter {
-    #[serde(default)]
     pub prefix: Option<Vec<String>>,
-    #[serde(default)]
     pub exclude_prefix: Option<Vec<String>>,
-    #[serde(default)]
     pub name: Option<Vec<String>>,
-    #[serde(default)]
     pub exclude_name: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceFilter {
-    #[serde(default)]
     pub id: Option<Vec<String>>,
-    #[serde(default)]
     pub id_prefix: Option<Vec<String>>,
-    #[serde(default)]
     pub labels: Option<ResourceSpec>,
     #[serde(default)]
     pub distinct: bool,
@@ -452,24 +426,17 @@ pub struct ResourceFilter {
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelatedFilter {
-    #[serde(default)]
     pub id: Option<Vec<String>>,
-    #[serde(default)]
     pub role: Option<Vec<String>>,
-    #[serde(default)]
     pub resources_in_roles: Option<Vec<(String, String)>>,
-    #[serde(default)]
     pub labels: Option<ResourceSpec>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnyResourceFilter {
-    #[serde(default)]
     pub id: Option<Vec<String>>,
-    #[serde(default)]
     pub id_prefix: Option<Vec<String>>,
-    #[serde(default)]
     pub labels: Option<ResourceSpec>,
 }
 
@@ -531,48 +498,44 @@ pub enum Order {
 }
 
 /// `POST /events/filter`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct FilterBody {
-    #[serde(default)]
     pub filter: Option<EventFilter>,
-    #[serde(default)]
+    #[serde(default = "full_page")]
     pub limit: PageLimit,
+}
+
+fn full_page() -> PageLimit {
+    PageLimit(PAGE_SIZE)
 }
 
 /// A page size: a pydantic int from 0 to [`PAGE_SIZE`].
 #[derive(Debug)]
 pub struct PageLimit(pub i64);
 
-impl Default for PageLimit {
-    fn default() -> Self {
-        PageLimit(PAGE_SIZE)
-    }
-}
-
 impl<'de> Deserialize<'de> for PageLimit {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
         let limit = super::fields::lax_int(&value).map_err(FieldError::into_serde)?;
         if limit < 0 {
-            return Err(FieldError::new(
-                "greater_than_equal",
-                "Input should be greater than or equal to 0",
-                &value,
-            )
-            .with_ctx(json!({ "ge": 0 }))
-            .into_serde());
+            return Err(out_of_bounds("ge", json!(0), &value));
         }
         if limit > PAGE_SIZE {
-            return Err(FieldError::new(
-                "less_than_equal",
-                format!("Input should be less than or equal to {PAGE_SIZE}"),
-                &value,
-            )
-            .with_ctx(json!({ "le": PAGE_SIZE }))
-            .into_serde());
+            return Err(out_of_bounds("le", json!(PAGE_SIZE), &value));
         }
         Ok(PageLimit(limit))
     }
+}
+
+/// Pydantic's error for a number beyond its `ge` or `le` bound.
+fn out_of_bounds<E: serde::de::Error>(bound: &str, limit: Value, value: &Value) -> E {
+    let (kind, words) = match bound {
+        "ge" => ("greater_than_equal", "greater than or equal to"),
+        _ => ("less_than_equal", "less than or equal to"),
+    };
+    FieldError::new(kind, format!("Input should be {words} {limit}"), value)
+        .with_ctx(json!({ bound: limit }))
+        .into_serde()
 }
 
 /// `POST /events/count-by/{countable}`.
@@ -581,19 +544,17 @@ pub struct CountBody {
     pub filter: EventFilter,
     #[serde(default)]
     pub time_unit: TimeUnit,
-    #[serde(default)]
+    #[serde(default = "one_unit")]
     pub time_interval: Interval,
+}
+
+fn one_unit() -> Interval {
+    Interval(1.0)
 }
 
 /// A count's bucket size in `time_unit`s: a finite float of at least 0.01.
 #[derive(Debug)]
 pub struct Interval(pub f64);
-
-impl Default for Interval {
-    fn default() -> Self {
-        Interval(1.0)
-    }
-}
 
 impl<'de> Deserialize<'de> for Interval {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -610,13 +571,7 @@ impl<'de> Deserialize<'de> for Interval {
             );
         };
         if number < 0.01 {
-            return Err(FieldError::new(
-                "greater_than_equal",
-                "Input should be greater than or equal to 0.01",
-                &value,
-            )
-            .with_ctx(json!({ "ge": 0.01 }))
-            .into_serde());
+            return Err(out_of_bounds("ge", json!(0.01), &value));
         }
         Ok(Interval(number))
     }

@@ -80,6 +80,7 @@ pub async fn run(
         state: State::new(writer, events, to_actions),
         snapshot: None,
         seen: Seen::default(),
+        held_leaders: HashSet::new(),
         config,
     };
     service.load_state().await;
@@ -114,6 +115,8 @@ struct Service {
     state: State,
     snapshot: Option<(Option<Timestamp>, i64)>,
     seen: Seen,
+    /// Events some held event follows: only these are looked up in the followers table when they arrive.
+    held_leaders: HashSet<uuid::Uuid>,
     config: Config,
 }
 
@@ -249,6 +252,7 @@ impl Service {
                     {
                         crate::log::log!("error: triggers service: could not hold event {id}: {e}");
                     }
+                    self.held_leaders.insert(leader);
                     continue;
                 }
             }
@@ -259,6 +263,9 @@ impl Service {
                 ),
             }
             self.seen.insert(id);
+            if !self.held_leaders.remove(&id) {
+                continue;
+            }
             match store::take_followers(self.state.writer(), Id(id)).await {
                 Ok(followers) => {
                     // Oldest first: pushed in reverse onto the stack.
@@ -276,8 +283,19 @@ impl Service {
     async fn periodic(&mut self) {
         self.reconcile(false).await;
         let earlier = Timestamp(Utc::now() - PRECEDING_EVENT_LOOKBACK);
-        match store::take_lost_followers(self.state.writer(), earlier).await {
+        let lost = match self.held_leaders.is_empty() {
+            true => Ok(Vec::new()),
+            false => store::take_lost_followers(self.state.writer(), earlier).await,
+        };
+        match lost {
             Ok(lost) => {
+                if !lost.is_empty() {
+                    // Leaders of the events still held are kept; those of the lost ones no longer matter.
+                    self.held_leaders.clear();
+                    if let Ok(leaders) = store::held_leaders(&self.db).await {
+                        self.held_leaders.extend(leaders.into_iter().map(|id| id.0));
+                    }
+                }
                 for event in lost {
                     // Its leader is given up on: evaluate it as if it had come.
                     if let Err(panic) = crate::panics::catch(self.state.reactive(&event)).await {
