@@ -243,7 +243,7 @@ fn pools(server: &Server) {
     );
     ok(server, "DELETE", "/work_pools/other", Value::Null, 204);
     ok(server, "DELETE", "/work_pools/other", Value::Null, 404);
-    let answer = ok(
+    ok(
         server,
         "DELETE",
         "/work_pools/prefect-managed",

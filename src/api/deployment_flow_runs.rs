@@ -353,13 +353,13 @@ async fn check_job_variables(
     all.extend(run_variables.clone());
     // Defaults that are block references are not resolved here: without them, required fields cannot be
     // judged, so they are not (as Prefect does when a default is invalid).
+    let prepared = run_input::preprocess(schema, true);
     let checked = if unresolved {
-        without_required(schema)
+        run_input::without_required(&prepared)
     } else {
-        schema.clone()
+        prepared
     };
-    let checked = nullable_optionals(&checked);
-    match run_input::validate(&Value::Object(all), &checked) {
+    match run_input::validate_prepared(&Value::Object(all), &checked) {
         Ok(()) => Ok(()),
         Err(Invalid::Mismatch(message)) => Err(Refused::JobVariables(message)),
         Err(Invalid::Circular) => Err(Refused::Circular),
@@ -382,7 +382,8 @@ fn job_variable_defaults(schema: &Value) -> (Map<String, Value>, bool) {
     let Some(fields) = schema.get("properties").and_then(Value::as_object) else {
         return (defaults, false);
     };
-    let relaxed = without_required(schema);
+    // As Prefect checks each default: alone, required fields aside, without preprocessing.
+    let relaxed = run_input::without_required(schema);
     for (name, attrs) in fields {
         let Some(default) = attrs.get("default") else {
             continue;
@@ -392,61 +393,11 @@ fn job_variable_defaults(schema: &Value) -> (Map<String, Value>, bool) {
             continue;
         }
         let alone = json!({ name.clone(): default.clone() });
-        if run_input::validate(&alone, &relaxed).is_ok() {
+        if run_input::validate_prepared(&alone, &relaxed).is_ok() {
             defaults.insert(name.clone(), default.clone());
         } else {
             unresolved = true;
         }
     }
     (defaults, unresolved)
-}
-
-/// Prefect's preprocessing with `allow_none_with_default`: every optional property with a `type` may also be
-/// `null` (blocks hold `None` defaults), at every level of `properties`.
-fn nullable_optionals(schema: &Value) -> Value {
-    let mut schema = schema.clone();
-    if let Some(object) = schema.as_object_mut() {
-        let required: Vec<String> = object
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| {
-                r.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        if let Some(Value::Object(properties)) = object.get_mut("properties") {
-            for (name, property) in properties.iter_mut() {
-                *property = nullable_optionals(property);
-                let Some(attrs) = property.as_object_mut() else {
-                    continue;
-                };
-                if required.contains(name) || attrs.get("type").is_none_or(|t| t == "null") {
-                    continue;
-                }
-                if let Some(kind) = attrs.remove("type") {
-                    attrs.insert(
-                        "anyOf".into(),
-                        json!([{ "type": kind }, { "type": "null" }]),
-                    );
-                }
-            }
-        }
-    }
-    schema
-}
-
-/// The schema without its `required` lists.
-fn without_required(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| *k != "required")
-                .map(|(k, v)| (k.clone(), without_required(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_required).collect()),
-        other => other.clone(),
-    }
 }

@@ -87,20 +87,6 @@ fn body_value_error(message: &str, body: Value) -> ApiError {
     ApiError::unprocessable(detail, body)
 }
 
-/// The schema without its `required` lists, for checks that accept a partial set of parameters.
-fn without_required(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| *k != "required")
-                .map(|(k, v)| (k.clone(), without_required(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_required).collect()),
-        other => other.clone(),
-    }
-}
-
 /// The queue a deployment's pool and queue names resolve to, or the 404 for a pool that does not exist.
 async fn resolve_queue(
     state: &Shared,
@@ -159,10 +145,9 @@ async fn create(
         && let Some(Some(schema)) = &body.parameter_openapi_schema
     {
         let parameters = Value::Object(body.parameters.clone().unwrap_or_default());
-        if let Err(Invalid::Mismatch(message)) = run_input::validate(
-            &parameters,
-            &without_required(&Value::Object(schema.clone())),
-        ) {
+        if let Err(Invalid::Mismatch(message)) =
+            run_input::validate_ignoring_required(&parameters, &Value::Object(schema.clone()))
+        {
             return Err(body_value_error(&message, request_body));
         }
     }
@@ -541,7 +526,7 @@ async fn update(
         let Some(schema) = schema.filter(Value::is_object) else {
             return Err(conflict(NO_VALID_SCHEMA));
         };
-        match run_input::validate(&parameters, &without_required(&schema)) {
+        match run_input::validate_ignoring_required(&parameters, &schema) {
             Ok(()) => {}
             Err(Invalid::Mismatch(message)) => {
                 return Err(conflict(format!("Error updating deployment: {message}")));
