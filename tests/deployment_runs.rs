@@ -611,6 +611,45 @@ fn queue_check_and_bulk_delete(server: &Server, s: &Setup) {
     assert_eq!(bad["exception_detail"][0]["type"], "greater_than_equal");
 }
 
+/// Job variables sent with a deployment fit the pool's template (required ones aside); parameters sent in a
+/// PATCH are stored hydrated.
+fn deployment_job_variables_and_update_hydration(server: &Server, s: &Setup) {
+    let create = |name: &str, variables: Value, expected: u16| {
+        call(
+            server,
+            "POST",
+            "/deployments/",
+            json!({ "name": name, "flow_id": s.flow, "work_pool_name": "runs-pool", "job_variables": variables }),
+            expected,
+        )
+    };
+    assert_eq!(
+        create("jv-bad", json!({ "count": "many" }), 422)["detail"],
+        "Error creating deployment: Validation failed for field 'count'. Failure reason: 'many' is not valid \
+         under any of the given schemas"
+    );
+    create("jv-ok", json!({ "count": 2 }), 201);
+    assert_eq!(
+        create("jv-null", json!({ "count": null, "needed": null }), 422)["detail"],
+        "Error creating deployment: Validation failed for field 'needed'. Failure reason: None is not of type \
+         'string'"
+    );
+    let path = format!("/deployments/{}", s.deployment);
+    let hydrated = json!({ "parameters": {
+        "x": { "__prefect_kind": "json", "value": "3" },
+        "s": { "__prefect_kind": "workspace_variable", "variable_name": "greeting" } } });
+    call(server, "PATCH", &path, hydrated, 204);
+    assert_eq!(
+        call(server, "GET", &path, Value::Null, 200)["parameters"],
+        json!({ "x": 3, "s": "hi" })
+    );
+    let missing = json!({ "parameters": { "s": { "__prefect_kind": "workspace_variable", "variable_name": "nope" } } });
+    assert_eq!(
+        call(server, "PATCH", &path, missing, 400),
+        json!({ "detail": "Error hydrating deployment parameters: Variable 'nope' not found in workspace." })
+    );
+}
+
 fn scenario(server: &Server) {
     let s = setup(server);
     hydration(server, &s);
@@ -619,6 +658,7 @@ fn scenario(server: &Server) {
     backfill(server, &s);
     concurrency_status(server, &s);
     queue_check_and_bulk_delete(server, &s);
+    deployment_job_variables_and_update_hydration(server, &s);
 }
 
 #[test]

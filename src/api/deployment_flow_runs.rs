@@ -321,12 +321,21 @@ async fn make_run(
     Ok((run, transition.is_some()))
 }
 
-/// The run's parameters hydrated as Prefect's `create_flow_run` hydrates them: Jinja rendered, workspace
-/// variables looked up, the first error raised.
 async fn hydrate(state: &Shared, parameters: Value) -> Result<Value, Refused> {
-    let ctx = hydration::Context::build(&state.db, &parameters, true, true, true).await?;
-    let hydrated = hydration::hydrate(&parameters, &ctx).map_err(Refused::Hydration)?;
-    Ok(hydrated.values)
+    match hydrate_parameters(state, &parameters).await? {
+        Ok(values) => Ok(values),
+        Err(error) => Err(Refused::Hydration(error)),
+    }
+}
+
+/// Parameters hydrated as Prefect's `create_flow_run` and deployment update hydrate them: Jinja rendered,
+/// workspace variables looked up, the first error raised.
+pub(super) async fn hydrate_parameters(
+    state: &Shared,
+    parameters: &Value,
+) -> Result<Result<Value, HydrationError>, sqlx::Error> {
+    let ctx = hydration::Context::build(&state.db, parameters, true, true, true).await?;
+    Ok(hydration::hydrate(parameters, &ctx).map(|h| h.values))
 }
 
 /// Prefect's `validate_job_variables_for_deployment_flow_run`: the pool's defaults, then the deployment's job
@@ -343,27 +352,43 @@ async fn check_job_variables(
     let Some(template) = store::pool_template(&state.db, pool).await? else {
         return Ok(());
     };
-    let Some(schema) = template.0.get("variables").filter(|s| is_non_empty(s)) else {
-        return Ok(());
-    };
-    let (mut all, unresolved) = job_variable_defaults(schema);
-    if let Value::Object(own) = &deployment.infra_overrides.0 {
-        all.extend(own.clone());
-    }
-    all.extend(run_variables.clone());
-    // Defaults that are block references are not resolved here: without them, required fields cannot be
-    // judged, so they are not (as Prefect does when a default is invalid).
-    let prepared = run_input::preprocess(schema, true);
-    let checked = if unresolved {
-        run_input::without_required(&prepared)
-    } else {
-        prepared
-    };
-    match run_input::validate_prepared(&Value::Object(all), &checked) {
+    let deployment_variables = deployment
+        .infra_overrides
+        .0
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    match job_variables_fit(&template.0, &[&deployment_variables, run_variables], false) {
         Ok(()) => Ok(()),
         Err(Invalid::Mismatch(message)) => Err(Refused::JobVariables(message)),
         Err(Invalid::Circular) => Err(Refused::Circular),
     }
+}
+
+/// Prefect's `_validate_work_pool_job_variables`: the base job template's defaults, overlaid with each of
+/// `layers` in turn, checked against its `variables` schema (required fields too, unless `ignore_required`).
+/// A template without a variables schema accepts anything.
+pub(super) fn job_variables_fit(
+    template: &Value,
+    layers: &[&Map<String, Value>],
+    ignore_required: bool,
+) -> Result<(), Invalid> {
+    let Some(schema) = template.get("variables").filter(|s| is_non_empty(s)) else {
+        return Ok(());
+    };
+    let (mut all, unresolved) = job_variable_defaults(schema);
+    for layer in layers {
+        all.extend((*layer).clone());
+    }
+    // Defaults that are block references are not resolved here: without them, required fields cannot be
+    // judged, so they are not (as Prefect does when a default is invalid).
+    let prepared = run_input::preprocess(schema, true);
+    let checked = if ignore_required || unresolved {
+        run_input::without_required(&prepared)
+    } else {
+        prepared
+    };
+    run_input::validate_prepared(&Value::Object(all), &checked)
 }
 
 fn is_non_empty(value: &Value) -> bool {

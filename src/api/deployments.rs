@@ -152,10 +152,20 @@ async fn create(
         }
     }
     let pool = body.work_pool_name.as_deref();
-    if let Some(pool) = pool.filter(|p| *p != DEFAULT_AGENT_WORK_POOL_NAME)
-        && store::pool_template(&state.db, pool).await?.is_none()
-    {
-        return Err(pool_not_found(pool));
+    if let Some(pool) = pool.filter(|p| *p != DEFAULT_AGENT_WORK_POOL_NAME) {
+        let template = store::pool_template(&state.db, pool)
+            .await?
+            .ok_or_else(|| pool_not_found(pool))?;
+        // Prefect's `validate_job_variables_for_deployment`: the job variables sent fit the pool's template,
+        // required ones aside (a run may still set them).
+        if let Some(variables) = body.job_variables.as_ref().filter(|v| !v.is_empty())
+            && let Err(Invalid::Mismatch(message)) =
+                super::deployment_flow_runs::job_variables_fit(&template.0, &[variables], true)
+        {
+            return Err(unprocessable(format!(
+                "Error creating deployment: {message}"
+            )));
+        }
     }
     check_limit_exists(
         &state,
@@ -502,8 +512,16 @@ async fn update(
     {
         return Err(pool_not_found(pool));
     }
+    // Parameters sent are stored hydrated, as Prefect stores them.
     let parameters = match &body.parameters {
-        Some(Some(parameters)) => Value::Object(parameters.clone()),
+        Some(Some(parameters)) => {
+            let sent = Value::Object(parameters.clone());
+            super::deployment_flow_runs::hydrate_parameters(&state, &sent)
+                .await?
+                .map_err(|e| {
+                    ApiError::bad_request(format!("Error hydrating deployment parameters: {e}"))
+                })?
+        }
         _ => existing.parameters.0.clone(),
     };
     let enforce = match body.enforce_parameter_schema {
