@@ -258,18 +258,10 @@ async fn make_run(
             tags.push(tag);
         }
     }
-    let mut labels: Map<String, Value> = deployment
-        .labels
-        .as_ref()
-        .and_then(|l| l.0.as_object().cloned())
-        .unwrap_or_default();
-    labels.insert(
-        "prefect.flow.id".into(),
-        json!(deployment.flow_id.to_string()),
-    );
-    labels.insert(
-        "prefect.deployment.id".into(),
-        json!(deployment.id.to_string()),
+    let mut labels = store::run_labels(
+        deployment.labels.as_ref(),
+        deployment.flow_id,
+        deployment.id,
     );
     labels.extend(body.labels.unwrap_or_default());
     let proposed = body.state.map_or_else(
