@@ -8,7 +8,7 @@ mod common;
 
 use common::TestEnv;
 use common::postgres::Postgres;
-use common::server::{Server, get, request};
+use common::server::{Server, call_api};
 use serde_json::{Value, json};
 
 fn start(env: &TestEnv, pg: Option<(&Postgres, &str)>) -> Server {
@@ -24,19 +24,15 @@ fn start(env: &TestEnv, pg: Option<(&Postgres, &str)>) -> Server {
 /// Sends the call; asserts the status; the answer (`null` when empty).
 #[track_caller]
 fn call(server: &Server, method: &str, path: &str, body: Value, expected: u16) -> Value {
-    let url = format!("{}{path}", server.api_url());
-    let (status, text) = if method == "GET" {
-        get(&url)
-    } else {
-        request(method, &url, Some(&body.to_string()), &[])
-    };
-    let answer = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
+    let (status, answer) = call_api(server, method, path, &body);
     assert_eq!(status, expected, "{method} {path}: {answer}");
     answer
+}
+
+fn keys(value: &Value) -> Vec<&str> {
+    value
+        .as_object()
+        .map_or_else(Vec::new, |o| o.keys().map(String::as_str).collect())
 }
 
 fn id(value: &Value) -> String {
@@ -97,12 +93,8 @@ fn setup(server: &Server) -> Setup {
 
 /// A run made with these parameters (and more of the body): its status and parameters, or its `detail`.
 fn run(server: &Server, deployment: &str, body: Value) -> (u16, Value) {
-    let url = format!(
-        "{}/deployments/{deployment}/create_flow_run",
-        server.api_url()
-    );
-    let (status, text) = request("POST", &url, Some(&body.to_string()), &[]);
-    let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let path = format!("/deployments/{deployment}/create_flow_run");
+    let (status, answer) = call_api(server, "POST", &path, &body);
     if status < 300 {
         (status, answer["parameters"].clone())
     } else {
@@ -414,19 +406,10 @@ fn concurrency_status(server: &Server, s: &Setup) {
     let mut expected: Vec<&str> = made.iter().map(String::as_str).collect();
     expected.sort();
     assert_eq!(shown, expected, "in id order");
-    let summary = default["flow_runs"][0].as_object().unwrap();
-    let keys: Vec<&str> = summary.keys().map(String::as_str).collect();
+    let summary = &default["flow_runs"][0];
     assert_eq!(
-        keys,
-        [
-            "id",
-            "name",
-            "state_type",
-            "state_name",
-            "start_time",
-            "state_timestamp",
-            "time_in_current_state"
-        ]
+        keys(summary).join(" "),
+        "id name state_type state_name start_time state_timestamp time_in_current_state"
     );
     assert!(summary["time_in_current_state"].as_f64().unwrap() >= 0.0);
     assert_eq!(pool["queues"][1]["queue_name"], "bulk-q");
@@ -536,27 +519,9 @@ fn queue_check_and_bulk_delete(server: &Server, s: &Setup) {
         .iter()
         .find(|q| q["name"] == "default")
         .expect("default queue");
-    let keys: Vec<&str> = queue
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
     assert_eq!(
-        keys,
-        [
-            "id",
-            "created",
-            "updated",
-            "name",
-            "description",
-            "is_paused",
-            "concurrency_limit",
-            "priority",
-            "work_pool_id",
-            "filter",
-            "last_polled"
-        ]
+        keys(queue).join(" "),
+        "id created updated name description is_paused concurrency_limit priority work_pool_id filter last_polled"
     );
     let missing = "/deployments/00000000-0000-0000-0000-000000000000/work_queue_check";
     assert_eq!(
@@ -611,6 +576,45 @@ fn queue_check_and_bulk_delete(server: &Server, s: &Setup) {
     assert_eq!(bad["exception_detail"][0]["type"], "greater_than_equal");
 }
 
+/// Job variables sent with a deployment fit the pool's template (required ones aside); parameters sent in a
+/// PATCH are stored hydrated.
+fn deployment_job_variables_and_update_hydration(server: &Server, s: &Setup) {
+    let create = |name: &str, variables: Value, expected: u16| {
+        call(
+            server,
+            "POST",
+            "/deployments/",
+            json!({ "name": name, "flow_id": s.flow, "work_pool_name": "runs-pool", "job_variables": variables }),
+            expected,
+        )
+    };
+    assert_eq!(
+        create("jv-bad", json!({ "count": "many" }), 422)["detail"],
+        "Error creating deployment: Validation failed for field 'count'. Failure reason: 'many' is not valid \
+         under any of the given schemas"
+    );
+    create("jv-ok", json!({ "count": 2 }), 201);
+    assert_eq!(
+        create("jv-null", json!({ "count": null, "needed": null }), 422)["detail"],
+        "Error creating deployment: Validation failed for field 'needed'. Failure reason: None is not of type \
+         'string'"
+    );
+    let path = format!("/deployments/{}", s.deployment);
+    let hydrated = json!({ "parameters": {
+        "x": { "__prefect_kind": "json", "value": "3" },
+        "s": { "__prefect_kind": "workspace_variable", "variable_name": "greeting" } } });
+    call(server, "PATCH", &path, hydrated, 204);
+    assert_eq!(
+        call(server, "GET", &path, Value::Null, 200)["parameters"],
+        json!({ "x": 3, "s": "hi" })
+    );
+    let missing = json!({ "parameters": { "s": { "__prefect_kind": "workspace_variable", "variable_name": "nope" } } });
+    assert_eq!(
+        call(server, "PATCH", &path, missing, 400),
+        json!({ "detail": "Error hydrating deployment parameters: Variable 'nope' not found in workspace." })
+    );
+}
+
 fn scenario(server: &Server) {
     let s = setup(server);
     hydration(server, &s);
@@ -619,6 +623,7 @@ fn scenario(server: &Server) {
     backfill(server, &s);
     concurrency_status(server, &s);
     queue_check_and_bulk_delete(server, &s);
+    deployment_job_variables_and_update_hydration(server, &s);
 }
 
 #[test]

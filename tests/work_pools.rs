@@ -9,13 +9,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::postgres::Postgres;
-use common::server::{Server, get, request};
+use common::server::{Server, call_api};
 use common::{TestEnv, python_prefect};
 use serde_json::{Value, json};
-
-fn parse(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-}
 
 fn start(env: &TestEnv, pg: Option<(&Postgres, &str)>, extra: &[(&str, &str)]) -> Server {
     let mut vars: Vec<(&str, String)> = extra.iter().map(|(k, v)| (*k, v.to_string())).collect();
@@ -27,18 +23,7 @@ fn start(env: &TestEnv, pg: Option<(&Postgres, &str)>, extra: &[(&str, &str)]) -
 }
 
 fn call(server: &Server, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let url = format!("{}{path}", server.api_url());
-    let (status, text) = if method == "GET" {
-        get(&url)
-    } else {
-        request(method, &url, Some(&body.to_string()), &[])
-    };
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        parse(&text)
-    };
-    (status, value)
+    call_api(server, method, path, &body)
 }
 
 #[track_caller]
@@ -243,7 +228,7 @@ fn pools(server: &Server) {
     );
     ok(server, "DELETE", "/work_pools/other", Value::Null, 204);
     ok(server, "DELETE", "/work_pools/other", Value::Null, 404);
-    let answer = ok(
+    ok(
         server,
         "DELETE",
         "/work_pools/prefect-managed",

@@ -258,18 +258,10 @@ async fn make_run(
             tags.push(tag);
         }
     }
-    let mut labels: Map<String, Value> = deployment
-        .labels
-        .as_ref()
-        .and_then(|l| l.0.as_object().cloned())
-        .unwrap_or_default();
-    labels.insert(
-        "prefect.flow.id".into(),
-        json!(deployment.flow_id.to_string()),
-    );
-    labels.insert(
-        "prefect.deployment.id".into(),
-        json!(deployment.id.to_string()),
+    let mut labels = store::run_labels(
+        deployment.labels.as_ref(),
+        deployment.flow_id,
+        deployment.id,
     );
     labels.extend(body.labels.unwrap_or_default());
     let proposed = body.state.map_or_else(
@@ -321,12 +313,21 @@ async fn make_run(
     Ok((run, transition.is_some()))
 }
 
-/// The run's parameters hydrated as Prefect's `create_flow_run` hydrates them: Jinja rendered, workspace
-/// variables looked up, the first error raised.
 async fn hydrate(state: &Shared, parameters: Value) -> Result<Value, Refused> {
-    let ctx = hydration::Context::build(&state.db, &parameters, true, true, true).await?;
-    let hydrated = hydration::hydrate(&parameters, &ctx).map_err(Refused::Hydration)?;
-    Ok(hydrated.values)
+    match hydrate_parameters(state, &parameters).await? {
+        Ok(values) => Ok(values),
+        Err(error) => Err(Refused::Hydration(error)),
+    }
+}
+
+/// Parameters hydrated as Prefect's `create_flow_run` and deployment update hydrate them: Jinja rendered,
+/// workspace variables looked up, the first error raised.
+pub(super) async fn hydrate_parameters(
+    state: &Shared,
+    parameters: &Value,
+) -> Result<Result<Value, HydrationError>, sqlx::Error> {
+    let ctx = hydration::Context::build(&state.db, parameters, true, true, true).await?;
+    Ok(hydration::hydrate(parameters, &ctx).map(|h| h.values))
 }
 
 /// Prefect's `validate_job_variables_for_deployment_flow_run`: the pool's defaults, then the deployment's job
@@ -343,27 +344,43 @@ async fn check_job_variables(
     let Some(template) = store::pool_template(&state.db, pool).await? else {
         return Ok(());
     };
-    let Some(schema) = template.0.get("variables").filter(|s| is_non_empty(s)) else {
-        return Ok(());
-    };
-    let (mut all, unresolved) = job_variable_defaults(schema);
-    if let Value::Object(own) = &deployment.infra_overrides.0 {
-        all.extend(own.clone());
-    }
-    all.extend(run_variables.clone());
-    // Defaults that are block references are not resolved here: without them, required fields cannot be
-    // judged, so they are not (as Prefect does when a default is invalid).
-    let checked = if unresolved {
-        without_required(schema)
-    } else {
-        schema.clone()
-    };
-    let checked = nullable_optionals(&checked);
-    match run_input::validate(&Value::Object(all), &checked) {
+    let deployment_variables = deployment
+        .infra_overrides
+        .0
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    match job_variables_fit(&template.0, &[&deployment_variables, run_variables], false) {
         Ok(()) => Ok(()),
         Err(Invalid::Mismatch(message)) => Err(Refused::JobVariables(message)),
         Err(Invalid::Circular) => Err(Refused::Circular),
     }
+}
+
+/// Prefect's `_validate_work_pool_job_variables`: the base job template's defaults, overlaid with each of
+/// `layers` in turn, checked against its `variables` schema (required fields too, unless `ignore_required`).
+/// A template without a variables schema accepts anything.
+pub(super) fn job_variables_fit(
+    template: &Value,
+    layers: &[&Map<String, Value>],
+    ignore_required: bool,
+) -> Result<(), Invalid> {
+    let Some(schema) = template.get("variables").filter(|s| is_non_empty(s)) else {
+        return Ok(());
+    };
+    let (mut all, unresolved) = job_variable_defaults(schema);
+    for layer in layers {
+        all.extend((*layer).clone());
+    }
+    // Defaults that are block references are not resolved here: without them, required fields cannot be
+    // judged, so they are not (as Prefect does when a default is invalid).
+    let prepared = run_input::preprocess(schema, true);
+    let checked = if ignore_required || unresolved {
+        run_input::without_required(&prepared)
+    } else {
+        prepared
+    };
+    run_input::validate_prepared(&Value::Object(all), &checked)
 }
 
 fn is_non_empty(value: &Value) -> bool {
@@ -382,7 +399,8 @@ fn job_variable_defaults(schema: &Value) -> (Map<String, Value>, bool) {
     let Some(fields) = schema.get("properties").and_then(Value::as_object) else {
         return (defaults, false);
     };
-    let relaxed = without_required(schema);
+    // As Prefect checks each default: alone, required fields aside, without preprocessing.
+    let relaxed = run_input::without_required(schema);
     for (name, attrs) in fields {
         let Some(default) = attrs.get("default") else {
             continue;
@@ -392,61 +410,11 @@ fn job_variable_defaults(schema: &Value) -> (Map<String, Value>, bool) {
             continue;
         }
         let alone = json!({ name.clone(): default.clone() });
-        if run_input::validate(&alone, &relaxed).is_ok() {
+        if run_input::validate_prepared(&alone, &relaxed).is_ok() {
             defaults.insert(name.clone(), default.clone());
         } else {
             unresolved = true;
         }
     }
     (defaults, unresolved)
-}
-
-/// Prefect's preprocessing with `allow_none_with_default`: every optional property with a `type` may also be
-/// `null` (blocks hold `None` defaults), at every level of `properties`.
-fn nullable_optionals(schema: &Value) -> Value {
-    let mut schema = schema.clone();
-    if let Some(object) = schema.as_object_mut() {
-        let required: Vec<String> = object
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| {
-                r.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        if let Some(Value::Object(properties)) = object.get_mut("properties") {
-            for (name, property) in properties.iter_mut() {
-                *property = nullable_optionals(property);
-                let Some(attrs) = property.as_object_mut() else {
-                    continue;
-                };
-                if required.contains(name) || attrs.get("type").is_none_or(|t| t == "null") {
-                    continue;
-                }
-                if let Some(kind) = attrs.remove("type") {
-                    attrs.insert(
-                        "anyOf".into(),
-                        json!([{ "type": kind }, { "type": "null" }]),
-                    );
-                }
-            }
-        }
-    }
-    schema
-}
-
-/// The schema without its `required` lists.
-fn without_required(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| *k != "required")
-                .map(|(k, v)| (k.clone(), without_required(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_required).collect()),
-        other => other.clone(),
-    }
 }

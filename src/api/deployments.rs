@@ -87,20 +87,6 @@ fn body_value_error(message: &str, body: Value) -> ApiError {
     ApiError::unprocessable(detail, body)
 }
 
-/// The schema without its `required` lists, for checks that accept a partial set of parameters.
-fn without_required(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| *k != "required")
-                .map(|(k, v)| (k.clone(), without_required(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_required).collect()),
-        other => other.clone(),
-    }
-}
-
 /// The queue a deployment's pool and queue names resolve to, or the 404 for a pool that does not exist.
 async fn resolve_queue(
     state: &Shared,
@@ -159,18 +145,27 @@ async fn create(
         && let Some(Some(schema)) = &body.parameter_openapi_schema
     {
         let parameters = Value::Object(body.parameters.clone().unwrap_or_default());
-        if let Err(Invalid::Mismatch(message)) = run_input::validate(
-            &parameters,
-            &without_required(&Value::Object(schema.clone())),
-        ) {
+        if let Err(Invalid::Mismatch(message)) =
+            run_input::validate_ignoring_required(&parameters, &Value::Object(schema.clone()))
+        {
             return Err(body_value_error(&message, request_body));
         }
     }
     let pool = body.work_pool_name.as_deref();
-    if let Some(pool) = pool.filter(|p| *p != DEFAULT_AGENT_WORK_POOL_NAME)
-        && store::pool_template(&state.db, pool).await?.is_none()
-    {
-        return Err(pool_not_found(pool));
+    if let Some(pool) = pool.filter(|p| *p != DEFAULT_AGENT_WORK_POOL_NAME) {
+        let template = store::pool_template(&state.db, pool)
+            .await?
+            .ok_or_else(|| pool_not_found(pool))?;
+        // Prefect's `validate_job_variables_for_deployment`: the job variables sent fit the pool's template,
+        // required ones aside (a run may still set them).
+        if let Some(variables) = body.job_variables.as_ref().filter(|v| !v.is_empty())
+            && let Err(Invalid::Mismatch(message)) =
+                super::deployment_flow_runs::job_variables_fit(&template.0, &[variables], true)
+        {
+            return Err(unprocessable(format!(
+                "Error creating deployment: {message}"
+            )));
+        }
     }
     check_limit_exists(
         &state,
@@ -517,8 +512,16 @@ async fn update(
     {
         return Err(pool_not_found(pool));
     }
+    // Parameters sent are stored hydrated, as Prefect stores them.
     let parameters = match &body.parameters {
-        Some(Some(parameters)) => Value::Object(parameters.clone()),
+        Some(Some(parameters)) => {
+            let sent = Value::Object(parameters.clone());
+            super::deployment_flow_runs::hydrate_parameters(&state, &sent)
+                .await?
+                .map_err(|e| {
+                    ApiError::bad_request(format!("Error hydrating deployment parameters: {e}"))
+                })?
+        }
         _ => existing.parameters.0.clone(),
     };
     let enforce = match body.enforce_parameter_schema {
@@ -541,7 +544,7 @@ async fn update(
         let Some(schema) = schema.filter(Value::is_object) else {
             return Err(conflict(NO_VALID_SCHEMA));
         };
-        match run_input::validate(&parameters, &without_required(&schema)) {
+        match run_input::validate_ignoring_required(&parameters, &schema) {
             Ok(()) => {}
             Err(Invalid::Mismatch(message)) => {
                 return Err(conflict(format!("Error updating deployment: {message}")));

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use super::common::page;
 use super::schemas::flow_runs::FlowRun;
 use super::schemas::work_pools::{
-    ConcurrencyStatusBody, FilterBody, FlowRunSlotSummary, PoolConcurrencyStatus,
+    ConcurrencyStatus, ConcurrencyStatusBody, FilterBody, FlowRunSlotSummary, PoolQueues,
     QueueConcurrencyDetail, ScheduledRunsBody, WorkPool, WorkPoolCreate, WorkPoolUpdate, WorkQueue,
     WorkQueueCreate, WorkQueueUpdate, WorkerFlowRun, pages,
 };
@@ -403,7 +403,7 @@ async fn concurrency_status(
     State(state): State<Shared>,
     Path(name): Path<String>,
     Body(body): Body<ConcurrencyStatusBody>,
-) -> ApiResult<Json<PoolConcurrencyStatus>> {
+) -> ApiResult<Json<ConcurrencyStatus<PoolQueues>>> {
     let (limit, _) = page(body.limit, None)?;
     let page_number = body.page.map_or(1, |p| p.0);
     let per_queue = body.flow_run_limit.map_or(10, |l| l.0);
@@ -447,10 +447,10 @@ async fn concurrency_status(
         })
         .collect();
     let count = all.len() as i64;
-    Ok(Json(PoolConcurrencyStatus {
+    Ok(Json(ConcurrencyStatus {
         active_slots: by_queue.values().sum(),
         concurrency_limit: pool.concurrency_limit,
-        queues: details,
+        items: PoolQueues { queues: details },
         count,
         limit,
         pages: pages(count, limit),

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use super::common::{not_found_exception, page, path_id};
 use super::schemas::flow_runs::FlowRun;
 use super::schemas::work_pools::{
-    ConcurrencyStatusBody, FilterBody, FlowRunSlotSummary, QueueConcurrencyStatus, QueueRunsBody,
-    WorkQueue, WorkQueueCreate, WorkQueueUpdate, pages,
+    ConcurrencyStatus, ConcurrencyStatusBody, FilterBody, FlowRunSlotSummary, QueueRuns,
+    QueueRunsBody, WorkQueue, WorkQueueCreate, WorkQueueUpdate, pages,
 };
 use super::work_pools::{
     apply_queue_update, new_queue, queue_changes, queue_responses, record_poll, remove_queue,
@@ -119,7 +119,7 @@ async fn concurrency_status(
     State(state): State<Shared>,
     Path(id): Path<String>,
     Body(body): Body<ConcurrencyStatusBody>,
-) -> ApiResult<Json<QueueConcurrencyStatus>> {
+) -> ApiResult<Json<ConcurrencyStatus<QueueRuns>>> {
     let (limit, _) = page(body.limit, None)?;
     let page_number = body.page.map_or(1, |p| p.0);
     let queue = queues::read(&state.db, path_id(&id)?)
@@ -128,13 +128,15 @@ async fn concurrency_status(
     let offset = (page_number - 1).saturating_mul(limit);
     let (count, holders) = queues::queue_slot_holders(&state.db, &queue, limit, offset).await?;
     let now = Timestamp::now();
-    Ok(Json(QueueConcurrencyStatus {
+    Ok(Json(ConcurrencyStatus {
         active_slots: count,
         concurrency_limit: queue.concurrency_limit,
-        flow_runs: holders
-            .iter()
-            .map(|r| FlowRunSlotSummary::new(r, now))
-            .collect(),
+        items: QueueRuns {
+            flow_runs: holders
+                .iter()
+                .map(|r| FlowRunSlotSummary::new(r, now))
+                .collect(),
+        },
         count,
         limit,
         pages: pages(count, limit),

@@ -93,6 +93,17 @@ enum Segment {
 }
 
 pub fn validate(input: &Value, schema: &Value) -> Result<(), Invalid> {
+    validate_prepared(input, &preprocess(schema, false))
+}
+
+/// [`validate`] with the schema's `required` lists left out after preprocessing (Prefect's `ignore_required`):
+/// for checks of a partial set of parameters.
+pub fn validate_ignoring_required(input: &Value, schema: &Value) -> Result<(), Invalid> {
+    validate_prepared(input, &without_required(&preprocess(schema, false)))
+}
+
+/// [`validate`] against a schema as it is, without Prefect's preprocessing (see [`preprocess`]).
+pub fn validate_prepared(input: &Value, schema: &Value) -> Result<(), Invalid> {
     let mut failures = Vec::new();
     check(input, schema, schema, &mut Vec::new(), 0, &mut failures)?;
     // best_match: the failure highest up in the input; the first of those.
@@ -124,6 +135,76 @@ pub fn failures(input: &Value, schema: &Value) -> Result<Vec<(Vec<Value>, String
         .into_iter()
         .map(|f| (f.path.iter().map(step).collect(), f.message))
         .collect())
+/// Prefect's `preprocess_schema`, which its `validate` applies first: in `properties` (nested ones too) and in
+/// the `properties` of `definitions`, an optional property with a `type` and no `default` (any optional one
+/// with `allow_none_with_default`) becomes `anyOf: [{type}, {type: null}]`, so it may be null; a list of
+/// `items` becomes `prefixItems`.
+pub fn preprocess(schema: &Value, allow_none_with_default: bool) -> Value {
+    let mut schema = schema.clone();
+    if let Some(object) = schema.as_object_mut() {
+        fix_properties(object, allow_none_with_default);
+        if let Some(Value::Object(definitions)) = object.get_mut("definitions") {
+            for definition in definitions.values_mut() {
+                if let Some(definition) = definition.as_object_mut() {
+                    fix_properties(definition, allow_none_with_default);
+                }
+            }
+        }
+    }
+    schema
+}
+
+fn fix_properties(object: &mut Map<String, Value>, allow_none_with_default: bool) {
+    let required: Vec<String> = object
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(Value::Object(properties)) = object.get_mut("properties") else {
+        return;
+    };
+    for (key, property) in properties.iter_mut() {
+        let Some(property) = property.as_object_mut() else {
+            continue;
+        };
+        let nullable = !required.contains(key)
+            && property.get("type").is_some_and(|t| t != "null")
+            && (!property.contains_key("default") || allow_none_with_default);
+        if nullable && let Some(kind) = property.remove("type") {
+            property.insert(
+                "anyOf".into(),
+                json!([{ "type": kind }, { "type": "null" }]),
+            );
+        }
+        if property.get("items").is_some_and(Value::is_array)
+            && !property.contains_key("prefixItems")
+            && let Some(items) = property.remove("items")
+        {
+            property.insert("prefixItems".into(), items);
+        }
+        if property.contains_key("properties") {
+            fix_properties(property, allow_none_with_default);
+        }
+    }
+}
+
+/// The schema without its `required` lists (Prefect's `ignore_required`, applied after [`preprocess`]).
+pub fn without_required(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| *k != "required")
+                .map(|(k, v)| (k.clone(), without_required(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_required).collect()),
+        other => other.clone(),
+    }
 }
 
 /// `$.a.b[0]` without its `$.`, as Prefect prints it.
@@ -336,43 +417,8 @@ fn check_object(
         let Some(value) = object.get(key) else {
             continue;
         };
-        // Prefect's preprocessing: an optional property without a default may be null.
-        let nullable = !required.contains(&key.as_str()) && property.get("default").is_none();
-        if nullable && value.is_null() {
-            continue;
-        }
         path.push(Segment::Key(key.clone()));
-        match property.get("type").filter(|t| nullable && *t != "null") {
-            // Prefect's preprocessing turns the property's `type` into `anyOf: [{type}, {type: null}]`, so a
-            // value of the wrong type fails that `anyOf`, in its words.
-            Some(kind) => {
-                let mut own = Vec::new();
-                check(
-                    value,
-                    &json!({ "type": kind }),
-                    root,
-                    path,
-                    depth + 1,
-                    &mut own,
-                )?;
-                if !own.is_empty() {
-                    fail(
-                        failures,
-                        path,
-                        format!(
-                            "{} is not valid under any of the given schemas",
-                            py_repr(value)
-                        ),
-                    );
-                }
-                let mut rest = property.clone();
-                if let Some(rest) = rest.as_object_mut() {
-                    rest.remove("type");
-                }
-                check(value, &rest, root, path, depth + 1, failures)?;
-            }
-            None => check(value, property, root, path, depth + 1, failures)?,
-        }
+        check(value, property, root, path, depth + 1, failures)?;
         path.pop();
     }
     for key in required.iter().filter(|k| !object.contains_key(**k)) {

@@ -296,17 +296,10 @@ async fn generate(
 ) -> Result<Vec<NewRun>, sqlx::Error> {
     let mut runs = Vec::new();
     for (deployment, schedules) in store::with_active_schedules(reader, ids, paused_too).await? {
-        let mut labels = match deployment.labels.as_ref().map(|l| &l.0) {
-            Some(Value::Object(labels)) => labels.clone(),
-            _ => Default::default(),
-        };
-        labels.insert(
-            "prefect.flow.id".into(),
-            json!(deployment.flow_id.to_string()),
-        );
-        labels.insert(
-            "prefect.deployment.id".into(),
-            json!(deployment.id.to_string()),
+        let labels = crate::store::deployments::run_labels(
+            deployment.labels.as_ref(),
+            deployment.flow_id,
+            deployment.id,
         );
         let labels = Value::Object(labels);
         let mut tags = vec![json!("auto-scheduled")];

@@ -660,6 +660,23 @@ pub async fn with_schedules(
         .collect())
 }
 
+/// The labels of a run made from a deployment: the deployment's, with the flow's and the deployment's ids.
+pub fn run_labels(
+    labels: Option<&JsonValue>,
+    flow_id: Id,
+    deployment_id: Id,
+) -> Map<String, Value> {
+    let mut labels = labels
+        .and_then(|l| l.0.as_object().cloned())
+        .unwrap_or_default();
+    labels.insert("prefect.flow.id".into(), Value::String(flow_id.to_string()));
+    labels.insert(
+        "prefect.deployment.id".into(),
+        Value::String(deployment_id.to_string()),
+    );
+    labels
+}
+
 /// Deletes the deployment: its waiting runs (auto-scheduled or not), its concurrency limit, its schedules
 /// (through the foreign key); its other runs stay, no longer linked to it. What it was, `None` when there was
 /// none.

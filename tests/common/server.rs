@@ -123,6 +123,30 @@ pub fn post(url: &str, body: &str) -> (u16, String) {
     request("POST", url, Some(body), &[])
 }
 
+/// A JSON call to the server's API (`path` below `/api`; a GET sends no body): the status and the answer,
+/// `null` when empty.
+pub fn call_api(
+    server: &Server,
+    method: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let url = format!("{}{path}", server.api_url());
+    let sent = body.to_string();
+    let (status, text) = request(
+        method,
+        &url,
+        (method != "GET").then_some(sent.as_str()),
+        &[],
+    );
+    let answer = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    };
+    (status, answer)
+}
+
 /// One request with `Connection: close`; the status and the body. A body is sent as `application/json`.
 pub fn request(
     method: &str,

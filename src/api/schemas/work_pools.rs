@@ -327,20 +327,12 @@ impl WorkPool {
     }
 }
 
-/// Prefect's `WorkQueueResponse`.
+/// Prefect's `WorkQueueResponse`: the core queue, with its pool's name, its status and, when it has a limit,
+/// its slots in use.
 #[derive(Debug, Serialize)]
 pub struct WorkQueue {
-    pub id: String,
-    pub created: String,
-    pub updated: String,
-    pub name: String,
-    pub description: String,
-    pub is_paused: bool,
-    pub concurrency_limit: Option<i32>,
-    pub priority: i32,
-    pub work_pool_id: String,
-    pub filter: Value,
-    pub last_polled: Option<String>,
+    #[serde(flatten)]
+    pub core: CoreWorkQueue,
     pub work_pool_name: String,
     pub status: String,
     pub active_slots: Option<i64>,
@@ -349,17 +341,7 @@ pub struct WorkQueue {
 impl WorkQueue {
     pub fn new(queue: &StoredQueue, active_slots: i64) -> Self {
         WorkQueue {
-            id: queue.id.to_string(),
-            created: queue.created.rfc3339(),
-            updated: queue.updated.rfc3339(),
-            name: queue.name.clone(),
-            description: queue.description.clone(),
-            is_paused: queue.is_paused,
-            concurrency_limit: queue.concurrency_limit,
-            priority: queue.priority,
-            work_pool_id: queue.work_pool_id.to_string(),
-            filter: json_or_null(&queue.filter),
-            last_polled: queue.last_polled.map(|t| t.rfc3339()),
+            core: CoreWorkQueue::new(queue),
             work_pool_name: queue.work_pool_name.clone(),
             status: queue.status.clone(),
             active_slots: queue.concurrency_limit.map(|_| active_slots),
@@ -564,28 +546,28 @@ pub struct QueueConcurrencyDetail {
     pub flow_run_count: i64,
 }
 
-/// Prefect's `WorkPoolConcurrencyStatus`: the pool's slots, its queues a page at a time.
+/// Prefect's `WorkPoolConcurrencyStatus` (`T` = [`PoolQueues`]: the pool's queues a page at a time) and
+/// `WorkQueueConcurrencyStatus` (`T` = [`QueueRuns`]: the queue's slot holders a page at a time).
 #[derive(Debug, Serialize)]
-pub struct PoolConcurrencyStatus {
+pub struct ConcurrencyStatus<T> {
     pub active_slots: i64,
     pub concurrency_limit: Option<i32>,
-    pub queues: Vec<QueueConcurrencyDetail>,
+    #[serde(flatten)]
+    pub items: T,
     pub count: i64,
     pub limit: i64,
     pub pages: i64,
     pub page: i64,
 }
 
-/// Prefect's `WorkQueueConcurrencyStatus`: the queue's slot holders a page at a time.
 #[derive(Debug, Serialize)]
-pub struct QueueConcurrencyStatus {
-    pub active_slots: i64,
-    pub concurrency_limit: Option<i32>,
+pub struct PoolQueues {
+    pub queues: Vec<QueueConcurrencyDetail>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QueueRuns {
     pub flow_runs: Vec<FlowRunSlotSummary>,
-    pub count: i64,
-    pub limit: i64,
-    pub pages: i64,
-    pub page: i64,
 }
 
 /// Pages of `limit` for `count` items (0 pages for a limit of 0).
