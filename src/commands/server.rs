@@ -129,7 +129,35 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         zombies: zombies(args, settings),
         slot_waits: slot_waits(settings),
         public_api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
+        ui: ui_config(settings),
     })
+}
+
+/// PREFECT_UI_* and what `/ui-settings` reports of the API's own settings.
+fn ui_config(settings: &Settings) -> crate::ui::Config {
+    let flag = |name: &str, default: bool| {
+        settings
+            .effective(name)
+            .and_then(|v| parse_bool(&v))
+            .unwrap_or(default)
+    };
+    crate::ui::Config {
+        enabled: flag("PREFECT_SERVER_UI_ENABLED", true),
+        serve_base: settings
+            .effective("PREFECT_SERVER_UI_SERVE_BASE")
+            .unwrap_or_else(|| "/".into()),
+        v2_default: flag("PREFECT_SERVER_UI_V2_ENABLED", true),
+        static_directory: settings
+            .effective("PREFECT_SERVER_UI_STATIC_DIRECTORY")
+            .filter(|d| !d.is_empty())
+            .map(Into::into),
+        home: settings.home.clone(),
+        csrf_enabled: flag("PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", false),
+        basic_auth: settings
+            .effective("PREFECT_SERVER_API_AUTH_STRING")
+            .is_some_and(|a| !a.is_empty()),
+        api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
+    }
 }
 
 /// True for a bad value `refuse_invalid_server_settings` refuses: a server setting's value in effect.
