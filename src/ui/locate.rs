@@ -28,15 +28,17 @@ print(json.dumps(root and {'version': m.version('prefect'), \
 
 /// The installed `prefect`'s bundles, or why there are none (for the banner).
 pub fn installed_prefect() -> Result<Installed, String> {
-    let mut reasons = Vec::new();
-    for python in ["python3", "python"] {
-        match probe(python) {
-            Ok(Some(found)) => return Ok(found),
-            Ok(None) => reasons.push(format!("`{python}` on PATH has no prefect package")),
-            Err(reason) => reasons.push(reason),
-        }
+    // `python` only when there is no `python3`: in a virtualenv both are the same interpreter, and each try
+    // costs a Python start.
+    match probe("python3") {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err("`python3` on PATH has no prefect package".into()),
+        Err(not_run) => match probe("python") {
+            Ok(Some(found)) => Ok(found),
+            Ok(None) => Err("`python` on PATH has no prefect package".into()),
+            Err(reason) => Err(format!("{not_run}; {reason}")),
+        },
     }
-    Err(reasons.join("; "))
 }
 
 fn probe(python: &str) -> Result<Option<Installed>, String> {
