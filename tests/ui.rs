@@ -83,17 +83,31 @@ fn bundles_are_served_as_prefect_serves_them() {
     );
     // A browser at `/` goes to its UI: the default, or the one its cookie names.
     let reply = html_get(&format!("{root}/?x=1"), &[]);
-    assert_eq!((reply.status, reply.header("location")), (307, Some("/v2/?x=1")));
+    assert_eq!(
+        (reply.status, reply.header("location")),
+        (307, Some("/v2/?x=1"))
+    );
     let reply = html_get(&format!("{root}/"), &[("Cookie", "prefect_ui_version=v1")]);
     assert_eq!(reply.status, 200);
     assert!(reply.body.contains("<html"), "{}", reply.body);
     // Routes of the UIs are the UIs' own: a navigation gets index.html, a script request a JSON 404.
     let v2_index = html_get(&format!("{root}/v2/runs/flow-run/abc"), &[]);
     assert_eq!(v2_index.status, 200);
-    assert!(v2_index.body.contains("/v2/assets/"), "placeholder replaced: {}", v2_index.body);
-    assert!(!v2_index.body.contains("PREFECT_UI_SERVE_BASE_REPLACE_PLACEHOLDER"));
+    assert!(
+        v2_index.body.contains("/v2/assets/"),
+        "placeholder replaced: {}",
+        v2_index.body
+    );
+    assert!(
+        !v2_index
+            .body
+            .contains("PREFECT_UI_SERVE_BASE_REPLACE_PLACEHOLDER")
+    );
     let (status, body) = get(&format!("{root}/v2/runs/flow-run/abc"));
-    assert_eq!((status, parse(&body)), (404, json!({ "detail": "Not Found" })));
+    assert_eq!(
+        (status, parse(&body)),
+        (404, json!({ "detail": "Not Found" }))
+    );
     assert_eq!(
         exchange("GET", &format!("{root}/v2"), None, &[]).header("location"),
         Some("/v2/")
@@ -107,10 +121,18 @@ fn bundles_are_served_as_prefect_serves_them() {
         .to_owned();
     let script = exchange("GET", &format!("{root}{asset}"), None, &[]);
     assert_eq!(script.status, 200);
-    assert_eq!(script.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(
+        script.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
     let etag = script.header("etag").expect("an ETag").to_owned();
     assert!(script.header("last-modified").is_some());
-    let again = exchange("GET", &format!("{root}{asset}"), None, &[("If-None-Match", &etag)]);
+    let again = exchange(
+        "GET",
+        &format!("{root}{asset}"),
+        None,
+        &[("If-None-Match", &etag)],
+    );
     assert_eq!(again.status, 304);
     // Outside the bundle nothing is reachable.
     let (status, _) = get(&format!("{root}/v2/..%2f..%2fUI_SERVE_BASE"));
@@ -119,7 +141,11 @@ fn bundles_are_served_as_prefect_serves_them() {
     let key = std::fs::read_to_string(env.home().join("ui_v2_build/UI_SERVE_BASE")).unwrap();
     assert!(key.starts_with("v2:") && key.ends_with(":/v2"), "{key}");
     let out = server.stop();
-    assert!(out.stderr.contains(&format!("UI:       {root}/v2/ (V2)")), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("UI:       {root}/v2/ (V2)")),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -142,7 +168,10 @@ fn serve_base_v1_default_and_disabled_ui() {
     let index = html_get(&format!("{root}/prefect/dashboard"), &[]);
     assert_eq!(index.status, 200);
     assert!(index.body.contains("/prefect/assets/"), "{}", index.body);
-    let reply = html_get(&format!("{root}/prefect/"), &[("Cookie", "prefect_ui_version=v2")]);
+    let reply = html_get(
+        &format!("{root}/prefect/"),
+        &[("Cookie", "prefect_ui_version=v2")],
+    );
     assert_eq!(reply.header("location"), Some("/prefect/v2/"));
     drop(server);
 
@@ -151,7 +180,11 @@ fn serve_base_v1_default_and_disabled_ui() {
     assert_eq!(settings["available_uis"], json!([]));
     assert_eq!(html_get(&format!("{}/", site(&server)), &[]).status, 404);
     let out = server.stop();
-    assert!(out.stderr.contains("PREFECT_UI_ENABLED is false"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("PREFECT_UI_ENABLED is false"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -185,11 +218,17 @@ fn prepared_bundles_in_a_static_directory_serve_without_python() {
     // As in an image that carries the prepared bundles and no Python.
     let server = Server::start(
         &env,
-        &[("PATH", "/nonexistent"), ("PREFECT_UI_STATIC_DIRECTORY", &dir_text)],
+        &[
+            ("PATH", "/nonexistent"),
+            ("PREFECT_UI_STATIC_DIRECTORY", &dir_text),
+        ],
     );
     let settings = parse(&get(&format!("{}/ui-settings", site(&server))).1);
     assert_eq!(settings["available_uis"], json!(["v1", "v2"]));
-    assert_eq!(html_get(&format!("{}/v2/dashboard", site(&server)), &[]).status, 200);
+    assert_eq!(
+        html_get(&format!("{}/v2/dashboard", site(&server)), &[]).status,
+        200
+    );
 }
 
 #[test]
@@ -198,7 +237,10 @@ fn basic_auth_guards_the_api_not_the_ui() {
     let path = activated_path();
     let server = Server::start(
         &env,
-        &[("PATH", &path), ("PREFECT_SERVER_API_AUTH_STRING", "admin:pa55")],
+        &[
+            ("PATH", &path),
+            ("PREFECT_SERVER_API_AUTH_STRING", "admin:pa55"),
+        ],
     );
     let root = site(&server);
     let settings = parse(&get(&format!("{root}/ui-settings")).1);
@@ -243,7 +285,9 @@ struct PageSpec {
     name: String,
     path: String,
     texts: Vec<String>,
-    actions: Vec<String>,
+    /// Driver actions (JavaScript, or text to type into an element), and the texts shown after them.
+    actions: Vec<Value>,
+    after: Vec<String>,
 }
 
 fn page(name: &str, path: String, texts: &[&str]) -> PageSpec {
@@ -252,6 +296,7 @@ fn page(name: &str, path: String, texts: &[&str]) -> PageSpec {
         path,
         texts: texts.iter().map(|t| t.to_string()).collect(),
         actions: Vec::new(),
+        after: Vec::new(),
     }
 }
 
@@ -265,7 +310,10 @@ fn every_page_of_both_uis_works_against_our_server() {
 
     // The objects the pages show, made by the official client.
     let seed = Command::new(venv_bin().join("python"))
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/ui_seed.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/python/ui_seed.py"
+        ))
         .env_clear()
         .env("PATH", &path)
         .env("HOME", env.user_home())
@@ -273,11 +321,23 @@ fn every_page_of_both_uis_works_against_our_server() {
         .env("PREFECT_API_URL", &api)
         .output()
         .unwrap();
-    assert!(seed.status.success(), "{}", String::from_utf8_lossy(&seed.stderr));
+    assert!(
+        seed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
     let stdout = String::from_utf8_lossy(&seed.stdout);
     let seed = parse(stdout.lines().last().unwrap_or_default());
     let id = |key: &str| seed[key].as_str().unwrap_or_default().to_owned();
-    let blocks = parse(&request("POST", &format!("{api}/block_documents/filter"), Some("{}"), &[]).1);
+    let blocks = parse(
+        &request(
+            "POST",
+            &format!("{api}/block_documents/filter"),
+            Some("{}"),
+            &[],
+        )
+        .1,
+    );
     let block = blocks
         .as_array()
         .and_then(|all| all.iter().find(|b| b["name"] == "ui-secret"))
@@ -297,11 +357,31 @@ fn every_page_of_both_uis_works_against_our_server() {
         let mut pages = vec![
             page("dashboard", "/dashboard".into(), &[]),
             page("runs", "/runs".into(), &[&run_name]),
-            page("flow-run", format!("/runs/flow-run/{}", id("completed_run")), &[&run_name]),
-            page("failed-run", format!("/runs/flow-run/{}", id("failed_run")), &["Failed"]),
-            page("task-run", format!("/runs/task-run/{}", id("task_run")), &[&task_name]),
-            page("flows", "/flows".into(), &["ui-flow-completes", "ui-flow-fails"]),
-            page("flow", format!("/flows/flow/{}", id("flow_id")), &["ui-flow-completes"]),
+            page(
+                "flow-run",
+                format!("/runs/flow-run/{}", id("completed_run")),
+                &[&run_name],
+            ),
+            page(
+                "failed-run",
+                format!("/runs/flow-run/{}", id("failed_run")),
+                &["Failed"],
+            ),
+            page(
+                "task-run",
+                format!("/runs/task-run/{}", id("task_run")),
+                &[&task_name],
+            ),
+            page(
+                "flows",
+                "/flows".into(),
+                &["ui-flow-completes", "ui-flow-fails"],
+            ),
+            page(
+                "flow",
+                format!("/flows/flow/{}", id("flow_id")),
+                &["ui-flow-completes"],
+            ),
             page("deployments", "/deployments".into(), &["ui-deployment"]),
             page(
                 "deployment",
@@ -314,7 +394,11 @@ fn every_page_of_both_uis_works_against_our_server() {
                 &["ui-deployment"],
             ),
             page("work-pools", "/work-pools".into(), &["ui-pool"]),
-            page("work-pool", "/work-pools/work-pool/ui-pool".into(), &["ui-pool"]),
+            page(
+                "work-pool",
+                "/work-pools/work-pool/ui-pool".into(),
+                &["ui-pool"],
+            ),
             page(
                 "work-queue",
                 "/work-pools/work-pool/ui-pool/queue/default".into(),
@@ -323,34 +407,51 @@ fn every_page_of_both_uis_works_against_our_server() {
             page("blocks", "/blocks".into(), &["ui-secret"]),
             page("block", format!("/blocks/block/{block}"), &["ui-secret"]),
             page("blocks-catalog", "/blocks/catalog".into(), &["Secret"]),
-            page("block-create", "/blocks/catalog/secret/create".into(), &["Secret"]),
+            page(
+                "block-create",
+                "/blocks/catalog/secret/create".into(),
+                &["Secret"],
+            ),
             page("variables", "/variables".into(), &["ui_variable"]),
             page("automations", "/automations".into(), &[]),
             page("automation-create", "/automations/create".into(), &[]),
             page("events", "/events".into(), &[]),
-            page("event", format!("/events/event/{event_day}/{event_id}"), &[]),
+            page(
+                "event",
+                format!("/events/event/{event_day}/{event_id}"),
+                &[],
+            ),
             page("concurrency", "/concurrency-limits".into(), &[]),
             page("artifacts", "/artifacts".into(), &["ui-report"]),
-            page("artifact-key", "/artifacts/key/ui-report".into(), &["ui-report"]),
+            page(
+                "artifact-key",
+                "/artifacts/key/ui-report".into(),
+                &["ui-report"],
+            ),
             page("settings", "/settings".into(), &[]),
         ];
         if automation.is_some() {
-            pages.iter_mut().find(|p| p.name == "automations").unwrap().texts =
-                vec!["ui-automation".into()];
+            pages
+                .iter_mut()
+                .find(|p| p.name == "automations")
+                .unwrap()
+                .texts = vec!["ui-automation".into()];
         }
         if ui == "v2" {
-            // One change through the UI: the deployment page's switch pauses the deployment.
-            let mut pause = page(
-                "deployment-pause",
-                format!("/deployments/deployment/{}", id("deployment_id")),
-                &["ui-deployment"],
-            );
-            pause.actions.push(
-                "(() => { const s = document.querySelector('button[role=switch]'); \
-                 if (!s) throw new Error('no switch on the page'); s.click(); return s.outerHTML; })()"
-                    .into(),
-            );
-            pages.push(pause);
+            // One change through the UI: a variable made in the Variables page's form.
+            let mut create = page("variable-create", "/variables".into(), &["ui_variable"]);
+            create.after = vec!["made_in_the_ui".into()];
+            create.actions = vec![
+                json!(
+                    "(() => { document.querySelector('button[aria-label=\"Add variable\"]').click(); return true; })()"
+                ),
+                json!({ "type_into": "[role=dialog] input[name=name]", "text": "made_in_the_ui" }),
+                json!({ "type_into": "[role=dialog] [role=textbox][data-language=json]", "text": "\"typed in the form\"" }),
+                json!(
+                    "(() => { document.querySelector('[role=dialog] button[type=submit]').click(); return true; })()"
+                ),
+            ];
+            pages.push(create);
         }
         pages
     };
@@ -362,35 +463,17 @@ fn every_page_of_both_uis_works_against_our_server() {
                 "url": format!("{root}{base}{}", p.path),
                 "wait_text": p.texts,
                 "actions": p.actions,
+                "wait_text_after": p.after,
             }));
         }
     }
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("ui-screenshots");
-    let spec = env.write(
-        "ui-spec.json",
-        &json!({ "api_prefix": api, "screenshots": shots, "pages": spec_pages }).to_string(),
-    );
-    let out_path = env.root().join("ui-out.json");
-    let driver = Command::new(venv_bin().join("python"))
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/ui_driver.py"))
-        .arg(&spec)
-        .arg(&out_path)
-        .output()
-        .unwrap();
-    assert!(
-        driver.status.success(),
-        "the driver failed: {}",
-        String::from_utf8_lossy(&driver.stderr)
-    );
-    let out = parse(&std::fs::read_to_string(&out_path).unwrap());
+    let out = drive(&env, &api, "pages", spec_pages);
 
     let mut problems = Vec::new();
     let mut waived = Vec::new();
     for page in out["pages"].as_array().unwrap() {
         let name = page["name"].as_str().unwrap();
+        let waived_before = waived.len();
         for call in page["calls"].as_array().unwrap() {
             let method = call["method"].as_str().unwrap();
             let url = call["url"].as_str().unwrap();
@@ -409,8 +492,14 @@ fn every_page_of_both_uis_works_against_our_server() {
                 None => problems.push(line),
             }
         }
+        // A page whose data calls are not served yet cannot show its objects: that waits for the merge too.
         for text in page["missing_text"].as_array().unwrap() {
-            problems.push(format!("{name}: does not show {text}"));
+            let line = format!("{name}: does not show {text}");
+            if waived.len() > waived_before {
+                waived.push(format!("{line} (after a call not yet served)"));
+            } else {
+                problems.push(line);
+            }
         }
         for result in page["action_results"].as_array().unwrap() {
             if let Some(error) = result.get("error") {
@@ -419,26 +508,100 @@ fn every_page_of_both_uis_works_against_our_server() {
         }
     }
     eprintln!(
-        "{} pages, screenshots in {}; calls allowed to fail until merged:\n{}",
+        "{} pages, screenshots in target/ui-screenshots/; calls allowed to fail until merged:\n{}",
         out["pages"].as_array().unwrap().len(),
-        shots.display(),
         waived.join("\n")
     );
-    // The switch paused the deployment.
-    let deployment = parse(&get(&format!("{api}/deployments/{}", id("deployment_id"))).1);
-    if deployment["paused"] != true {
-        problems.push(format!("the deployment is not paused: {deployment}"));
+    // The form made the variable.
+    let (status, variable) = get(&format!("{api}/variables/name/made_in_the_ui"));
+    if status != 200 || parse(&variable)["value"] != "typed in the form" {
+        problems.push(format!(
+            "the variable made in the UI is not there: {status} {variable}"
+        ));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// `{id}` matches a UUID segment, `*` any one segment.
 fn path_matches(pattern: &str, path: &str) -> bool {
-    let (pattern, path): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    let (pattern, path): (Vec<&str>, Vec<&str>) =
+        (pattern.split('/').collect(), path.split('/').collect());
     pattern.len() == path.len()
         && pattern.iter().zip(&path).all(|(p, s)| match *p {
             "*" => true,
             "{id}" => uuid::Uuid::parse_str(s).is_ok(),
             _ => p == s,
         })
+}
+
+/// Runs the driver over `pages` (JSON page specs) and returns its output.
+fn drive(env: &TestEnv, api: &str, name: &str, pages: Vec<Value>) -> Value {
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("ui-screenshots");
+    let spec = env.write(
+        format!("{name}-spec.json"),
+        &json!({ "api_prefix": api, "screenshots": shots, "pages": pages }).to_string(),
+    );
+    let out_path = env.root().join(format!("{name}-out.json"));
+    let driver = Command::new(venv_bin().join("python"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/python/ui_driver.py"
+        ))
+        .arg(&spec)
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert!(
+        driver.status.success(),
+        "the driver failed: {}",
+        String::from_utf8_lossy(&driver.stderr)
+    );
+    parse(&std::fs::read_to_string(&out_path).unwrap())
+}
+
+#[test]
+fn the_ui_login_works_against_the_auth_string() {
+    let env = TestEnv::new();
+    let path = activated_path();
+    let server = Server::start(
+        &env,
+        &[
+            ("PATH", &path),
+            ("PREFECT_SERVER_API_AUTH_STRING", "admin:pa55"),
+        ],
+    );
+    let root = site(&server);
+    let out = drive(
+        &env,
+        &server.api_url(),
+        "login",
+        vec![
+            json!({
+                "name": "v2-login",
+                "url": format!("{root}/v2/variables"),
+                "wait_text": ["Login"],
+                "wait_text_after": ["Variables"],
+                "actions": [
+                    { "type_into": "input[type=password]", "text": "admin:pa55" },
+                    "(() => { document.querySelector('button[type=submit]').click(); return true; })()",
+                ],
+            }),
+            // The credentials are kept: the next page asks for nothing and every call is let in.
+            json!({ "name": "v2-after-login", "url": format!("{root}/v2/variables"), "wait_text": ["Variables"] }),
+        ],
+    );
+    let pages = out["pages"].as_array().unwrap();
+    assert!(
+        !pages[0]["final_url"].as_str().unwrap().contains("/login"),
+        "still on the login page: {}",
+        pages[0]["text"]
+    );
+    let calls = pages[1]["calls"].as_array().unwrap();
+    assert!(!calls.is_empty());
+    for call in calls {
+        assert_eq!(call["status"], 200, "{call}");
+    }
 }

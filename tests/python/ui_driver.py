@@ -3,7 +3,7 @@
 Usage: ui_driver.py SPEC.json OUT.json
 
 SPEC: {"api_prefix": "http://127.0.0.1:PORT/api", "screenshots": DIR, "chromium": PATH (optional),
-       "pages": [{"name": ..., "url": ..., "wait_text": [...] (optional), "actions": [JS, ...] (optional)}]}
+       "pages": [{"name": ..., "url": ..., "wait_text": [...] (optional), "actions": [JS or {"type_into": selector, "text": ...}, ...] (optional)}]}
 OUT:  {"pages": [{"name", "url", "final_url", "calls": [{"method", "url", "status", "error", "post_data"}],
         "text": the page's innerText, "screenshot": path, "missing_text": [...], "action_results": [...]}]}
 
@@ -192,6 +192,20 @@ class Page:
             if all(t in text for t in wait_text):
                 return
 
+    async def act(self, action):
+        """A JavaScript expression, or {"type_into": CSS selector, "text": ...}: typed as a user types (React
+        and CodeMirror inputs ignore values set from script)."""
+        if isinstance(action, str):
+            return await self.evaluate(action)
+        selector = json.dumps(action["type_into"])
+        focused = await self.evaluate(
+            f"(() => {{ const e = document.querySelector({selector}); if (!e) throw new Error('nothing matches ' + {selector}); e.focus(); return true; }})()"
+        )
+        if "error" in focused:
+            return focused
+        await self.call("Input.insertText", {"text": action["text"]})
+        return {"value": True}
+
     async def evaluate(self, expression):
         answer = await self.call(
             "Runtime.evaluate",
@@ -221,7 +235,7 @@ async def run(spec):
             await page.settle(wait_text)
             action_results = []
             for action in item.get("actions", []):
-                action_results.append(await page.evaluate(action))
+                action_results.append(await page.act(action))
                 page.loaded = True
                 page.last_activity = time.monotonic()
                 await page.settle(item.get("wait_text_after", []))
