@@ -605,3 +605,28 @@ fn the_ui_login_works_against_the_auth_string() {
         assert_eq!(call["status"], 200, "{call}");
     }
 }
+
+/// The prefect-rs flavor of the Docker stack: its image carries no Python, so `server start` prepares the UI
+/// from the host's Python prefect into PREFECT_HOME/stack-ui and the container serves that directory (mounted
+/// read-only as its PREFECT_UI_STATIC_DIRECTORY).
+#[test]
+fn the_docker_stack_serves_the_ui_prepared_on_the_host() {
+    let env = TestEnv::new();
+    let stack = common::stack::Stack::new();
+    let path = activated_path();
+    let out = stack
+        .cmd(&env, &["server", "start", "-d", "--pull", "never"])
+        .env("PATH", &path)
+        .run()
+        .success();
+    assert!(!out.stderr.contains("The server's UI"), "{}", out.stderr);
+    let root = format!("http://127.0.0.1:{}", stack.port);
+    let settings = parse(&get(&format!("{root}/ui-settings")).1);
+    assert_eq!(settings["available_uis"], json!(["v1", "v2"]), "{settings}");
+    assert_eq!(settings["api_url"], stack.api_url());
+    let index = html_get(&format!("{root}/v2/dashboard"), &[]);
+    assert_eq!(index.status, 200);
+    assert!(index.body.contains("/v2/assets/"), "{}", index.body);
+    assert!(env.home().join("stack-ui/v2/UI_SERVE_BASE").is_file());
+    stack.cmd(&env, &["server", "stop"]).run().success();
+}

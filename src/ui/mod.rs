@@ -182,6 +182,26 @@ impl Site {
     }
 }
 
+/// Prepares both bundles from the `python3` on PATH into `dir` (made if missing: a container mounts it) for
+/// the default bases, as a server given `dir` as PREFECT_UI_STATIC_DIRECTORY serves them. Returns what could
+/// not be prepared.
+pub fn prepare_static_directory(dir: &std::path::Path) -> Vec<String> {
+    if let Err(error) = std::fs::create_dir_all(dir) {
+        return vec![format!("could not create {} ({error})", dir.display())];
+    }
+    let config = Config {
+        enabled: true,
+        serve_base: "/".into(),
+        v2_default: true,
+        static_directory: Some(dir.to_path_buf()),
+        home: dir.to_path_buf(),
+        csrf_enabled: false,
+        basic_auth: false,
+        api_url: None,
+    };
+    Site::prepare(&config, "").missing
+}
+
 /// PREFECT_UI_STATIC_DIRECTORY's layout (V1 at its root when a prepared bundle is there, else `v1/`; V2 in
 /// `v2/`), else PREFECT_HOME's `ui_build` and `ui_v2_build`.
 fn static_dir(config: &Config, version: Version) -> PathBuf {
