@@ -136,6 +136,13 @@ impl Site {
                 }),
             }
         }
+        // Neither bundle for the same reason: one line says it.
+        if let (Err(why), true) = (&installed, site.mounted.is_empty()) {
+            site.missing = vec![format!(
+                "not served: {why}. Activate a virtualenv with prefect installed (pip install prefect), or set \
+                 PREFECT_UI_STATIC_DIRECTORY to prepared bundles"
+            )];
+        }
         // As Prefect: the configured default when it is there, else whichever is.
         if !site.serves(site.default_ui)
             && let Some(first) = site.available().first()
