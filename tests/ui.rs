@@ -9,6 +9,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
+use base64::Engine as _;
 use common::server::{Server, exchange, get, request};
 use common::{TestEnv, python_prefect};
 use serde_json::{Value, json};
@@ -234,20 +235,16 @@ fn prepared_bundles_in_a_static_directory_serve_without_python() {
 #[test]
 fn basic_auth_guards_the_api_not_the_ui() {
     let env = TestEnv::new();
-    let path = activated_path();
-    let server = Server::start(
-        &env,
-        &[
-            ("PATH", &path),
-            ("PREFECT_SERVER_API_AUTH_STRING", "admin:pa55"),
-        ],
-    );
+    let server = start_with_auth(&env);
     let root = site(&server);
     let settings = parse(&get(&format!("{root}/ui-settings")).1);
     assert_eq!(settings["auth"], "BASIC");
     assert_eq!(html_get(&format!("{root}/v2/login"), &[]).status, 200);
     assert_eq!(get(&format!("{}/admin/settings", server.api_url())).0, 401);
-    let auth = format!("Basic {}", base64_of("admin:pa55"));
+    let auth = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("admin:pa55")
+    );
     let (status, body) = request(
         "GET",
         &format!("{}/admin/settings", server.api_url()),
@@ -263,21 +260,16 @@ fn basic_auth_guards_the_api_not_the_ui() {
     assert_eq!(settings["server"]["api"]["port"], 4200);
 }
 
-fn base64_of(text: &str) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = text.as_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().fold(0u32, |n, b| (n << 8) | *b as u32) << (8 * (3 - chunk.len()));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+/// A server with the pinned prefect's UI and `admin:pa55` as its auth string.
+fn start_with_auth(env: &TestEnv) -> Server {
+    let path = activated_path();
+    Server::start(
+        env,
+        &[
+            ("PATH", &path),
+            ("PREFECT_SERVER_API_AUTH_STRING", "admin:pa55"),
+        ],
+    )
 }
 
 /// One page to load: its name (the screenshot's), its path under the UI's base, the texts it must show.
@@ -584,14 +576,7 @@ fn drive(env: &TestEnv, api: &str, name: &str, pages: Vec<Value>) -> Value {
 #[test]
 fn the_ui_login_works_against_the_auth_string() {
     let env = TestEnv::new();
-    let path = activated_path();
-    let server = Server::start(
-        &env,
-        &[
-            ("PATH", &path),
-            ("PREFECT_SERVER_API_AUTH_STRING", "admin:pa55"),
-        ],
-    );
+    let server = start_with_auth(&env);
     let root = site(&server);
     let out = drive(
         &env,

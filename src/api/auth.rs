@@ -81,7 +81,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::AUTHORIZATION,
-            HeaderValue::from_static("Basic dTpw"),
+            axum::http::HeaderValue::from_static("Basic dTpw"),
         ); // u:p
         assert!(authorized(&headers, "u:p"));
         assert!(!authorized(&headers, "u:q"));
