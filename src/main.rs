@@ -22,6 +22,7 @@ mod services;
 mod settings;
 mod stack;
 mod store;
+mod ui;
 
 use std::process::ExitCode;
 

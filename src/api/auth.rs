@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -44,17 +44,14 @@ pub async fn websocket_or_header(
     require_header(State(state), request, next).await
 }
 
-/// Prefect's 401, with the challenge a browser needs to ask for credentials.
+/// Prefect's 401. Without a `WWW-Authenticate` challenge, as Prefect's: with one, a browser stops the UI's
+/// requests for its own credentials dialog, and the UI's login page never gets the 401 it handles.
 fn unauthorized() -> Response {
-    let mut response = (
+    (
         StatusCode::UNAUTHORIZED,
         Json(json!({ "exception_message": "Unauthorized" })),
     )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic"));
-    response
+        .into_response()
 }
 
 /// True when the request carries `Authorization: Basic base64(expected)`.
@@ -84,7 +81,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::AUTHORIZATION,
-            HeaderValue::from_static("Basic dTpw"),
+            axum::http::HeaderValue::from_static("Basic dTpw"),
         ); // u:p
         assert!(authorized(&headers, "u:p"));
         assert!(!authorized(&headers, "u:q"));

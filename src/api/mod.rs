@@ -101,6 +101,8 @@ pub struct AppState {
     pub slot_waits: crate::store::concurrency_limits_v2::SlotWaits,
     /// The most nodes and artifacts a flow run graph answers with.
     pub graph_limits: crate::store::graph::GraphLimits,
+    /// The UI bundles served beside the API, and `/ui-settings`.
+    pub ui: crate::ui::Site,
 }
 
 pub type Shared = Arc<AppState>;
@@ -175,7 +177,8 @@ pub fn router(state: Shared) -> Router {
     // Prefect's order, outermost first: CSRF, CORS, then the app; the access log sees every answer.
     Router::new()
         .nest("/api", plain.merge(websockets))
-        .fallback(not_found)
+        .merge(crate::ui::routes(&state.ui))
+        .fallback(crate::ui::fallback)
         .layer(middleware::from_fn(json_error_bodies))
         .layer(CompressionLayer::new().gzip(true))
         .layer(middleware::from_fn_with_state(state.clone(), cors::cors))

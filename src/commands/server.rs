@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use super::describe_problem;
 use crate::cli::StartArgs;
@@ -17,8 +17,8 @@ use crate::error::{Failure, UsageError, fail};
 use crate::output::{OutputFormat, Printer};
 use crate::probe;
 use crate::server::{self, Options, pidfile, preflight};
+use crate::settings::Settings;
 use crate::settings::kind::parse_bool;
-use crate::settings::{Settings, registry};
 
 pub fn start(
     args: StartArgs,
@@ -118,7 +118,7 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
             .effective("PREFECT_SERVER_DATABASE_MIGRATE_ON_START")
             .is_none_or(|v| parse_bool(&v) == Some(true)),
         database: Target::from_settings(settings)?,
-        public_settings: public_settings(settings),
+        public_settings: crate::settings::nested::public(settings),
         pid_file: None,
         late_runs: late_runs(args, settings),
         foreman: foreman(args, settings),
@@ -131,7 +131,35 @@ fn options(args: &StartArgs, settings: &Settings) -> Result<Options> {
         public_api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
         graph_limits: crate::store::graph::GraphLimits::from_settings(settings),
         triggers: triggers(args, settings),
+        ui: ui_config(settings),
     })
+}
+
+/// PREFECT_UI_* and what `/ui-settings` reports of the API's own settings.
+fn ui_config(settings: &Settings) -> crate::ui::Config {
+    let flag = |name: &str, default: bool| {
+        settings
+            .effective(name)
+            .and_then(|v| parse_bool(&v))
+            .unwrap_or(default)
+    };
+    crate::ui::Config {
+        enabled: flag("PREFECT_SERVER_UI_ENABLED", true),
+        serve_base: settings
+            .effective("PREFECT_SERVER_UI_SERVE_BASE")
+            .unwrap_or_else(|| "/".into()),
+        v2_default: flag("PREFECT_SERVER_UI_V2_ENABLED", true),
+        static_directory: settings
+            .effective("PREFECT_SERVER_UI_STATIC_DIRECTORY")
+            .filter(|d| !d.is_empty())
+            .map(Into::into),
+        home: settings.home.clone(),
+        csrf_enabled: flag("PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", false),
+        basic_auth: settings
+            .effective("PREFECT_SERVER_API_AUTH_STRING")
+            .is_some_and(|a| !a.is_empty()),
+        api_url: settings.get("PREFECT_SERVER_UI_API_URL").map(|r| r.value),
+    }
 }
 
 /// True for a bad value `refuse_invalid_server_settings` refuses: a server setting's value in effect.
@@ -454,25 +482,6 @@ fn slot_waits(settings: &Settings) -> crate::store::concurrency_limits_v2::SlotW
         )
         .as_secs_f64(),
     }
-}
-
-/// The server's effective PREFECT_SERVER_* settings for `GET /admin/settings`, secrets masked.
-fn public_settings(settings: &Settings) -> Value {
-    let mut map = Map::new();
-    for typed in registry::TYPED
-        .iter()
-        .filter(|t| t.name.starts_with("PREFECT_SERVER_"))
-    {
-        if let Some(value) = settings.effective(typed.name) {
-            let shown = if registry::is_secret(typed.name) {
-                "********".to_owned()
-            } else {
-                value
-            };
-            map.insert(typed.name.to_owned(), Value::String(shown));
-        }
-    }
-    Value::Object(map)
 }
 
 fn start_background(

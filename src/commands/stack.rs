@@ -53,6 +53,11 @@ pub fn start(args: StartArgs, settings: &mut Settings, printer: &Printer) -> Res
     settings.stack = StackFile::load(settings.stack.path().to_owned())?;
     let spec = StackSpec::resolve(settings, &overrides)?;
     let file = ComposeFile::parse(&template::render(&spec)?)?;
+    if let Some(dir) = &spec.server.ui_static_dir {
+        for line in crate::ui::prepare_static_directory(std::path::Path::new(dir)) {
+            printer.warn(format!("The server's UI: {line}"))?;
+        }
+    }
     runtime()?.block_on(async {
         let mut interrupts = Interrupts::new()?;
         let engine = Engine::connect().await?;

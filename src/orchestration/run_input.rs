@@ -135,6 +135,8 @@ pub fn failures(input: &Value, schema: &Value) -> Result<Vec<(Vec<Value>, String
         .into_iter()
         .map(|f| (f.path.iter().map(step).collect(), f.message))
         .collect())
+}
+
 /// Prefect's `preprocess_schema`, which its `validate` applies first: in `properties` (nested ones too) and in
 /// the `properties` of `definitions`, an optional property with a `type` and no `default` (any optional one
 /// with `allow_none_with_default`) becomes `anyOf: [{type}, {type: null}]`, so it may be null; a list of

@@ -61,20 +61,27 @@ pub struct Options {
     pub graph_limits: crate::store::graph::GraphLimits,
     /// The triggers service, unless `--no-services` or PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED=false.
     pub triggers: Option<crate::services::triggers::Config>,
+    /// The UI settings: which bundles to serve, where, and what `/ui-settings` says.
+    pub ui: crate::ui::Config,
 }
 
 impl Options {
     /// The URL clients use: a wildcard listen address is reached through loopback.
     pub fn api_url(&self) -> String {
+        self.api_url_with_port(self.port)
+    }
+
+    /// `api_url` on `port` (the one bound, when `--port 0` let the system choose).
+    pub fn api_url_with_port(&self, port: u16) -> String {
         let host = match self.host.as_str() {
             "0.0.0.0" => "127.0.0.1",
             "::" => "[::1]",
             h if h.contains(':') && !h.starts_with('[') => {
-                return format!("http://[{h}]:{}/api", self.port);
+                return format!("http://[{h}]:{}/api", port);
             }
             h => h,
         };
-        format!("http://{host}:{}/api", self.port)
+        format!("http://{host}:{}/api", port)
     }
 }
 
@@ -93,6 +100,11 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     };
     let listener = preflight::bind(&options.host, options.port)?;
     listener.set_nonblocking(true)?;
+    // Found and copied while the database is migrated and opened: Python takes a moment to answer.
+    let ui_config = options.ui.clone();
+    let bound_api_url = options.api_url_with_port(listener.local_addr()?.port());
+    let ui =
+        tokio::task::spawn_blocking(move || crate::ui::Site::prepare(&ui_config, &bound_api_url));
     let listener = tokio::net::TcpListener::from_std(listener)?;
 
     let url = &options.database.url;
@@ -150,6 +162,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
              registered since. Restart the server to try again."
         ))?;
     }
+    let ui = ui.await?;
     let subscribers = tokio::sync::broadcast::channel(1024).0;
     let (triggers_feed, triggers_events) = match options.triggers.is_some() {
         true => {
@@ -173,8 +186,10 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         first_message_deadline: options.keep_alive,
         slot_waits: options.slot_waits,
         graph_limits: options.graph_limits,
+        ui,
     });
     let event_queue = state.events.clone();
+    let site = state.ui.clone();
     let app = api::router(state);
     // What automations' actions run with: they call this same API in-process, as Prefect's call theirs.
     let triggers_queue = event_queue.clone();
@@ -249,7 +264,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
         )));
     }
 
-    banner(&options, printer);
+    banner(&options, &site, printer);
     if let Some(claim) = &mut claim {
         claim.serving(&options.api_url())?;
     }
@@ -274,7 +289,7 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
 }
 
 /// What serves where. Written like every log line: a banner that cannot be written must not stop the server.
-fn banner(options: &Options, printer: &Printer) {
+fn banner(options: &Options, site: &crate::ui::Site, printer: &Printer) {
     let api_url = options.api_url();
     let url = &options.database.url;
     let persistence = if url.is_sqlite() && url.sqlite_path().is_none() {
@@ -288,11 +303,15 @@ fn banner(options: &Options, printer: &Printer) {
         api::PREFECT_VERSION
     )));
     log::record(printer.status(format!("  API:      {api_url}")));
-    log::record(
-        printer.status(
-            "  UI:       not served (prefect-rs serves the API only, not Prefect's web UI)",
-        ),
-    );
+    let origin = api_url.strip_suffix("/api").unwrap_or(&api_url);
+    for (i, line) in site.banner_lines(origin).iter().enumerate() {
+        let label = if i == 0 {
+            "  UI:       "
+        } else {
+            "            "
+        };
+        log::record(printer.status(format!("{label}{line}")));
+    }
     log::record(printer.status(format!("  Database: {url} ({persistence})")));
     let clients_url = options.public_api_url.as_deref().unwrap_or(&api_url);
     log::record(printer.status(format!(

@@ -4,6 +4,7 @@
 //! value never stops a command (Prefect crashes on it, #16813); `config unset` and `config validate` repair it.
 
 pub mod kind;
+pub mod nested;
 pub mod profiles;
 pub mod registry;
 pub mod sources;

@@ -54,6 +54,8 @@ pub struct Mount {
     pub kind: MountKind,
     pub source: String,
     pub target: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]

@@ -107,6 +107,7 @@ pub fn container(project: &str, name: &str, service: &Service, hash: &str) -> Co
                 MountKind::Volume => volume_name(project, &m.source),
             }),
             target: Some(m.target.clone()),
+            read_only: Some(m.read_only),
             ..Default::default()
         })
         .collect();

@@ -31,6 +31,9 @@ pub struct ServerSpec {
     pub port: u16,
     pub ui_api_url: String,
     pub database_url: String,
+    /// For the prefect-rs flavor: the host directory holding the UI bundles prepared from the host's Python
+    /// prefect, mounted into the server's container (its image carries no Python).
+    pub ui_static_dir: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -103,16 +106,20 @@ impl StackSpec {
         );
         let project = get("PREFECT_RS_DOCKER_PROJECT");
         check_project_name(&project)?;
+        let flavor = get("PREFECT_RS_SERVER_FLAVOR");
+        let ui_static_dir =
+            (flavor == "prefect-rs").then(|| settings.home.join("stack-ui").display().to_string());
         Ok(Self {
             project,
             version: env!("CARGO_PKG_VERSION"),
             server: ServerSpec {
                 image: get("PREFECT_RS_SERVER_IMAGE"),
-                flavor: get("PREFECT_RS_SERVER_FLAVOR"),
+                flavor,
                 host_ip: host_ip.clone(),
                 port,
                 ui_api_url,
                 database_url,
+                ui_static_dir,
             },
             postgres: PostgresSpec {
                 image: get("PREFECT_RS_POSTGRES_IMAGE"),
