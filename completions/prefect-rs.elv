@@ -465,7 +465,7 @@ set edit:completion:arg-completer[prefect-rs] = {|@words|
             cand --no-docker 'Run the API server in this process instead of the Docker stack'
             cand --expose 'Docker: publish the server on every interface (0.0.0.0) instead of 127.0.0.1'
             cand --use-volume 'Docker: keep PostgreSQL''s data in --volume-path on this machine instead of a named Docker volume'
-            cand --no-services 'Do not run background services (the scheduler, the foreman, marking late runs, failing expired pauses, freeing expired concurrency leases, cancellation cleanup, zombies); the task-run recorder still runs'
+            cand --no-services 'Do not run background services (the scheduler, the foreman, marking late runs, failing expired pauses, freeing expired concurrency leases, cancellation cleanup, zombies, automation triggers); the task-run recorder still runs'
             cand -b 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log'
             cand -d 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log'
             cand --background 'Return once healthy: the Docker stack keeps running; the in-process server detaches and writes PREFECT_HOME/server.pid and server.log'

@@ -274,7 +274,8 @@ pub struct StartArgs {
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub keep_alive_timeout: Option<u64>,
     /// Do not run background services (the scheduler, the foreman, marking late runs, failing expired pauses,
-    /// freeing expired concurrency leases, cancellation cleanup, zombies); the task-run recorder still runs
+    /// freeing expired concurrency leases, cancellation cleanup, zombies, automation triggers); the task-run
+    /// recorder still runs
     #[arg(long)]
     pub no_services: bool,
     /// Return once healthy: the Docker stack keeps running; the in-process server detaches and writes

@@ -783,7 +783,7 @@ fn schemas_validate(server: &Server) {
         check(json!({ "n": "x", "name": 5, "items": [1, "a"], "sub": {} })),
         json!({ "errors": [
             { "property": "n", "errors": ["'x' is not of type 'integer'"] },
-            { "property": "name", "errors": ["5 is not valid under any of the given schemas"] },
+            { "property": "name", "errors": ["5 is not of type 'string'"] },
             { "property": "items", "errors": [{ "index": 1, "errors": ["'a' is not of type 'integer'"] }] },
             { "property": "sub", "errors": [{ "property": "x", "errors": ["'x' is a required property"] }] },
         ], "valid": false })

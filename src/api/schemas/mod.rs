@@ -35,10 +35,10 @@ pub mod concurrency_limits;
 pub mod concurrency_limits_v2;
 pub mod constraints;
 pub mod deployments;
+pub mod events;
 pub mod history;
 pub mod pages;
 pub mod saved_searches;
-pub mod events;
 pub mod schedules;
 pub mod ui;
 
