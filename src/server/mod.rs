@@ -14,6 +14,9 @@ use anyhow::Result;
 
 use crate::log;
 
+/// How long closing a database pool may take at exit.
+const CLOSE_BOUND: Duration = Duration::from_secs(3);
+
 use crate::api::{self, AppState};
 use crate::db::group_commit::GroupCommit;
 use crate::db::lock::InUseLock;
@@ -274,16 +277,22 @@ async fn serve(mut options: Options, printer: &Printer) -> Result<()> {
     };
     connections::serve_until_stopped(listener, app, limits).await;
     log::record(printer.status("Stopping: finishing in-flight requests ..."));
-    for service in services {
+    for service in &services {
         service.abort();
     }
-    sink.flush_and_stop().await;
-    match &writer {
-        Writer::Sqlite(group) => group.close().await,
-        Writer::Postgres(pool) => pool.close().await,
+    // Wait for the aborted services to be dropped, so they hold no connection when the pools close.
+    for service in services {
+        let _ = service.await;
     }
+    sink.flush_and_stop().await;
+    // A pool's close waits for every connection to come back; one held by a writer cancelled mid-group would
+    // keep the server from ever exiting after SIGTERM. What was committed is on disk; the rest rolls back.
+    let _ = match &writer {
+        Writer::Sqlite(group) => tokio::time::timeout(CLOSE_BOUND, group.close()).await,
+        Writer::Postgres(pool) => tokio::time::timeout(CLOSE_BOUND, pool.close()).await,
+    };
     in_use.release();
-    db.close().await;
+    let _ = tokio::time::timeout(CLOSE_BOUND, db.close()).await;
     log::record(printer.status("Server stopped."));
     Ok(())
 }
